@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+
+const ISSUER = 'aegis-gateway';
+const AUDIENCE = 'aegis-api';
+
+export interface AgentTokenClaims {
+  agentId: string;
+  orgId: string;
+  tokenId: string;
+  expiresAt: Date;
+}
+
+/**
+ * AgentTokens mints and verifies agent JWTs: EdDSA (Ed25519), `sub` = agent id, `org` = org id,
+ * `exp`, `jti`. The gateway is both issuer and audience; nothing but EdDSA is accepted.
+ */
+export class AgentTokens {
+  constructor(
+    private readonly privateKey: KeyObject,
+    private readonly publicKey: KeyObject,
+  ) {}
+
+  async mint(orgId: string, agentId: string, ttlSeconds: number): Promise<{ token: string; claims: AgentTokenClaims }> {
+    const now = Math.floor(Date.now() / 1000);
+    const tokenId = randomUUID();
+    const token = await new SignJWT({ org: orgId })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
+      .setSubject(agentId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(now)
+      .setExpirationTime(now + ttlSeconds)
+      .setJti(tokenId)
+      .sign(this.privateKey);
+    return { token, claims: { agentId, orgId, tokenId, expiresAt: new Date((now + ttlSeconds) * 1000) } };
+  }
+
+  /** verify returns the claims of a valid, unexpired token, or undefined (never throws on bad input). */
+  async verify(token: string): Promise<AgentTokenClaims | undefined> {
+    if (token.length > 4096) return undefined;
+    try {
+      const { payload } = await jwtVerify(token, this.publicKey, { algorithms: ['EdDSA'], issuer: ISSUER, audience: AUDIENCE, clockTolerance: 5 });
+      const { sub, org, jti, exp } = payload;
+      if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) return undefined;
+      if (typeof org !== 'string' || typeof jti !== 'string' || typeof exp !== 'number') return undefined;
+      return { agentId: sub, orgId: org, tokenId: jti, expiresAt: new Date(exp * 1000) };
+    } catch (err) {
+      if (err instanceof joseErrors.JOSEError || err instanceof TypeError) return undefined;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import type { Db } from '../db/knex.js';
+import { AppError, NotFoundError } from '../errors.js';
+import type { Role } from './roles.js';
+import { displayPrefix, generateSecret, hashSecret, type SecretKind } from './secrets.js';
+
+export interface CredentialRow {
+  id: string;
+  org_id: string;
+  kind: SecretKind;
+  name: string;
+  role: Role | null;
+  prefix: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+const COLUMNS = ['id', 'org_id', 'kind', 'name', 'role', 'prefix', 'created_at', 'last_used_at', 'revoked_at'] as const;
+
+export interface NewCredential {
+  orgId: string;
+  kind: SecretKind;
+  name: string;
+  /** Required for API keys, absent for SCIM tokens. */
+  role?: Role;
+  /** A given secret (bootstrap); default: a new random one. */
+  secret?: string;
+}
+
+/**
+ * createCredential stores a new API key or SCIM token (its hash only) and returns the row and the
+ * secret, which exists nowhere else afterwards. With a given secret it is idempotent: an existing
+ * credential with that secret (even a revoked one) is returned as is, with `created: false`.
+ */
+export async function createCredential(db: Db, c: NewCredential): Promise<{ row: CredentialRow; secret: string; created: boolean }> {
+  const secret = c.secret ?? generateSecret(c.kind);
+  const hash = hashSecret(secret);
+  const inserted = await db('credentials')
+    .insert({ org_id: c.orgId, kind: c.kind, name: c.name, role: c.kind === 'api_key' ? c.role : null, prefix: displayPrefix(secret), secret_hash: hash })
+    .onConflict('secret_hash')
+    .ignore()
+    .returning([...COLUMNS]);
+  if (inserted.length > 0) return { row: inserted[0] as CredentialRow, secret, created: true };
+  const existing = (await db('credentials').select([...COLUMNS]).where({ secret_hash: hash }).first()) as CredentialRow;
+  return { row: existing, secret, created: false };
+}
+
+export interface Page<T> {
+  data: T[];
+  limit: number;
+  offset: number;
+  total: number;
+}
+
+/** listCredentials pages an org's credentials of one kind, newest first. */
+export async function listCredentials(db: Db, orgId: string, kind: SecretKind, limit: number, offset: number): Promise<Page<CredentialRow>> {
+  const base = db('credentials').where({ org_id: orgId, kind });
+  const [rows, counts] = await Promise.all([
+    base.clone().select([...COLUMNS]).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit).offset(offset),
+    base.clone().count<{ total: number }[]>({ total: '*' }),
+  ]);
+  return { data: rows as CredentialRow[], limit, offset, total: Number(counts[0]?.total ?? 0) };
+}
+
+/**
+ * revokeCredential revokes one of an org's credentials of the given kind. Revoking twice is fine;
+ * another org's id is NOT_FOUND. The table's trigger tells every replica's auth cache.
+ */
+export async function revokeCredential(db: Db, orgId: string, kind: SecretKind, id: string): Promise<CredentialRow> {
+  const [row] = await db('credentials')
+    .where({ id, org_id: orgId, kind })
+    .update({ revoked_at: db.raw('coalesce(revoked_at, now())') })
+    .returning([...COLUMNS]);
+  if (!row) throw new NotFoundError(`no ${kind === 'api_key' ? 'API key' : 'SCIM token'} with id ${id} in this org`);
+  return row as CredentialRow;
+}
+
+/** revokeCredentialByPrefix revokes the one live credential whose display prefix is `prefix` (CLI). */
+export async function revokeCredentialByPrefix(db: Db, prefix: string): Promise<CredentialRow> {
+  const matches = (await db('credentials').select([...COLUMNS]).where({ prefix }).whereNull('revoked_at')) as CredentialRow[];
+  if (matches.length === 0) throw new NotFoundError(`no live credential has the prefix "${prefix}"`);
+  if (matches.length > 1) {
+    throw new AppError('CONFLICT', `the prefix "${prefix}" matches ${matches.length} credentials (${matches.map((m) => m.id).join(', ')}); revoke by id over HTTP`);
+  }
+  const [row] = await db('credentials').where({ id: matches[0]!.id }).update({ revoked_at: db.fn.now() }).returning([...COLUMNS]);
+  return row as CredentialRow;
+}
+
+export interface CredentialIdentity {
+  id: string;
+  orgId: string;
+  orgName: string;
+  kind: SecretKind;
+  role: Role | null;
+  revoked: boolean;
+}
+
+/** findCredentialByHash is the auth lookup (one indexed read, joined with the org's name). */
+export async function findCredentialByHash(db: Db, hash: Buffer): Promise<CredentialIdentity | undefined> {
+  const row = (await db('credentials as c')
+    .join('orgs as o', 'o.id', 'c.org_id')
+    .select('c.id', 'c.org_id', 'o.name as org_name', 'c.kind', 'c.role', 'c.revoked_at')
+    .where('c.secret_hash', hash)
+    .first()) as { id: string; org_id: string; org_name: string; kind: SecretKind; role: Role | null; revoked_at: Date | null } | undefined;
+  if (!row) return undefined;
+  return { id: row.id, orgId: row.org_id, orgName: row.org_name, kind: row.kind, role: row.role, revoked: row.revoked_at !== null };
+}
+
+/** touchCredentials records use of credentials (batched by the auth cache, not per request). */
+export async function touchCredentials(db: Db, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db('credentials').whereIn('id', ids).update({ last_used_at: db.fn.now() });
+}

@@ -1,0 +1,112 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable the gateway reads, parsed once at start-up. Nothing else in the code
+ * base reads `process.env`: modules receive the frozen `Config` (or the part of it they need).
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const envSchema = z.object({
+  /** HTTP port of the API. */
+  PORT: port.default(8080),
+  /** Interface the API binds to; unset = 127.0.0.1 for `aegis start` (desktop), 0.0.0.0 for `aegis serve`. */
+  HOST: optionalString,
+  /** Where the embedded PostgreSQL cluster, the Temporal dev server's SQLite file and generated keys live. */
+  AEGIS_DATA_DIR: z.string().default('./.aegis'),
+  /** PostgreSQL connection string; unset = embedded PostgreSQL in $AEGIS_DATA_DIR/pg. */
+  DATABASE_URL: optionalString,
+  /** Port of the embedded PostgreSQL server (5432 is often taken by a system server). */
+  AEGIS_PG_PORT: port.default(54329),
+  /** Maximum connections in the API's PostgreSQL pool. */
+  AEGIS_DB_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
+  /** host:port of a Temporal frontend; unset = spawn the Temporal CLI dev server. */
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Task queue shared by the gateway's workers and its workflow starts. */
+  AEGIS_TASK_QUEUE: z.string().min(1).default('aegis-gateway'),
+  /** gRPC port of the spawned dev server; its Web UI listens on this port + 1000. */
+  AEGIS_TEMPORAL_DEV_PORT: port.max(64535).default(7233),
+  /** Path of a Temporal CLI binary to use instead of the cached build. */
+  AEGIS_TEMPORAL_CLI: optionalString,
+  /** Creates org `default` with this admin key on first start (idempotent). Must look like aeg_<≥32 chars>. */
+  AEGIS_BOOTSTRAP_API_KEY: optionalString,
+  /** Creates a SCIM token for org `default` on first start (idempotent). Must look like scim_<≥32 chars>. */
+  AEGIS_BOOTSTRAP_SCIM_TOKEN: optionalString,
+  /** Ed25519 private key (PEM, or base64 of the 32-byte seed); unset = generated once into the data dir. */
+  AEGIS_SIGNING_KEY: optionalString,
+  /** pino log level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Base of the cache directory holding the built Temporal CLI (default ~/.cache). */
+  XDG_CACHE_HOME: optionalString,
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  readonly port: number;
+  readonly host: string | undefined;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly embeddedPgPort: number;
+  readonly dbPoolMax: number;
+  readonly temporal: {
+    readonly address: string | undefined;
+    readonly namespace: string;
+    readonly taskQueue: string;
+    readonly devPort: number;
+    readonly cliPath: string | undefined;
+    readonly cacheDir: string;
+  };
+  readonly bootstrap: {
+    readonly apiKey: string | undefined;
+    readonly scimToken: string | undefined;
+  };
+  readonly signingKey: string | undefined;
+  readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** loadConfig parses the environment; an invalid value throws a ConfigError naming the variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  if (e.AEGIS_BOOTSTRAP_API_KEY !== undefined && !/^aeg_[A-Za-z0-9_-]{32,200}$/.test(e.AEGIS_BOOTSTRAP_API_KEY)) {
+    throw new ConfigError('invalid configuration: AEGIS_BOOTSTRAP_API_KEY must be aeg_ followed by at least 32 characters of [A-Za-z0-9_-]');
+  }
+  if (e.AEGIS_BOOTSTRAP_SCIM_TOKEN !== undefined && !/^scim_[A-Za-z0-9_-]{32,200}$/.test(e.AEGIS_BOOTSTRAP_SCIM_TOKEN)) {
+    throw new ConfigError('invalid configuration: AEGIS_BOOTSTRAP_SCIM_TOKEN must be scim_ followed by at least 32 characters of [A-Za-z0-9_-]');
+  }
+  const cacheBase = e.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.AEGIS_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    embeddedPgPort: e.AEGIS_PG_PORT,
+    dbPoolMax: e.AEGIS_DB_POOL_MAX,
+    temporal: Object.freeze({
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.AEGIS_TASK_QUEUE,
+      devPort: e.AEGIS_TEMPORAL_DEV_PORT,
+      cliPath: e.AEGIS_TEMPORAL_CLI,
+      cacheDir: path.join(cacheBase, 'aegis', 'bin'),
+    }),
+    bootstrap: Object.freeze({ apiKey: e.AEGIS_BOOTSTRAP_API_KEY, scimToken: e.AEGIS_BOOTSTRAP_SCIM_TOKEN }),
+    signingKey: e.AEGIS_SIGNING_KEY,
+    logLevel: e.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,40 @@
+import Koa from 'koa';
+import type { Router } from '@koa/router';
+import type { Authenticator } from '../auth/authenticator.js';
+import { NotFoundError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { authenticate } from './auth.js';
+import { jsonBody } from './body.js';
+import { errorEnvelope } from './errors.js';
+import { observe } from './observe.js';
+import type { AppState } from './state.js';
+
+export interface AppParts {
+  log: Logger;
+  metrics: Metrics;
+  auth: Authenticator;
+  /** Route groups in order; each may carry its own prefix. */
+  routers: Array<Router<AppState>>;
+}
+
+/**
+ * buildApp assembles the HTTP stack: observe (request id, metrics, access log) → error envelope →
+ * authentication → JSON body → routes → 404. Domain logic lives in the routers' modules.
+ */
+export function buildApp({ log, metrics, auth, routers }: AppParts): Koa<AppState> {
+  const app = new Koa<AppState>({ proxy: false });
+  app.silent = true;
+  app.use(observe(log, metrics));
+  app.use(errorEnvelope);
+  app.use(authenticate(auth));
+  app.use(jsonBody);
+  for (const router of routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+  app.use(async (ctx) => {
+    throw new NotFoundError(`no route for ${ctx.method} ${ctx.path}`);
+  });
+  return app;
+}

@@ -1,0 +1,45 @@
+import type { Context, Next } from 'koa';
+import { AppError } from '../errors.js';
+import type { AppState } from './state.js';
+
+const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+/** toAppError maps anything thrown to the catalog; unknown errors become INTERNAL (and are logged). */
+function toAppError(err: unknown): { error: AppError; unexpected: boolean } {
+  if (err instanceof AppError) return { error: err, unexpected: false };
+  const e = err as { status?: number; expose?: boolean; message?: string; type?: string };
+  // http-errors thrown by Koa or its helpers (ctx.throw, router.allowedMethods).
+  if (typeof e?.status === 'number' && e.expose) {
+    if (e.status === 405) return { error: new AppError('METHOD_NOT_ALLOWED', e.message ?? 'method not allowed'), unexpected: false };
+    if (e.status === 404) return { error: new AppError('NOT_FOUND', e.message ?? 'not found'), unexpected: false };
+    if (e.status === 413) return { error: new AppError('PAYLOAD_TOO_LARGE', e.message ?? 'payload too large'), unexpected: false };
+    if (e.status === 400) return { error: new AppError('VALIDATION_ERROR', e.message ?? 'bad request'), unexpected: false };
+  }
+  return { error: new AppError('INTERNAL', 'internal error'), unexpected: true };
+}
+
+/**
+ * errorEnvelope is the one place errors become responses: `{ "error": { code, message, ...details } }`
+ * on the API, the SCIM error schema (RFC 7644 §3.12) under /scim/v2. Stack traces and messages of
+ * unexpected errors are logged with the request id, never sent.
+ */
+export async function errorEnvelope(ctx: Context & { state: AppState }, next: Next): Promise<void> {
+  try {
+    await next();
+  } catch (err) {
+    const { error, unexpected } = toAppError(err);
+    if (unexpected) ctx.state.log.error({ err, request_id: ctx.state.requestId }, 'unhandled error');
+    ctx.status = error.status;
+    if (error.code === 'RATE_LIMITED' && typeof error.details.retry_after_seconds === 'number') {
+      ctx.set('Retry-After', String(Math.ceil(error.details.retry_after_seconds)));
+    }
+    if (error.code === 'METHOD_NOT_ALLOWED' && typeof error.details.allow === 'string') ctx.set('Allow', error.details.allow);
+    if (ctx.path.startsWith('/scim/v2')) {
+      ctx.type = 'application/scim+json';
+      const scimType = typeof error.details.scimType === 'string' ? error.details.scimType : undefined;
+      ctx.body = { schemas: [SCIM_ERROR_SCHEMA], status: String(error.status), ...(scimType ? { scimType } : {}), detail: error.message };
+    } else {
+      ctx.body = { error: { code: error.code, message: error.message, ...error.details } };
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import type { Context, Next } from 'koa';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import type { AppState } from './state.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const UNOBSERVED = new Set(['/metrics']);
+
+/**
+ * observe gives every request an id (the caller's X-Request-Id when well-formed, else a new UUID),
+ * echoes it, times the request into aegis_http_request_duration_seconds by route template, and logs
+ * one line per request: method, route, status, duration. Never headers or bodies.
+ */
+export function observe(log: Logger, metrics: Metrics) {
+  return async (ctx: Context & { state: AppState }, next: Next): Promise<void> => {
+    const start = process.hrtime.bigint();
+    const incoming = ctx.get('x-request-id');
+    const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.state.log = log.child({ request_id: requestId });
+    ctx.set('X-Request-Id', requestId);
+    try {
+      await next();
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const matched = (ctx as unknown as { _matchedRoute?: string | RegExp })._matchedRoute;
+      const route = typeof matched === 'string' ? matched : '(unmatched)';
+      if (!UNOBSERVED.has(ctx.path)) {
+        metrics.httpDuration.observe({ method: ctx.method, route, status: String(ctx.status) }, seconds);
+        const level = ctx.status >= 500 ? 'error' : 'info';
+        ctx.state.log[level]({ method: ctx.method, route, status: ctx.status, ms: Math.round(seconds * 1e5) / 100 }, 'request');
+      }
+    }
+  };
+}

@@ -1,0 +1,59 @@
+import type { Next } from 'koa';
+import { z } from 'zod';
+import { ValidationError, type FieldProblem } from '../errors.js';
+import type { AppContext } from './state.js';
+
+interface Schemas {
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+}
+
+type Input<S extends Schemas> = {
+  [K in keyof S]: S[K] extends z.ZodType ? z.infer<S[K]> : never;
+};
+
+/** problemsOf turns zod issues into `{ path, message }` with dotted paths (`arguments.sql`, `items.0`). */
+export function problemsOf(error: z.ZodError, where: string): FieldProblem[] {
+  return error.issues.map((i) => ({
+    path: i.path.length > 0 ? i.path.map(String).join('.') : `(${where})`,
+    message: i.message,
+  }));
+}
+
+/**
+ * validate parses a route's body, query and params with its zod schemas and calls the handler with
+ * the typed result; any mismatch is a 400 VALIDATION_ERROR whose details name each field. A route
+ * with a body schema and no body gets "request body is required".
+ */
+export function validate<S extends Schemas>(schemas: S, handler: (ctx: AppContext, input: Input<S>) => Promise<void>) {
+  return async (ctx: AppContext, _next: Next): Promise<void> => {
+    const input: Record<string, unknown> = {};
+    const problems: FieldProblem[] = [];
+    for (const where of ['params', 'query', 'body'] as const) {
+      const schema = schemas[where];
+      if (!schema) continue;
+      const value = where === 'body' ? ctx.request.body : where === 'query' ? ctx.query : ctx.params;
+      if (where === 'body' && value === undefined && !schema.safeParse(undefined).success) {
+        problems.push({ path: '(body)', message: 'request body is required (JSON)' });
+        continue;
+      }
+      const parsed = schema.safeParse(value);
+      if (parsed.success) input[where] = parsed.data;
+      else problems.push(...problemsOf(parsed.error, where));
+    }
+    if (problems.length > 0) {
+      const first = problems[0]!;
+      throw new ValidationError(`invalid request: ${first.path}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
+    }
+    await handler(ctx, input as Input<S>);
+  };
+}
+
+/** Pagination query shared by every list endpoint: limit 1..1000 (default 50), offset ≥ 0. */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+});
+
+export const uuidParam = z.uuid({ error: 'must be a UUID' });
