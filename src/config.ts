@@ -13,8 +13,8 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 const envSchema = z.object({
-  /** HTTP port of the API. */
-  PORT: port.default(8080),
+  /** HTTP port of the API (0 = any free port). */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Interface the API binds to; unset = 127.0.0.1 for `aegis start` (desktop), 0.0.0.0 for `aegis serve`. */
   HOST: optionalString,
   /** Where the embedded PostgreSQL cluster, the Temporal dev server's SQLite file and generated keys live. */

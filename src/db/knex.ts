@@ -1,6 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { MIGRATIONS, type Migration } from '../../migrations/index.js';
+import type { Logger } from '../log.js';
 
 export type Db = Knex;
 
@@ -8,14 +9,24 @@ export type Db = Knex;
 // (counts, tree sizes, leaf indexes) stays far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
-/** createDb opens the connection pool (lazily: nothing connects until the first query). */
-export function createDb(url: string, poolMax: number): Db {
-  return knexFactory({
+/**
+ * createDb opens the connection pool (lazily: nothing connects until the first query). knex's own
+ * warnings go to the structured log instead of the console.
+ */
+export function createDb(url: string, poolMax: number, log?: Logger): Db {
+  const db = knexFactory({
     client: 'pg',
     connection: { connectionString: url, application_name: 'aegis' },
     pool: { min: 0, max: poolMax },
     acquireConnectionTimeout: 10_000,
+    log: {
+      warn: (m: unknown) => log?.warn({ component: 'knex' }, String(m)),
+      error: (m: unknown) => log?.error({ component: 'knex' }, String(m)),
+      deprecate: (m: unknown) => log?.warn({ component: 'knex' }, String(m)),
+      debug: () => undefined,
+    },
   });
+  return db;
 }
 
 const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {

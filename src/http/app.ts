@@ -1,7 +1,6 @@
 import Koa from 'koa';
 import type { Router } from '@koa/router';
 import type { Authenticator } from '../auth/authenticator.js';
-import { NotFoundError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { authenticate } from './auth.js';
@@ -20,7 +19,8 @@ export interface AppParts {
 
 /**
  * buildApp assembles the HTTP stack: observe (request id, metrics, access log) → error envelope →
- * authentication → JSON body → routes → 404. Domain logic lives in the routers' modules.
+ * authentication → JSON body → routes (a request no route answers becomes 404 NOT_FOUND in the
+ * envelope). Domain logic lives in the routers' modules.
  */
 export function buildApp({ log, metrics, auth, routers }: AppParts): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: false });
@@ -31,10 +31,7 @@ export function buildApp({ log, metrics, auth, routers }: AppParts): Koa<AppStat
   app.use(jsonBody);
   for (const router of routers) {
     app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
+    app.use(router.allowedMethods());
   }
-  app.use(async (ctx) => {
-    throw new NotFoundError(`no route for ${ctx.method} ${ctx.path}`);
-  });
   return app;
 }

@@ -10,7 +10,6 @@ function toAppError(err: unknown): { error: AppError; unexpected: boolean } {
   const e = err as { status?: number; expose?: boolean; message?: string; type?: string };
   // http-errors thrown by Koa or its helpers (ctx.throw, router.allowedMethods).
   if (typeof e?.status === 'number' && e.expose) {
-    if (e.status === 405) return { error: new AppError('METHOD_NOT_ALLOWED', e.message ?? 'method not allowed'), unexpected: false };
     if (e.status === 404) return { error: new AppError('NOT_FOUND', e.message ?? 'not found'), unexpected: false };
     if (e.status === 413) return { error: new AppError('PAYLOAD_TOO_LARGE', e.message ?? 'payload too large'), unexpected: false };
     if (e.status === 400) return { error: new AppError('VALIDATION_ERROR', e.message ?? 'bad request'), unexpected: false };
@@ -26,14 +25,21 @@ function toAppError(err: unknown): { error: AppError; unexpected: boolean } {
 export async function errorEnvelope(ctx: Context & { state: AppState }, next: Next): Promise<void> {
   try {
     await next();
+    if (ctx.body === undefined || ctx.body === null) {
+      // Nothing answered: no route (404), or the router knows the path but not the method (405/501).
+      if (ctx.status === 404) throw new AppError('NOT_FOUND', `no route for ${ctx.method} ${ctx.path}`);
+      if (ctx.status === 405 || ctx.status === 501) throw new AppError('METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}`);
+    }
   } catch (err) {
     const { error, unexpected } = toAppError(err);
+    // A request rejected before its body was read (413, 415, 401 …) leaves bytes on the socket:
+    // close the connection rather than let the client reuse it mid-body.
+    if (!ctx.req.complete) ctx.set('Connection', 'close');
     if (unexpected) ctx.state.log.error({ err, request_id: ctx.state.requestId }, 'unhandled error');
     ctx.status = error.status;
     if (error.code === 'RATE_LIMITED' && typeof error.details.retry_after_seconds === 'number') {
       ctx.set('Retry-After', String(Math.ceil(error.details.retry_after_seconds)));
     }
-    if (error.code === 'METHOD_NOT_ALLOWED' && typeof error.details.allow === 'string') ctx.set('Allow', error.details.allow);
     if (ctx.path.startsWith('/scim/v2')) {
       ctx.type = 'application/scim+json';
       const scimType = typeof error.details.scimType === 'string' ? error.details.scimType : undefined;

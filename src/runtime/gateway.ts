@@ -101,7 +101,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       onCleanup('embedded PostgreSQL', () => pg.stop());
       databaseUrl = pg.url;
     }
-    const db = createDb(databaseUrl, config.dbPoolMax);
+    const db = createDb(databaseUrl, config.dbPoolMax, log);
     onCleanup('database pool', () => db.destroy());
     if (opts.migrate) {
       const applied = await migrateLatest(db);
@@ -153,12 +153,16 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       cache.start();
       onCleanup('credential cache', () => cache.stop());
       const tokens = new AgentTokens(keys.tokenKey, keys.tokenPublicKey);
+      // Health probes get a connection without the client's retry interceptor: a probe should fail
+      // fast, and a retry timer must not outlive the connection at shutdown.
+      const healthConnection = Connection.lazy({ address: temporalAddress, interceptors: [] });
+      onCleanup('Temporal health connection', () => healthConnection.close());
       const metrics = createMetrics();
       const app = buildApp({
         log,
         metrics,
         auth: new Authenticator(db, cache, tokens),
-        routers: [healthRoutes(new HealthProbe(db, temporal), metrics), identityRoutes({ db, tokens })],
+        routers: [healthRoutes(new HealthProbe(db, healthConnection), metrics), identityRoutes({ db, tokens })],
       });
       const server = http.createServer(app.callback());
       server.keepAliveTimeout = 65_000;

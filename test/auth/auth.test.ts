@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, newOrg, startTestGateway, type TestGateway, type TestOrg } from '../helpers/gateway.js';
+import { eventually } from '../helpers/wait.js';
+
+let gw: TestGateway;
+let replica: TestGateway;
+let org: TestOrg;
+let other: TestOrg;
+
+beforeAll(async () => {
+  // Two replicas of one deployment: same database, same signing key.
+  const env = { AEGIS_SIGNING_KEY: randomBytes(32).toString('base64') };
+  [gw, replica] = await Promise.all([startTestGateway(env), startTestGateway(env, { worker: false })]);
+  [org, other] = await Promise.all([newOrg(gw), newOrg(gw)]);
+});
+afterAll(async () => Promise.all([gw?.shutdown(), replica?.shutdown()]));
+
+async function scimToken(o: TestOrg): Promise<string> {
+  const res = await call(gw.url, 'POST', '/api/v1/scim-tokens', { key: o.adminKey, body: { name: 'idp' } });
+  expect(res.status).toBe(201);
+  return res.body.token;
+}
+
+describe('API key authentication', () => {
+  it('rejects a missing key with 401 UNAUTHORIZED', async () => {
+    const res = await call(gw.url, 'GET', '/api/v1/me');
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('UNAUTHORIZED');
+  });
+
+  it('rejects unknown and malformed keys with 401', async () => {
+    for (const key of ['aeg_' + 'A'.repeat(43), 'not-a-key', 'aeg_' + 'x'.repeat(5000)]) {
+      const res = await call(gw.url, 'GET', '/api/v1/me', { key });
+      expect(res.status, key.slice(0, 10)).toBe(401);
+      expect(res.body.error.code).toBe('UNAUTHORIZED');
+    }
+  });
+
+  it('identifies the caller with GET /me', async () => {
+    const res = await call(gw.url, 'GET', '/api/v1/me', { key: org.adminKey });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ org_id: org.orgId, org_name: org.name, role: 'admin', key_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  });
+
+  it('stops accepting a revoked key within 1 s on every replica', async () => {
+    const created = await call(gw.url, 'POST', '/api/v1/api-keys', { key: org.adminKey, body: { name: 'short-lived', role: 'viewer' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ id: expect.any(String), key: expect.stringMatching(/^aeg_[A-Za-z0-9_-]{43}$/), prefix: created.body.key.slice(0, 12), name: 'short-lived', role: 'viewer', created_at: expect.any(String) });
+    const key = created.body.key;
+    // Both replicas have it cached.
+    expect((await call(gw.url, 'GET', '/api/v1/me', { key })).status).toBe(200);
+    expect((await call(replica.url, 'GET', '/api/v1/me', { key })).status).toBe(200);
+    const revoked = await call(gw.url, 'DELETE', `/api/v1/api-keys/${created.body.id}`, { key: org.adminKey });
+    expect(revoked.status).toBe(204);
+    const start = Date.now();
+    await eventually(async () => expect((await call(replica.url, 'GET', '/api/v1/me', { key })).status).toBe(401), 1_000, 20);
+    expect(Date.now() - start).toBeLessThan(1_000);
+    expect((await call(gw.url, 'GET', '/api/v1/me', { key })).status).toBe(401);
+  });
+
+  it('answers a wrong role with 403 FORBIDDEN', async () => {
+    for (const role of ['viewer', 'reviewer', 'agent'] as const) {
+      const res = await call(gw.url, 'GET', '/api/v1/api-keys', { key: await org.keyFor(role) });
+      expect(res.status, role).toBe(403);
+      expect(res.body.error.code).toBe('FORBIDDEN');
+    }
+  });
+
+  it('treats a SCIM token on /api/v1 as no credential', async () => {
+    const token = await scimToken(org);
+    const asKey = await call(gw.url, 'GET', '/api/v1/me', { key: token });
+    expect(asKey.status).toBe(401);
+    const asBearer = await call(gw.url, 'GET', '/api/v1/me', { scimToken: token });
+    expect(asBearer.status).toBe(401);
+    expect(asBearer.body.error.code).toBe('UNAUTHORIZED');
+  });
+
+  it('treats an API key on /scim/v2 as no credential (401 in the SCIM error schema)', async () => {
+    for (const headers of [{ 'x-aegis-api-key': org.adminKey }, { authorization: `Bearer ${org.adminKey}` }] as Array<Record<string, string>>) {
+      const res = await call(gw.url, 'GET', '/scim/v2/Users', { headers });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toMatch(/application\/scim\+json/);
+      expect(res.body).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail: expect.any(String) });
+    }
+  });
+
+  it('accepts a SCIM token on /scim/v2 and rejects it once revoked', async () => {
+    const res = await call(gw.url, 'POST', '/api/v1/scim-tokens', { key: org.adminKey, body: { name: 'okta' } });
+    const token = res.body.token;
+    expect(token).toMatch(/^scim_/);
+    // Authenticated: routing continues (the SCIM resources themselves come with the SCIM issue).
+    expect((await call(gw.url, 'GET', '/scim/v2/NoSuchResource', { scimToken: token })).status).toBe(404);
+    expect((await call(gw.url, 'DELETE', `/api/v1/scim-tokens/${res.body.id}`, { key: org.adminKey })).status).toBe(204);
+    await eventually(async () => expect((await call(gw.url, 'GET', '/scim/v2/NoSuchResource', { scimToken: token })).status).toBe(401), 1_000);
+  });
+});
+
+describe('API key management', () => {
+  it('lists keys without secrets in the list envelope', async () => {
+    const res = await call(gw.url, 'GET', '/api/v1/api-keys?limit=2&offset=0', { key: org.adminKey });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ data: expect.any(Array), limit: 2, offset: 0, total: expect.any(Number) });
+    expect(res.body.data.length).toBeLessThanOrEqual(2);
+    for (const k of res.body.data) {
+      expect(Object.keys(k).sort()).toEqual(['created_at', 'id', 'last_used_at', 'name', 'prefix', 'revoked_at', 'role']);
+    }
+  });
+
+  it('records last_used_at without a write per request', async () => {
+    const key = await org.keyFor('viewer');
+    await call(gw.url, 'GET', '/api/v1/me', { key });
+    await eventually(async () => {
+      const list = await call(gw.url, 'GET', '/api/v1/api-keys?limit=100', { key: org.adminKey });
+      const viewer = list.body.data.find((k: { name: string }) => k.name === 'test-viewer');
+      expect(viewer.last_used_at).not.toBeNull();
+    }, 8_000, 250);
+  });
+
+  it("cannot see or revoke another org's keys", async () => {
+    const mine = await call(gw.url, 'GET', '/api/v1/api-keys', { key: other.adminKey });
+    const theirId = mine.body.data[0].id;
+    const list = await call(gw.url, 'GET', '/api/v1/api-keys?limit=1000', { key: org.adminKey });
+    expect(list.body.data.map((k: { id: string }) => k.id)).not.toContain(theirId);
+    const del = await call(gw.url, 'DELETE', `/api/v1/api-keys/${theirId}`, { key: org.adminKey });
+    expect(del.status).toBe(404);
+    expect((await call(gw.url, 'GET', '/api/v1/me', { key: other.adminKey })).status).toBe(200);
+  });
+});
+
+describe('agent tokens', () => {
+  it('are minted by admins and identify the agent', async () => {
+    const res = await call(gw.url, 'POST', '/api/v1/agents/billing-bot/tokens', { key: org.adminKey, body: { ttl_seconds: 600 } });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ token: expect.any(String), agent_id: 'billing-bot', token_id: expect.any(String), expires_at: expect.any(String) });
+    const expires = Date.parse(res.body.expires_at);
+    expect(expires - Date.now()).toBeGreaterThan(590_000);
+    expect(expires - Date.now()).toBeLessThan(610_000);
+    const header = JSON.parse(Buffer.from(res.body.token.split('.')[0], 'base64url').toString());
+    expect(header.alg).toBe('EdDSA');
+    const me = await call(gw.url, 'GET', '/api/v1/me', { agentToken: res.body.token });
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ org_id: org.orgId, role: 'agent', agent_id: 'billing-bot' });
+    // The other replica verifies it too (same signing key).
+    expect((await call(replica.url, 'GET', '/api/v1/me', { agentToken: res.body.token })).status).toBe(200);
+  });
+
+  it('may not be minted by non-admins', async () => {
+    const res = await call(gw.url, 'POST', '/api/v1/agents/x/tokens', { key: await org.keyFor('agent'), body: {} });
+    expect(res.status).toBe(403);
+  });
+
+  it('rejects tampered, unsigned and garbage tokens', async () => {
+    const { body } = await call(gw.url, 'POST', '/api/v1/agents/a1/tokens', { key: org.adminKey, body: {} });
+    const [h, p, s] = body.token.split('.');
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const forgedPayload = Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url');
+    const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    for (const token of [`${h}.${forgedPayload}.${s}`, `${none}.${p}.`, 'garbage', `${h}.${p}.${s.slice(0, -4)}AAAA`]) {
+      const res = await call(gw.url, 'GET', '/api/v1/me', { agentToken: token });
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('UNAUTHORIZED');
+    }
+  });
+
+  it('validates ttl_seconds', async () => {
+    const res = await call(gw.url, 'POST', '/api/v1/agents/a1/tokens', { key: org.adminKey, body: { ttl_seconds: 5 } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].path).toBe('ttl_seconds');
+  });
+});

@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../../src/errors.js';
+import { call, newOrg, startTestGateway, type TestGateway, type TestOrg } from '../helpers/gateway.js';
+
+let gw: TestGateway;
+let org: TestOrg;
+
+beforeAll(async () => {
+  gw = await startTestGateway();
+  org = await newOrg(gw);
+});
+afterAll(async () => gw?.shutdown());
+
+function expectEnvelope(body: any, code: string): void {
+  expect(body).toEqual({ error: expect.objectContaining({ code, message: expect.any(String) }) });
+  expect(JSON.stringify(body)).not.toMatch(/\bat .+\.(ts|js):\d+/); // no stack frames
+}
+
+describe('error envelope', () => {
+  it('answers malformed JSON with 400 VALIDATION_ERROR', async () => {
+    const res = await call(gw.url, 'POST', '/api/v1/api-keys', { key: org.adminKey, raw: '{"name": "x", "role":', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expectEnvelope(res.body, 'VALIDATION_ERROR');
+    expect(res.body.error.message).toMatch(/malformed JSON/);
+  });
+
+  it('answers wrong types with 400 VALIDATION_ERROR naming each field', async () => {
+    const res = await call(gw.url, 'POST', '/api/v1/api-keys', { key: org.adminKey, body: { name: 42, role: 'superuser' } });
+    expect(res.status).toBe(400);
+    expectEnvelope(res.body, 'VALIDATION_ERROR');
+    const paths = res.body.error.details.map((d: { path: string }) => d.path).sort();
+    expect(paths).toEqual(['name', 'role']);
+    for (const d of res.body.error.details) expect(d.message).toEqual(expect.any(String));
+  });
+
+  it('rejects unknown fields and a missing body', async () => {
+    const extra = await call(gw.url, 'POST', '/api/v1/api-keys', { key: org.adminKey, body: { name: 'a', role: 'viewer', admin: true } });
+    expect(extra.status).toBe(400);
+    expect(extra.body.error.details[0].message).toMatch(/admin/);
+    const missing = await call(gw.url, 'POST', '/api/v1/api-keys', { key: org.adminKey });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details).toEqual([{ path: '(body)', message: 'request body is required (JSON)' }]);
+  });
+
+  it('answers bodies over 1 MiB with 413 PAYLOAD_TOO_LARGE and keeps nothing', async () => {
+    const name = 'x'.repeat(1024 * 1024);
+    const res = await call(gw.url, 'POST', '/api/v1/api-keys', { key: org.adminKey, body: { name, role: 'viewer' } });
+    expect(res.status).toBe(413);
+    expectEnvelope(res.body, 'PAYLOAD_TOO_LARGE');
+    const list = await call(gw.url, 'GET', '/api/v1/api-keys', { key: org.adminKey });
+    expect(list.body.total).toBe(1);
+  });
+
+  it('applies the 1 MiB limit to chunked bodies without Content-Length', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 20; i++) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const res = await fetch(`${gw.url}/api/v1/api-keys`, {
+      method: 'POST',
+      headers: { 'x-aegis-api-key': org.adminKey, 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as any).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers a non-JSON content type with 415', async () => {
+    const res = await call(gw.url, 'POST', '/api/v1/api-keys', { key: org.adminKey, raw: 'name=a&role=viewer', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(res.status).toBe(415);
+    expectEnvelope(res.body, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers unknown routes with 404 NOT_FOUND, after authentication under /api/v1', async () => {
+    const open = await call(gw.url, 'GET', '/no/such/route');
+    expect(open.status).toBe(404);
+    expectEnvelope(open.body, 'NOT_FOUND');
+    const api = await call(gw.url, 'GET', '/api/v1/no-such-thing', { key: org.adminKey });
+    expect(api.status).toBe(404);
+    expectEnvelope(api.body, 'NOT_FOUND');
+  });
+
+  it('answers a known route with the wrong method with 405 and Allow', async () => {
+    const res = await call(gw.url, 'PUT', '/api/v1/api-keys', { key: org.adminKey, body: {} });
+    expect(res.status).toBe(405);
+    expectEnvelope(res.body, 'METHOD_NOT_ALLOWED');
+    expect(res.headers.get('allow')).toMatch(/GET/);
+  });
+
+  it('answers malformed ids with 400 and unknown ones with 404', async () => {
+    const bad = await call(gw.url, 'DELETE', '/api/v1/api-keys/not-a-uuid', { key: org.adminKey });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('id');
+    const unknown = await call(gw.url, 'DELETE', '/api/v1/api-keys/2b1f5d6e-1c7a-4a53-9a7e-0c8d1f2e3a4b', { key: org.adminKey });
+    expect(unknown.status).toBe(404);
+    expectEnvelope(unknown.body, 'NOT_FOUND');
+  });
+});
+
+describe('request ids', () => {
+  it('echoes a well-formed X-Request-Id and generates one otherwise', async () => {
+    const given = await call(gw.url, 'GET', '/health', { headers: { 'x-request-id': 'trace-abc.123' } });
+    expect(given.headers.get('x-request-id')).toBe('trace-abc.123');
+    const made = await call(gw.url, 'GET', '/health', { headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('error catalog', () => {
+  it('documents every error code in the README', () => {
+    const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const [code, status] of Object.entries(ERROR_CODES)) {
+      expect(readme, `README error table lacks ${code}`).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`));
+    }
+  });
+});
+
+describe('logs', () => {
+  it('never contain keys or tokens', async () => {
+    const mint = await call(gw.url, 'POST', '/api/v1/agents/log-agent/tokens', { key: org.adminKey, body: {} });
+    const token: string = mint.body.token;
+    await call(gw.url, 'GET', '/api/v1/me', { agentToken: token });
+    await call(gw.url, 'GET', '/api/v1/me', { key: `${org.adminKey}x` });
+    const created = await call(gw.url, 'POST', '/api/v1/api-keys', { key: org.adminKey, body: { name: 'logged', role: 'viewer' } });
+    await new Promise((r) => setTimeout(r, 100));
+    const all = gw.logs.join('\n');
+    expect(gw.logs.length).toBeGreaterThan(3);
+    for (const secret of [org.adminKey, token, created.body.key]) expect(all).not.toContain(secret);
+  });
+});
