@@ -1,0 +1,32 @@
+import type { Category } from './types.js';
+
+/** Words in a tool name that name its category, most specific first. */
+const NAME_RULES: Array<[Category, RegExp]> = [
+  ['payment', /(pay|charge|refund|invoice|stripe|billing|transfer_funds|wire|payout|checkout|subscription)/],
+  ['email', /(e?mail|smtp|inbox|newsletter)/],
+  ['database', /(sql|db_|_db|database|query|postgres|mysql|sqlite|mongo|redis|bigquery|snowflake|table)/],
+  ['code', /(code|python|eval|javascript|typescript|node_|repl|notebook|jupyter|compile)/],
+  ['shell', /(shell|bash|exec|command|terminal|cmd|run_|subprocess|powershell|ssh|script)/],
+  ['filesystem', /(file|fs_|_fs|read|write|path|dir|folder|upload|download|storage|s3|blob)/],
+  ['network', /(http|fetch|url|request|web|browse|curl|api_call|webhook|scrape|crawl|get_page)/],
+];
+
+/** Argument keys that betray a category when the tool name does not. */
+const KEY_RULES: Array<[Category, RegExp]> = [
+  ['database', /^(sql|query|statement)$/],
+  ['shell', /^(command|cmd|script|shell)$/],
+  ['email', /^(to|cc|bcc|recipient|recipients)$/],
+  ['payment', /^(amount|currency|card|card_number|iban|account_number)$/],
+  ['network', /^(url|uri|endpoint|href|host)$/],
+  ['filesystem', /^(path|file|filename|filepath|directory|dir)$/],
+  ['code', /^(code|source|program)$/],
+];
+
+/** categorize names the kind of tool from its name, then from the shape of its arguments. */
+export function categorize(toolName: string, argumentKeys: string[]): Category {
+  const name = toolName.toLowerCase().replace(/[\s.-]+/g, '_');
+  for (const [category, re] of NAME_RULES) if (re.test(name)) return category;
+  const keys = argumentKeys.map((k) => k.toLowerCase());
+  for (const [category, re] of KEY_RULES) if (keys.some((k) => re.test(k))) return category;
+  return 'general';
+}

@@ -1,0 +1,51 @@
+/** The signal ids of ../shared/datasets (one detector family each); detectors may add their own. */
+export const SIGNAL_IDS = [
+  'sql_injection',
+  'command_injection',
+  'path_traversal',
+  'ssrf',
+  'secret_leak',
+  'pii',
+  'prompt_injection',
+  'destructive_operation',
+] as const;
+export type SignalId = (typeof SIGNAL_IDS)[number];
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const CATEGORIES = ['database', 'shell', 'filesystem', 'network', 'email', 'payment', 'code', 'general'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** One finding: which signal, how bad, where (JSON pointer into the call) and a short, masked excerpt. */
+export interface Signal {
+  id: SignalId;
+  severity: Severity;
+  /** JSON pointer into the call document, e.g. `/arguments/sql` or `/arguments/items/0/url`. */
+  path: string;
+  /** What was seen, at most ~120 characters; secrets are masked (see maskSecret). */
+  evidence: string;
+}
+
+/** A string somewhere in the call's arguments. */
+export interface StringField {
+  /** JSON pointer from the call document root (`/arguments/...`). */
+  pointer: string;
+  /** The nearest object key above the value, lower-cased ('' for array items of a root array). */
+  key: string;
+  value: string;
+}
+
+/** What every detector sees: the tool, its category, and every string in its arguments. */
+export interface DetectionInput {
+  toolName: string;
+  category: Category;
+  fields: StringField[];
+}
+
+export type Detector = (input: DetectionInput) => Signal[];
+
+export interface Classification {
+  category: Category;
+  signals: Signal[];
+}

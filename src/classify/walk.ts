@@ -1,0 +1,26 @@
+import type { StringField } from './types.js';
+
+/** escapePointerToken escapes one JSON-pointer reference token (RFC 6901). */
+export function escapePointerToken(token: string): string {
+  return token.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+/**
+ * collectStrings returns every string in `value` (object values and array items, depth-first, in
+ * document order) with its JSON pointer below `base`. Numbers and booleans are not strings and are
+ * skipped; object keys are not values. Requires a tree (no cycles): parsed JSON always is.
+ */
+export function collectStrings(value: unknown, base: string, key = ''): StringField[] {
+  const out: StringField[] = [];
+  const visit = (v: unknown, pointer: string, k: string): void => {
+    if (typeof v === 'string') out.push({ pointer, key: k, value: v });
+    else if (Array.isArray(v)) v.forEach((item, i) => visit(item, `${pointer}/${i}`, k));
+    else if (v !== null && typeof v === 'object') {
+      for (const [childKey, child] of Object.entries(v as Record<string, unknown>)) {
+        visit(child, `${pointer}/${escapePointerToken(childKey)}`, childKey.toLowerCase());
+      }
+    }
+  };
+  visit(value, base, key);
+  return out;
+}
