@@ -1,6 +1,11 @@
 import type { Knex } from 'knex';
 import * as createOrgs from './20261128120000_create_orgs.js';
 import * as createCredentials from './20261128120100_create_credentials.js';
+import * as createAuditLog from './20261128130000_create_audit_log.js';
+import * as createPolicies from './20261128130100_create_policies.js';
+import * as createChecks from './20261128130200_create_checks.js';
+import * as notifyOrgSettings from './20261128130300_notify_org_settings.js';
+import * as createCheckOutbox from './20261128140000_create_check_outbox.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,4 +20,9 @@ export interface Migration {
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['20261128120000_create_orgs', createOrgs],
   ['20261128120100_create_credentials', createCredentials],
+  ['20261128130000_create_audit_log', createAuditLog],
+  ['20261128130100_create_policies', createPolicies],
+  ['20261128130200_create_checks', createChecks],
+  ['20261128130300_notify_org_settings', notifyOrgSettings],
+  ['20261128140000_create_check_outbox', createCheckOutbox],
 ];

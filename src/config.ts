@@ -40,6 +40,8 @@ const envSchema = z.object({
   AEGIS_BOOTSTRAP_SCIM_TOKEN: optionalString,
   /** Ed25519 private key (PEM, or base64 of the 32-byte seed); unset = generated once into the data dir. */
   AEGIS_SIGNING_KEY: optionalString,
+  /** Allow reviewer webhooks and proxy upstreams on loopback/private addresses (off: they are SSRF targets). */
+  AEGIS_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Base of the cache directory holding the built Temporal CLI (default ~/.cache). */
@@ -68,6 +70,7 @@ export interface Config {
     readonly scimToken: string | undefined;
   };
   readonly signingKey: string | undefined;
+  readonly webhookAllowPrivate: boolean;
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -107,6 +110,7 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     bootstrap: Object.freeze({ apiKey: e.AEGIS_BOOTSTRAP_API_KEY, scimToken: e.AEGIS_BOOTSTRAP_SCIM_TOKEN }),
     signingKey: e.AEGIS_SIGNING_KEY,
+    webhookAllowPrivate: e.AEGIS_WEBHOOK_ALLOW_PRIVATE === 'true',
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -3,3 +3,4 @@
  * sandbox: it may import only @temporalio/workflow, @temporalio/common and activity *types*.
  */
 export { probe } from './probe.js';
+export { pendingCheck } from './pending-check.js';

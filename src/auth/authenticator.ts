@@ -12,6 +12,8 @@ export interface Principal {
   role: Role;
   /** API key id, or the agent token's jti. */
   credentialId: string;
+  /** The API key's name, or the agent id of a token. */
+  credentialName: string;
   kind: 'api_key' | 'agent_token';
   /** Set for agent tokens: the only agent_id this caller may act as. */
   agentId?: string;
@@ -22,6 +24,7 @@ export interface ScimPrincipal {
   orgId: string;
   orgName: string;
   tokenId: string;
+  tokenName: string;
 }
 
 /**
@@ -42,13 +45,13 @@ export class Authenticator {
       if (!looksLikeSecret(apiKey, 'api_key')) throw new UnauthorizedError('invalid API key');
       const c = await this.cache.lookup(apiKey);
       if (!c || c.kind !== 'api_key' || !c.role) throw new UnauthorizedError('invalid or revoked API key');
-      return { orgId: c.orgId, orgName: c.orgName, role: c.role, credentialId: c.id, kind: 'api_key' };
+      return { orgId: c.orgId, orgName: c.orgName, role: c.role, credentialId: c.id, credentialName: c.name, kind: 'api_key' };
     }
     if (agentToken !== undefined) {
       const claims = await this.tokens.verify(agentToken);
       const orgName = claims && (await this.orgName(claims.orgId));
       if (!claims || !orgName) throw new UnauthorizedError('invalid or expired agent token');
-      return { orgId: claims.orgId, orgName, role: 'agent', credentialId: claims.tokenId, kind: 'agent_token', agentId: claims.agentId };
+      return { orgId: claims.orgId, orgName, role: 'agent', credentialId: claims.tokenId, credentialName: claims.agentId, kind: 'agent_token', agentId: claims.agentId };
     }
     throw new UnauthorizedError('missing credentials: send X-AEGIS-API-Key or X-AEGIS-Agent-Token');
   }
@@ -60,7 +63,7 @@ export class Authenticator {
     if (!looksLikeSecret(token, 'scim_token')) throw new UnauthorizedError('invalid SCIM token');
     const c = await this.cache.lookup(token);
     if (!c || c.kind !== 'scim_token') throw new UnauthorizedError('invalid or revoked SCIM token');
-    return { orgId: c.orgId, orgName: c.orgName, tokenId: c.id };
+    return { orgId: c.orgId, orgName: c.orgName, tokenId: c.id, tokenName: c.name };
   }
 
   /** orgName resolves an org id from a token (orgs are never deleted, so names are cached for good). */

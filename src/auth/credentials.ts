@@ -88,6 +88,7 @@ export async function revokeCredentialByPrefix(db: Db, prefix: string): Promise<
 
 export interface CredentialIdentity {
   id: string;
+  name: string;
   orgId: string;
   orgName: string;
   kind: SecretKind;
@@ -99,11 +100,11 @@ export interface CredentialIdentity {
 export async function findCredentialByHash(db: Db, hash: Buffer): Promise<CredentialIdentity | undefined> {
   const row = (await db('credentials as c')
     .join('orgs as o', 'o.id', 'c.org_id')
-    .select('c.id', 'c.org_id', 'o.name as org_name', 'c.kind', 'c.role', 'c.revoked_at')
+    .select('c.id', 'c.name', 'c.org_id', 'o.name as org_name', 'c.kind', 'c.role', 'c.revoked_at')
     .where('c.secret_hash', hash)
-    .first()) as { id: string; org_id: string; org_name: string; kind: SecretKind; role: Role | null; revoked_at: Date | null } | undefined;
+    .first()) as { id: string; name: string; org_id: string; org_name: string; kind: SecretKind; role: Role | null; revoked_at: Date | null } | undefined;
   if (!row) return undefined;
-  return { id: row.id, orgId: row.org_id, orgName: row.org_name, kind: row.kind, role: row.role, revoked: row.revoked_at !== null };
+  return { id: row.id, name: row.name, orgId: row.org_id, orgName: row.org_name, kind: row.kind, role: row.role, revoked: row.revoked_at !== null };
 }
 
 /** touchCredentials records use of credentials (batched by the auth cache, not per request). */

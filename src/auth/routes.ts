@@ -1,7 +1,8 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import { requireRole } from '../http/auth.js';
-import { principalOf, type AppState } from '../http/state.js';
+import { recordAudit } from '../audit/audit.js';
+import { actorOf, principalOf, type AppContext, type AppState } from '../http/state.js';
 import { pageQuery, uuidParam, validate } from '../http/validate.js';
 import type { Db } from '../db/knex.js';
 import type { AgentTokens } from './agent-tokens.js';
@@ -16,6 +17,15 @@ export const AgentIdParam = z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, '
 export const MintAgentTokenBody = z
   .strictObject({ ttl_seconds: z.number().int().min(60).max(365 * 86_400).default(86_400) })
   .default({ ttl_seconds: 86_400 });
+
+/** audited runs a credential change and its audit entry in one transaction. */
+function audited<T>(db: Db, ctx: AppContext, action: string, resourceType: string, change: (trx: Db) => Promise<{ result: T; id: string; before?: unknown; after?: unknown }>): Promise<T> {
+  return db.transaction(async (trx) => {
+    const { result, id, before, after } = await change(trx);
+    await recordAudit(trx, { orgId: principalOf(ctx).orgId, actor: actorOf(ctx), action, resourceType, resourceId: id, before, after, requestId: ctx.state.requestId });
+    return result;
+  });
+}
 
 export interface IdentityRoutesDeps {
   db: Db;
@@ -37,13 +47,19 @@ export function identityRoutes({ db, tokens }: IdentityRoutesDeps): Router<AppSt
   }));
 
   router.post('/api-keys', requireRole('admin'), validate({ body: CreateApiKeyBody }, async (ctx, { body }) => {
-    const { row, secret } = await createCredential(db, { orgId: principalOf(ctx).orgId, kind: 'api_key', name: body.name, role: body.role });
+    const { row, secret } = await audited(db, ctx, 'api_key.create', 'api_key', async (trx) => {
+      const created = await createCredential(trx, { orgId: principalOf(ctx).orgId, kind: 'api_key', name: body.name, role: body.role });
+      return { result: created, id: created.row.id, after: presentApiKey(created.row) };
+    });
     ctx.status = 201;
     ctx.body = { id: row.id, key: secret, prefix: row.prefix, name: row.name, role: row.role, created_at: row.created_at.toISOString() };
   }));
 
   router.delete('/api-keys/:id', requireRole('admin'), validate({ params: z.object({ id: uuidParam }) }, async (ctx, { params }) => {
-    await revokeCredential(db, principalOf(ctx).orgId, 'api_key', params.id);
+    await audited(db, ctx, 'api_key.revoke', 'api_key', async (trx) => {
+      const row = await revokeCredential(trx, principalOf(ctx).orgId, 'api_key', params.id);
+      return { result: row, id: row.id, after: presentApiKey(row) };
+    });
     ctx.status = 204;
   }));
 
@@ -53,19 +69,28 @@ export function identityRoutes({ db, tokens }: IdentityRoutesDeps): Router<AppSt
   }));
 
   router.post('/scim-tokens', requireRole('admin'), validate({ body: CreateScimTokenBody.optional() }, async (ctx, { body }) => {
-    const { row, secret } = await createCredential(db, { orgId: principalOf(ctx).orgId, kind: 'scim_token', name: body?.name ?? 'scim' });
+    const { row, secret } = await audited(db, ctx, 'scim_token.create', 'scim_token', async (trx) => {
+      const created = await createCredential(trx, { orgId: principalOf(ctx).orgId, kind: 'scim_token', name: body?.name ?? 'scim' });
+      return { result: created, id: created.row.id, after: presentScimToken(created.row) };
+    });
     ctx.status = 201;
     ctx.body = { id: row.id, token: secret, prefix: row.prefix, name: row.name, created_at: row.created_at.toISOString() };
   }));
 
   router.delete('/scim-tokens/:id', requireRole('admin'), validate({ params: z.object({ id: uuidParam }) }, async (ctx, { params }) => {
-    await revokeCredential(db, principalOf(ctx).orgId, 'scim_token', params.id);
+    await audited(db, ctx, 'scim_token.revoke', 'scim_token', async (trx) => {
+      const row = await revokeCredential(trx, principalOf(ctx).orgId, 'scim_token', params.id);
+      return { result: row, id: row.id, after: presentScimToken(row) };
+    });
     ctx.status = 204;
   }));
 
   router.post('/agents/:agent_id/tokens', requireRole('admin'), validate({ params: z.object({ agent_id: AgentIdParam }), body: MintAgentTokenBody.optional() }, async (ctx, { params, body }) => {
     const ttl = body?.ttl_seconds ?? 86_400;
-    const { token, claims } = await tokens.mint(principalOf(ctx).orgId, params.agent_id, ttl);
+    const { token, claims } = await audited(db, ctx, 'agent_token.create', 'agent_token', async () => {
+      const minted = await tokens.mint(principalOf(ctx).orgId, params.agent_id, ttl);
+      return { result: minted, id: minted.claims.tokenId, after: { agent_id: params.agent_id, expires_at: minted.claims.expiresAt.toISOString() } };
+    });
     ctx.status = 201;
     ctx.body = { token, agent_id: claims.agentId, token_id: claims.tokenId, expires_at: claims.expiresAt.toISOString() };
   }));

@@ -1,5 +1,6 @@
 import type { DefaultContext } from 'koa';
 import type { Router, RouterContext } from '@koa/router';
+import type { Actor } from '../audit/audit.js';
 import type { Principal, ScimPrincipal } from '../auth/authenticator.js';
 import type { Logger } from '../log.js';
 
@@ -21,6 +22,12 @@ export function principalOf(ctx: { state: AppState }): Principal {
   const p = ctx.state.principal;
   if (!p) throw new Error('principalOf called on an unauthenticated route');
   return p;
+}
+
+/** actorOf names the caller for the audit log. */
+export function actorOf(ctx: { state: AppState }): Actor {
+  const p = principalOf(ctx);
+  return { id: `${p.kind}:${p.credentialId}`, name: p.credentialName };
 }
 
 declare module 'koa' {

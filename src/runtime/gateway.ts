@@ -6,6 +6,20 @@ import { AgentTokens } from '../auth/agent-tokens.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { CredentialCache } from '../auth/credential-cache.js';
 import { identityRoutes } from '../auth/routes.js';
+import { auditRoutes } from '../audit/routes.js';
+import { checkRoutes } from '../checks/routes.js';
+import { OutboxDispatcher } from '../checks/dispatcher.js';
+import { ReviewService } from '../checks/review.js';
+import { CheckService } from '../checks/service.js';
+import { DecisionWaiters } from '../checks/waiters.js';
+import { PendingWorkflows } from '../checks/workflows.js';
+import { CheckWriter } from '../checks/writer.js';
+import { initClassifier } from '../classify/classify.js';
+import { NotifiedCache } from '../db/notified-cache.js';
+import { configRoutes } from '../orgs/routes.js';
+import { loadSettings, type OrgSettings } from '../orgs/settings.js';
+import { PolicyCache } from '../policies/cache.js';
+import { policyRoutes } from '../policies/routes.js';
 import type { Config } from '../config.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { createDb, migrateLatest, type Db } from '../db/knex.js';
@@ -133,7 +147,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
         address: temporalAddress,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
-        deps: { db, log: log.child({ component: 'worker' }) },
+        deps: { db, log: log.child({ component: 'worker' }), allowPrivateWebhooks: config.webhookAllowPrivate },
         workflowBundle: opts.workflowBundle,
       });
       worker.done.catch((err: Error) => log.error({ err: err.message }, 'the Temporal worker stopped with an error'));
@@ -148,7 +162,12 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       const keys = loadSigningKeys(config.signingKey, config.dataDir);
       const listener = new PgListener(databaseUrl, log.child({ component: 'listener' }));
       const cache = new CredentialCache(db, listener, log);
-      await listener.start();
+      const policies = new PolicyCache(db, listener, log);
+      const settings = new NotifiedCache<OrgSettings>(listener, 'aegis_orgs', (orgId) => loadSettings(db, orgId));
+      const workflows = new PendingWorkflows(temporal, config.temporal.namespace, config.temporal.taskQueue);
+      const dispatcher = new OutboxDispatcher(db, listener, workflows, log.child({ component: 'dispatcher' }));
+      const waiters = new DecisionWaiters(listener);
+      await Promise.all([listener.start(), initClassifier()]);
       onCleanup('LISTEN connection', () => listener.stop());
       cache.start();
       onCleanup('credential cache', () => cache.stop());
@@ -158,11 +177,24 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       const healthConnection = Connection.lazy({ address: temporalAddress, interceptors: [] });
       onCleanup('Temporal health connection', () => healthConnection.close());
       const metrics = createMetrics();
+      const writer = new CheckWriter(db, log);
+      onCleanup('check writer', () => writer.drain());
+      const checks = new CheckService({ policies, settings, writer });
+      const reviews = new ReviewService(db, workflows, dispatcher, waiters, log);
+      dispatcher.start();
+      onCleanup('outbox dispatcher', () => dispatcher.stop());
       const app = buildApp({
         log,
         metrics,
         auth: new Authenticator(db, cache, tokens),
-        routers: [healthRoutes(new HealthProbe(db, healthConnection), metrics), identityRoutes({ db, tokens })],
+        routers: [
+          healthRoutes(new HealthProbe(db, healthConnection), metrics),
+          identityRoutes({ db, tokens }),
+          checkRoutes(db, checks, reviews),
+          policyRoutes(db, policies),
+          configRoutes(db, settings, { allowPrivateWebhooks: config.webhookAllowPrivate }),
+          auditRoutes(db),
+        ],
       });
       const server = http.createServer(app.callback());
       server.keepAliveTimeout = 65_000;

@@ -1,6 +1,70 @@
-import type { DetectionInput, Signal } from '../types.js';
+import { excerpt } from '../evidence.js';
+import { analysePath, type PathFinding } from '../paths/analyse.js';
+import { analyseUrlPath } from '../paths/url-path.js';
+import type { DetectionInput, Signal, StringField } from '../types.js';
 
-/** Placeholder until the detector lands; returns no signals. */
-export function detectPaths(_input: DetectionInput): Signal[] {
-  return [];
+/** Keys whose value is a file-system path by name: `path`, `file_path`, `outputdir`, `destination`… */
+const PATH_KEY_RE = /(?:path|paths|file|files|filename|filenames|dir|dirs|directory|directories|folder|folders|dest|destination|cwd|workdir|include|template|attachment)$|(?:^|_)(?:src|dst)$/;
+/** Keys that hold contents, not a location, even in a file-system tool (`write_file {path, content}`). */
+const CONTENT_KEY_RE = /^(?:content|contents|data|body|text|message|code|source|query|sql|command|cmd|script|description|comment|prompt|patch|diff|old_str|new_str|old_string|new_string|replacement|pattern|search|encoding|mode)$/;
+/** Web URLs: their raw path can climb, but fetching one is the ssrf detector's business. */
+const WEB_URL_RE = /^(?:https?|wss?):\/\//i;
+/** A single path-shaped token: no line breaks, not a paragraph. */
+const MAX_PATH = 4096;
+
+/** What a token of free text needs before it is worth analysing: a climb, an encoded dot, a wrapper. */
+const FREE_TEXT_HINT_RE = /\.\.[\\/]|%(?:25)*(?:2e|c0|c1|e0|u)|0x2e|\uff0e|(?:php|phar|expect):/i;
+/** Prose beyond this is not scanned: a path worth flagging does not hide 64 KiB into a message. */
+const MAX_TEXT = 65_536;
+const TOKEN_RE = /[^\s"'`<>()[\]{},;|&]+/g;
+
+/**
+ * detectPaths reports `path_traversal`: a path field (by key, or any location field of a file-system
+ * tool) that escapes its base after decoding, names a sensitive file, or uses a stream wrapper; a
+ * URL whose raw path climbs above its root; and in free text, a token that climbs to a sensitive file.
+ */
+export function detectPaths(input: DetectionInput): Signal[] {
+  const signals: Signal[] = [];
+  for (const field of input.fields) {
+    const found = analyseField(field, input.category === 'filesystem');
+    if (found) {
+      signals.push({
+        id: 'path_traversal',
+        severity: found.severity,
+        path: field.pointer,
+        evidence: evidenceOf(found, field.value),
+      });
+    }
+  }
+  return signals;
+}
+
+function analyseField(field: StringField, filesystem: boolean): PathFinding | undefined {
+  const { key, value } = field;
+  if (value.length === 0) return undefined;
+  const singleLine = value.length <= MAX_PATH && !value.includes('\n');
+  const trimmed = value.trim();
+  if (singleLine && WEB_URL_RE.test(trimmed)) return analyseUrlPath(trimmed);
+  if (singleLine && (PATH_KEY_RE.test(key) || (filesystem && !CONTENT_KEY_RE.test(key)))) return analysePath(value);
+  return analyseFreeText(value);
+}
+
+/** analyseFreeText looks at the tokens of prose, commands or code that carry a traversal hint. */
+function analyseFreeText(value: string): PathFinding | undefined {
+  const text = value.length > MAX_TEXT ? value.slice(0, MAX_TEXT) : value;
+  if (!FREE_TEXT_HINT_RE.test(text)) return undefined;
+  for (const m of text.matchAll(TOKEN_RE)) {
+    const token = m[0];
+    if (token.length < 4 || token.length > MAX_PATH || !FREE_TEXT_HINT_RE.test(token)) continue;
+    const found = WEB_URL_RE.test(token) ? analyseUrlPath(token) : analysePath(token);
+    // Prose is full of `../` links and `data:` words: only conclusive findings count there.
+    if (found?.conclusive) return { ...found, at: (m.index ?? 0) + found.at };
+  }
+  return undefined;
+}
+
+/** evidenceOf is the reason and an excerpt of the value around the finding, ~140 characters at most. */
+function evidenceOf(found: PathFinding, value: string): string {
+  const text = `${found.reason}: ${excerpt(value, found.at, found.at + 40)}`;
+  return text.length > 140 ? `${text.slice(0, 139)}…` : text;
 }

@@ -1,6 +1,72 @@
-import type { DetectionInput, Signal } from '../types.js';
+import { excerpt } from '../evidence.js';
+import type { DetectionInput, Severity, Signal, StringField } from '../types.js';
+import { assessUrl, type UrlFinding } from '../urls/ssrf.js';
 
-/** Placeholder until the detector lands; returns no signals. */
-export function detectUrls(_input: DetectionInput): Signal[] {
-  return [];
+/**
+ * Keys whose value is a URL or a host by name. URL words may end a compound (`callbackurl`,
+ * `imageuri`); generic words (`host`, `server`, `target`) must stand alone or after `_`/`-`, so
+ * `database` or `ghost` do not count.
+ */
+const URL_KEY_RE = /(?:urls?|uris?|hrefs?|endpoints?|webhooks?)$|(?:^|[_-])(?:links?|callback|redirect|redirect_to|proxy|upstream|host|hostname|server|origin|base|target|feed|src|location|address|addr|domain)$/;
+/** `scheme://` in free text; the scheme list keeps prose like `note://` out. */
+const TEXT_URL_RE = /\b(?:https?|wss?|gopher|dict|file|netdoc|jar|ldaps?|tftp|ftps?|sftp|smb|telnet|expect|phar|php):\/\/[^\s"'<>`]+/gi;
+const MAX_FIELD = 65_536;
+
+/**
+ * ssrfProblem says why a server must not fetch `url` on an agent's behalf ("loopback address
+ * 127.0.0.1", "cloud metadata address 169.254.169.254", "non-HTTP scheme gopher:"), or returns
+ * undefined when it is an ordinary public http(s) or ws(s) URL. A bare `host:port` is read as http;
+ * any other scheme is a problem.
+ * Purely lexical: it does not resolve DNS, so a public name that later resolves inside still needs
+ * a check of the connected address.
+ */
+export function ssrfProblem(url: string): string | undefined {
+  return assessUrl(url, { schemeless: true, strict: true, webOnly: true })?.reason;
+}
+
+/**
+ * detectUrls reports `ssrf` for URL fields (by key) whose target is internal, and for internal
+ * URLs embedded in any other text. Findings in prose drop one severity level unless they reach a
+ * metadata service, since a document that *mentions* `http://localhost:3000` is not a request.
+ */
+export function detectUrls(input: DetectionInput): Signal[] {
+  const signals: Signal[] = [];
+  for (const field of input.fields) {
+    const found = analyseField(field);
+    if (found) signals.push({ id: 'ssrf', severity: found.finding.severity, path: field.pointer, evidence: evidenceOf(found.finding, field.value, found.at) });
+  }
+  return signals;
+}
+
+interface Located {
+  finding: UrlFinding;
+  at: number;
+}
+
+function analyseField(field: StringField): Located | undefined {
+  const value = field.value.length > MAX_FIELD ? field.value.slice(0, MAX_FIELD) : field.value;
+  const trimmed = value.trim();
+  if (URL_KEY_RE.test(field.key) && trimmed !== '' && !/\s/.test(trimmed)) {
+    const finding = assessUrl(trimmed, { schemeless: true, strict: true });
+    return finding ? { finding, at: value.indexOf(trimmed) } : undefined;
+  }
+  if (!value.includes('://')) return undefined;
+  let best: Located | undefined;
+  for (const m of value.matchAll(TEXT_URL_RE)) {
+    const url = m[0].replace(/[).,;:!?\]]+$/, '');
+    const finding = assessUrl(url, { schemeless: false, strict: false });
+    if (!finding) continue;
+    const severity = finding.severity === 'critical' ? 'critical' : lower(finding.severity);
+    if (!best || RANK[severity] > RANK[best.finding.severity]) best = { finding: { ...finding, severity }, at: m.index ?? 0 };
+  }
+  return best;
+}
+
+const RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+const lower = (s: Severity): Severity => (s === 'critical' ? 'high' : s === 'high' ? 'medium' : 'low');
+
+/** evidenceOf is the reason and an excerpt of the value around the URL, ~140 characters at most. */
+function evidenceOf(finding: UrlFinding, value: string, at: number): string {
+  const text = `${finding.reason}: ${excerpt(value, at, at + 60)}`;
+  return text.length > 140 ? `${text.slice(0, 139)}…` : text;
 }

@@ -1,0 +1,22 @@
+import type { Signal } from '../classify/types.js';
+import { maskSecrets } from '../classify/detectors/secrets.js';
+import { valueAt } from '../policies/explain.js';
+
+/**
+ * maskArguments returns a copy of the arguments with secrets masked in every string a secret_leak
+ * signal points at (the stored record and every later read show masked values only).
+ */
+export function maskArguments(args: Record<string, unknown>, signals: Signal[]): Record<string, unknown> {
+  const paths = signals.filter((s) => s.id === 'secret_leak' && s.path.startsWith('/arguments/')).map((s) => s.path.slice('/arguments'.length));
+  if (paths.length === 0) return args;
+  const copy = structuredClone(args);
+  for (const pointer of paths) {
+    const tokens = pointer.slice(1).split('/').map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'));
+    const last = tokens.pop()!;
+    const parent = valueAt(copy, tokens.length ? `/${tokens.map((t) => t.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}` : '') as Record<string, unknown> | undefined;
+    // The field's name is part of the evidence (a `password` argument), as when it was detected.
+    const key = [...tokens, last].reverse().find((t) => !/^\d+$/.test(t)) ?? '';
+    if (parent && typeof parent[last] === 'string') parent[last] = maskSecrets(parent[last] as string, key.toLowerCase());
+  }
+  return copy;
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
+import type { Principal } from '../auth/authenticator.js';
+import type { Db } from '../db/knex.js';
+import { AppError, ConflictError, UnavailableError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { OutboxDispatcher } from './dispatcher.js';
+import { getCheck } from './store.js';
+import type { CheckRecord } from './types.js';
+import type { DecisionWaiters } from './waiters.js';
+import type { PendingWorkflows } from './workflows.js';
+
+export interface ReviewInput {
+  decision: 'allow' | 'block';
+  decided_by: string;
+  reason?: string;
+}
+
+const UPDATE_DEADLINE_MS = 10_000;
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
+
+function alreadyDecided(check: CheckRecord): AppError {
+  if (check.decided_by === 'policy' || check.expires_at === null) {
+    return new AppError('VALIDATION_ERROR', `check ${check.id} was never pending: the policy ${check.policy_name} decided ${check.decision}`, { details: [{ path: 'id', message: 'not a pending check' }] });
+  }
+  return new ConflictError(`check ${check.id} was already decided: ${check.decision} by ${check.decided_by}`, {
+    decision: check.decision,
+    decided_by: check.decided_by,
+    decided_at: check.decided_at?.toISOString() ?? null,
+  });
+}
+
+function isUnavailable(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  const e = err as { code?: number; cause?: unknown };
+  if (isGrpcServiceError(err) && (e.code === GRPC_DEADLINE_EXCEEDED || e.code === GRPC_UNAVAILABLE)) return true;
+  return e?.cause !== undefined && e.cause !== err && isUnavailable(e.cause);
+}
+
+/**
+ * ReviewService answers reviewers and polling agents. Decisions go through the check's workflow
+ * (an Update whose validator makes the first decision win); reads come from PostgreSQL only.
+ */
+export class ReviewService {
+  constructor(
+    private readonly db: Db,
+    private readonly workflows: PendingWorkflows,
+    private readonly dispatcher: OutboxDispatcher,
+    private readonly waiters: DecisionWaiters,
+    private readonly log: Logger,
+  ) {}
+
+  /** decide resolves a pending check: 200 with the final record, 409 if someone (or the timeout) was first. */
+  async decide(principal: Principal, checkId: string, input: ReviewInput): Promise<CheckRecord> {
+    const check = await getCheck(this.db, principal, checkId);
+    if (check.status !== 'pending') throw alreadyDecided(check);
+    const decide = () =>
+      this.workflows.decide(checkId, { ...input, reason: input.reason ?? null, credential: `${principal.kind}:${principal.credentialId}` }, randomUUID(), Date.now() + UPDATE_DEADLINE_MS);
+    try {
+      try {
+        await decide();
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        // The workflow is not there: not dispatched yet (Temporal was down), or already finished.
+        const fresh = await getCheck(this.db, principal, checkId);
+        if (fresh.status !== 'pending') throw alreadyDecided(fresh);
+        await this.dispatcher.startWorkflow(checkId, principal.orgId);
+        await decide();
+      }
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) {
+        const fresh = await getCheck(this.db, principal, checkId);
+        if (fresh.status !== 'pending') throw alreadyDecided(fresh);
+        // The validator refused for another reason (or the recording is still under way).
+        throw new ConflictError(`check ${checkId} could not be decided: ${(err.cause as Error | undefined)?.message ?? err.message}`);
+      }
+      if (isUnavailable(err)) throw new UnavailableError(`Temporal did not accept the decision within ${UPDATE_DEADLINE_MS / 1000} s; try again`);
+      this.log.error({ err, check_id: checkId }, 'deciding a check failed');
+      throw new UnavailableError('the decision could not be delivered to the workflow; try again');
+    }
+    return getCheck(this.db, principal, checkId);
+  }
+
+  /** decision returns the check's current verdict, waiting up to waitSeconds for a pending one. */
+  async decision(principal: Principal, checkId: string, waitSeconds: number): Promise<CheckRecord> {
+    let check = await getCheck(this.db, principal, checkId);
+    const deadline = Date.now() + waitSeconds * 1000;
+    while (check.status === 'pending' && Date.now() < deadline) {
+      const remaining = deadline - Date.now();
+      const waiter = this.waiters.wait(checkId, this.waiters.live ? remaining : Math.min(remaining, 1_000));
+      // Re-read after registering, so a decision landing in between is not missed.
+      check = await getCheck(this.db, principal, checkId);
+      if (check.status !== 'pending') {
+        waiter.cancel();
+        break;
+      }
+      await waiter.done;
+      check = await getCheck(this.db, principal, checkId);
+    }
+    return check;
+  }
+}

@@ -1,0 +1,52 @@
+import { Router } from '@koa/router';
+import { z } from 'zod';
+import type { Db } from '../db/knex.js';
+import { requireRole } from '../http/auth.js';
+import { principalOf, type AppState } from '../http/state.js';
+import { pageQuery, uuidParam, validate } from '../http/validate.js';
+import { presentCheck, presentDecision, presentVerdict } from './presenter.js';
+import type { ReviewService } from './review.js';
+import { CheckBody, Identifier } from './schema.js';
+import type { CheckService } from './service.js';
+import { getCheck, listChecks } from './store.js';
+
+export const ReviewBody = z.strictObject({
+  decision: z.enum(['allow', 'block']),
+  decided_by: z.string().trim().min(1).max(256),
+  reason: z.string().max(2000).optional(),
+});
+export const DecisionQuery = z.object({ wait: z.coerce.number().int().min(0).max(60).default(0) });
+export const ChecksQuery = pageQuery.extend({ status: z.enum(['pending', 'decided']).optional(), agent_id: Identifier.optional() });
+const IdParams = z.object({ id: uuidParam });
+
+/**
+ * checkRoutes: POST /api/v1/check (admin, agent), GET /api/v1/check/:id and its /decision (any role;
+ * agent tokens their own agent's), PATCH /api/v1/check/:id (admin, reviewer), GET /api/v1/checks.
+ */
+export function checkRoutes(db: Db, service: CheckService, reviews: ReviewService): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/v1' });
+
+  router.post('/check', requireRole('admin', 'agent'), validate({ body: CheckBody }, async (ctx, { body }) => {
+    const { record, evaluation } = await service.check(principalOf(ctx), body);
+    ctx.body = presentDecision(record, evaluation);
+  }));
+
+  router.get('/check/:id', validate({ params: IdParams }, async (ctx, { params }) => {
+    ctx.body = presentCheck(await getCheck(db, principalOf(ctx), params.id));
+  }));
+
+  router.get('/check/:id/decision', validate({ params: IdParams, query: DecisionQuery }, async (ctx, { params, query }) => {
+    ctx.body = presentVerdict(await reviews.decision(principalOf(ctx), params.id, query.wait));
+  }));
+
+  router.patch('/check/:id', requireRole('admin', 'reviewer'), validate({ params: IdParams, body: ReviewBody }, async (ctx, { params, body }) => {
+    ctx.body = presentCheck(await reviews.decide(principalOf(ctx), params.id, body));
+  }));
+
+  router.get('/checks', requireRole('admin', 'reviewer', 'viewer'), validate({ query: ChecksQuery }, async (ctx, { query }) => {
+    const { data, total } = await listChecks(db, principalOf(ctx), { status: query.status, agentId: query.agent_id, limit: query.limit, offset: query.offset });
+    ctx.body = { data: data.map(presentCheck), limit: query.limit, offset: query.offset, total };
+  }));
+
+  return router;
+}

@@ -1,0 +1,125 @@
+import type { Db } from '../db/knex.js';
+import type { Logger } from '../log.js';
+import type { CheckRecord } from './types.js';
+
+interface Waiter {
+  row: CheckRecord;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+// One statement: the checks, and an outbox row for each pending one (so no pending check can exist
+// without the record that gets its workflow started).
+const INSERT = `
+  with inserted as (
+    insert into checks (id, org_id, agent_id, tool_name, arguments, arguments_sha256, context, category, signals,
+                        anomaly_score, decision, status, policy_name, risk_level, reason, counterfactual,
+                        shadow_violations, credential_id, created_at, expires_at, decided_at, decided_by)
+    select u.id, u.org_id, u.agent_id, u.tool_name, u.arguments, decode(u.sha, 'hex'), u.context, u.category, u.signals,
+           u.anomaly_score, u.decision, u.status, u.policy_name, u.risk_level, u.reason, u.counterfactual,
+           u.shadow_violations, u.credential_id, u.created_at, u.expires_at, u.decided_at, u.decided_by
+    from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::jsonb[], $8::text[], $9::jsonb[],
+                $10::real[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+                $17::jsonb[], $18::text[], $19::timestamptz[], $20::timestamptz[], $21::timestamptz[], $22::text[])
+      as u(id, org_id, agent_id, tool_name, arguments, sha, context, category, signals, anomaly_score, decision, status,
+           policy_name, risk_level, reason, counterfactual, shadow_violations, credential_id, created_at, expires_at,
+           decided_at, decided_by)
+    returning id, org_id, status
+  )
+  insert into check_outbox (check_id, org_id) select id, org_id from inserted where status = 'pending'`;
+
+function columns(rows: CheckRecord[]): unknown[] {
+  const col = <T>(f: (r: CheckRecord) => T): T[] => rows.map(f);
+  return [
+    col((r) => r.id),
+    col((r) => r.org_id),
+    col((r) => r.agent_id),
+    col((r) => r.tool_name),
+    col((r) => JSON.stringify(r.arguments)),
+    col((r) => r.arguments_sha256),
+    col((r) => JSON.stringify(r.context)),
+    col((r) => r.category),
+    col((r) => JSON.stringify(r.signals)),
+    col((r) => r.anomaly_score),
+    col((r) => r.decision),
+    col((r) => r.status),
+    col((r) => r.policy_name),
+    col((r) => r.risk_level),
+    col((r) => r.reason),
+    col((r) => r.counterfactual),
+    col((r) => JSON.stringify(r.shadow_violations)),
+    col((r) => r.credential_id),
+    col((r) => r.created_at.toISOString()),
+    col((r) => r.expires_at?.toISOString() ?? null),
+    col((r) => r.decided_at?.toISOString() ?? null),
+    col((r) => r.decided_by),
+  ];
+}
+
+/**
+ * CheckWriter persists checks by group commit: each write() waits until its row is committed, but
+ * rows arriving while an insert is in flight share the next one (a single `insert … select from
+ * unnest(…)` statement), so under load the database sees one round trip per batch, not per check.
+ */
+export class CheckWriter {
+  private queue: Waiter[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    private readonly opts: { maxBatch: number; maxConcurrent: number } = { maxBatch: 500, maxConcurrent: 3 },
+  ) {}
+
+  write(row: CheckRecord): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.opts.maxConcurrent || this.queue.length === 0) return;
+    this.scheduled = true;
+    // Let the requests of this tick join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue.splice(0, this.opts.maxBatch);
+    if (batch.length === 0) return;
+    this.inFlight++;
+    try {
+      await this.insert(batch.map((w) => w.row));
+      for (const w of batch) w.resolve();
+    } catch (err) {
+      this.log.error({ err: (err as Error).message, rows: batch.length }, 'could not persist checks');
+      for (const w of batch) w.reject(err as Error);
+    } finally {
+      this.inFlight--;
+      this.schedule();
+    }
+  }
+
+  private async insert(rows: CheckRecord[]): Promise<void> {
+    const client = this.db.client as { acquireConnection(): Promise<{ query(sql: string, params: unknown[]): Promise<unknown> }>; releaseConnection(c: unknown): Promise<void> };
+    const conn = await client.acquireConnection();
+    try {
+      await conn.query(INSERT, columns(rows));
+    } finally {
+      await client.releaseConnection(conn);
+    }
+  }
+
+  /** drain waits until everything queued is committed (shutdown). */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.inFlight > 0) {
+      this.schedule();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+}

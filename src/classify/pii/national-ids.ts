@@ -1,0 +1,79 @@
+import { nhsNumberValid } from './checksums.js';
+
+/** A national identifier found in a text. */
+export interface IdMatch {
+  kind: 'US SSN' | 'US ITIN' | 'UK NHS number' | 'US driver licence';
+  start: number;
+  end: number;
+  value: string;
+}
+
+/** 3-2-4 digits with one consistent separator (or none: then context is needed). */
+const SSN_RE = /(?<![\w.-])(\d{3})([- .]?)(\d{2})\2(\d{4})(?![\w-]|\.\d)/g;
+const SSN_CONTEXT_RE = /\b(?:ssn|ss#|social[ -]security|soc\.? ?sec|itin|taxpayer|tax[ -]id|tin)\b/i;
+/** ITIN group ranges (the 4th–5th digits) the IRS issues. */
+const ITIN_GROUP_RE = /^(?:5\d|6[0-5]|7\d|8[0-8]|9[0-24-9])$/;
+
+/**
+ * findSsns returns US Social Security and Individual Taxpayer Identification Numbers: an area that is
+ * not 000 or 666, a group other than 00, a serial other than 0000 (ITINs: area 9xx and an issued
+ * group). An unseparated 9-digit run needs an SSN/ITIN word before it.
+ */
+export function findSsns(text: string): IdMatch[] {
+  const out: IdMatch[] = [];
+  SSN_RE.lastIndex = 0;
+  for (let m = SSN_RE.exec(text); m !== null; m = SSN_RE.exec(text)) {
+    const [, area = '', sep = '', group = '', serial = ''] = m;
+    if (area === '000' || area === '666' || group === '00' || serial === '0000') continue;
+    if (sep === '' && !SSN_CONTEXT_RE.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
+    let kind: IdMatch['kind'] = 'US SSN';
+    if (area.startsWith('9')) {
+      if (!ITIN_GROUP_RE.test(group)) continue;
+      kind = 'US ITIN';
+    }
+    out.push({ kind, start: m.index, end: m.index + m[0].length, value: m[0] });
+  }
+  return out;
+}
+
+const NHS_RE = /(?<![\w.-])(\d{3})([- ]?)(\d{3})\2(\d{4})(?![\w-]|\.\d)/g;
+const NHS_CONTEXT_RE = /\b(?:nhs|national health|patient|chi number|health (?:service|number))\b/i;
+/** A North-American phone number shape: those are phones unless NHS context says otherwise. */
+const NANP_SHAPE_RE = /^[2-9]\d{2}[2-9]\d{6}$/;
+
+/**
+ * findNhsNumbers returns UK NHS numbers: 10 digits passing the mod-11 check, printed 3-3-4, or
+ * unseparated with an NHS/patient word before them. A 3-3-4 number that is also a plausible North
+ * American phone number counts only with such a word.
+ */
+export function findNhsNumbers(text: string): IdMatch[] {
+  const out: IdMatch[] = [];
+  NHS_RE.lastIndex = 0;
+  for (let m = NHS_RE.exec(text); m !== null; m = NHS_RE.exec(text)) {
+    const digits = `${m[1]}${m[3]}${m[4]}`;
+    if (!nhsNumberValid(digits)) continue;
+    const context = NHS_CONTEXT_RE.test(text.slice(Math.max(0, m.index - 60), m.index));
+    if (!context && (m[2] === '' || NANP_SHAPE_RE.test(digits))) continue;
+    out.push({ kind: 'UK NHS number', start: m.index, end: m.index + m[0].length, value: m[0] });
+  }
+  return out;
+}
+
+const DL_CONTEXT_RE = /\b(?:driv(?:er'?s?|ing)[ -]?licen[cs]es?|driver ?id|\bDL\b|licen[cs]e (?:no|number|#))[^\n\d]{0,24}?(?<![A-Za-z0-9])([A-Za-z]{0,2}\d[A-Za-z0-9-]{3,17}\d[A-Za-z]?)(?![A-Za-z0-9])/gi;
+
+/**
+ * findDriverLicences returns US driver licence numbers: 5–20 letters and digits (at least 5 digits)
+ * right after "driver's license", "DL" or "license number"; the formats vary too much by state to
+ * be recognised without such words.
+ */
+export function findDriverLicences(text: string): IdMatch[] {
+  const out: IdMatch[] = [];
+  DL_CONTEXT_RE.lastIndex = 0;
+  for (let m = DL_CONTEXT_RE.exec(text); m !== null; m = DL_CONTEXT_RE.exec(text)) {
+    const value = m[1] ?? '';
+    if ((value.match(/\d/g) ?? []).length < 5) continue;
+    const start = m.index + m[0].length - value.length;
+    out.push({ kind: 'US driver licence', start, end: start + value.length, value });
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+import type { Severity } from '../types.js';
+import { findCards } from './cards.js';
+import { findEmails } from './email.js';
+import { findIbans } from './iban.js';
+import { findDriverLicences, findNhsNumbers, findSsns } from './national-ids.js';
+import { findPhones } from './phone.js';
+
+/** Personal data found in a text: what, how sensitive, where, and a masked rendering for evidence. */
+export interface PiiFinding {
+  kind: string;
+  severity: Severity;
+  start: number;
+  end: number;
+  masked: string;
+}
+
+/** Argument names that address a message: their e-mail addresses and phone numbers are recipients, not leaked data. */
+const RECIPIENT_KEY_RE = /^(?:to|cc|bcc|from|sender|recipients?|reply[_-]?to|to[_-](?:email|address|number|phone)|(?:email|phone)[_-]?to|attendees?|invitees?)$/;
+
+/** Argument names that say what kind of number their value is. */
+const CONTEXT_KEY_RE = /(?:phone|mobile|fax|ssn|social|itin|tax[_-]?id|nhs|licen[cs]e|card|iban)/;
+
+/**
+ * findPii returns the payment cards, IBANs, US SSNs/ITINs, UK NHS numbers, US driver licences,
+ * e-mail addresses and phone numbers in `text`, non-overlapping (checksummed kinds first), in text
+ * order. Under a recipient key (`to`, `cc`…) addresses and phone numbers are not reported.
+ */
+export function findPii(text: string, fieldKey = ''): PiiFinding[] {
+  if (text.length < 6) return [];
+  if (CONTEXT_KEY_RE.test(fieldKey) && !RECIPIENT_KEY_RE.test(fieldKey)) {
+    // A `phone`/`ssn`/`driver_license` argument names what its value is: read it as `phone: <value>`.
+    const label = `${fieldKey.replace(/[_-]+/g, ' ')}: `;
+    return findPii(label + text).flatMap((f) => (f.start >= label.length ? [{ ...f, start: f.start - label.length, end: f.end - label.length }] : []));
+  }
+  const found: PiiFinding[] = [];
+  const add = (f: PiiFinding): void => {
+    if (!found.some((g) => f.start < g.end && g.start < f.end)) found.push(f);
+  };
+  const hasDigits = /\d{2}/.test(text);
+  if (hasDigits) {
+    for (const c of findCards(text)) add({ kind: `Payment card (${c.brand})`, severity: 'high', start: c.start, end: c.end, masked: maskCard(c.digits) });
+    for (const i of findIbans(text)) add({ kind: 'IBAN', severity: 'high', start: i.start, end: i.end, masked: `${i.iban.slice(0, 4)}${'*'.repeat(i.iban.length - 8)}${i.iban.slice(-4)}` });
+    for (const s of findSsns(text)) add({ kind: s.kind, severity: 'high', start: s.start, end: s.end, masked: maskDigits(s.value, 4) });
+    for (const n of findNhsNumbers(text)) add({ kind: n.kind, severity: 'medium', start: n.start, end: n.end, masked: maskDigits(n.value, 3) });
+    for (const d of findDriverLicences(text)) add({ kind: d.kind, severity: 'medium', start: d.start, end: d.end, masked: `${d.value[0] ?? ''}${'*'.repeat(Math.max(4, d.value.length - 3))}${d.value.slice(-2)}` });
+  }
+  const recipient = RECIPIENT_KEY_RE.test(fieldKey);
+  if (!recipient) {
+    for (const e of findEmails(text)) add({ kind: 'E-mail address', severity: 'medium', start: e.start, end: e.end, masked: `${e.local[0] ?? ''}***@${e.domain}` });
+    if (hasDigits) for (const p of findPhones(text)) add({ kind: 'Phone number', severity: 'medium', start: p.start, end: p.end, masked: maskDigits(text.slice(p.start, p.end), 2) });
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
+
+/** maskCard keeps a card number's first four and last four digits: `4111********1111`. */
+function maskCard(digits: string): string {
+  return `${digits.slice(0, 4)}${'*'.repeat(digits.length - 8)}${digits.slice(-4)}`;
+}
+
+/** maskDigits replaces every digit but the last `keep` with `*`, keeping separators: `***-**-1234`. */
+function maskDigits(value: string, keep: number): string {
+  let remaining = (value.match(/\d/g) ?? []).length - keep;
+  return value.replace(/\d/g, (d) => (remaining-- > 0 ? '*' : d));
+}

@@ -1,0 +1,90 @@
+import { findAssignments, findProviderAssignments } from './assignment.js';
+import { shannonEntropy } from './entropy.js';
+import { classifyKeyName, type KeyName } from './key-name.js';
+import { rulesFor } from './providers.js';
+import { findAuthHeaders, findAwsSecretNearKeyId, findAwsSecretShaped, STRUCTURED_FINDERS, tokenRuns, type SecretFinding } from './structured.js';
+import { isCredentialValue, isMaskOrFiller } from './value.js';
+
+export type { SecretFinding } from './structured.js';
+
+/**
+ * Prefixes whose owner's format is strict: a value that starts with one but fails the owner's
+ * pattern (`xoxp-1234567890`, `sm_aat_` + 10 characters) is a sample or a typo, not a secret the
+ * generic rule should pick up instead.
+ */
+const OWNED_PREFIX_RE = /^(?:gh[pousr]_|github_pat_|gl(?:pat|rt|dt|ft|imt|ptt|agent|oas|cbt|soat|ffct)-|gr1348941|xox[abposre]|xapp-|[sr]k_(?:live|test|prod)_|whsec_|sk-ant-|sk-(?:proj|svcacct|admin)-|akia|asia|aiza|gocspx-|npm_|pypi-|hf_|api_org_|gsk_|r8_|pplx-|xai-|lin_api_|sm_[aps]at_|sntry[us]_|do[opr]_v1_|shp(?:at|ss|pa|ca)_|shippo_|duffel_|pnu_|pul-|ntn_|sgp_|gl[cs]a?_|pscale_|sq0(?:csp|atp)-|xkeysib-|sha256~|ops_|dt0c01\.|dp\.pt\.|ez[at]k|flw(?:seck|pubk)|akcp|cmvmd|a3-|hv[sb]\.|hrku-|pmak-|rdme_|rubygems_|clojars_|nr(?:ak|js|ii)-|atatt3|fio-u-|tk-us-|absk)/i;
+
+/**
+ * findSecrets returns the secrets in `text`, each as the span of the secret itself (for masking),
+ * non-overlapping and in text order. `fieldKey` is the name the text is stored under (a `password`
+ * argument): a key-like name makes the whole value a candidate credential.
+ */
+export function findSecrets(text: string, fieldKey = ''): SecretFinding[] {
+  if (text.length < 8) return [];
+  const lower = text.toLowerCase();
+  const found: SecretFinding[] = [];
+  const add = (f: SecretFinding): void => {
+    if (f.end > f.start && !found.some((g) => f.start < g.end && g.start < f.end)) found.push(f);
+  };
+
+  let awsKeyId = false;
+  // Every provider token, keyword included, lies in a run of 18+ token characters: look for the
+  // keywords in those runs only (prose has few), and skip the provider pass when there are none.
+  const runs = tokenRuns(text);
+  const providers = runs.length > 0 ? rulesFor(runs.map(([from, to]) => lower.slice(from, to)).join(' ')) : [];
+  for (const rule of providers) {
+    if (rule.context && !rule.context.some((c) => lower.includes(c))) continue;
+    rule.re.lastIndex = 0;
+    for (let m = rule.re.exec(text); m !== null; m = rule.re.exec(text)) {
+      if (rule.notAfter && !startsToken(text, m.index, rule.notAfter)) continue;
+      const secret = m[1] ?? m[0];
+      if (isMaskOrFiller(secret)) continue;
+      if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
+      if (rule.accept && !rule.accept(secret)) continue;
+      const start = m.index + m[0].indexOf(secret);
+      add({ kind: rule.kind, severity: rule.severity, start, end: start + secret.length });
+      if (rule.kind === 'AWS access key ID') awsKeyId = true;
+    }
+  }
+  if (awsKeyId) findAwsSecretNearKeyId(text).forEach(add);
+  for (const finder of STRUCTURED_FINDERS) finder(text, lower).forEach(add);
+  findAwsSecretShaped(text, runs).forEach(add);
+
+  // A service's bare name needs a long value: only texts with a long token run can hold one.
+  for (const a of [...findAssignments(text), ...(runs.length > 0 ? findProviderAssignments(text) : [])]) {
+    if (isGenericCredential(a.value, a.keyName)) add({ kind: `Credential in ${a.name.slice(0, 40)}`, severity: 'high', start: a.start, end: a.end });
+  }
+
+  if (/authorization$/.test(fieldKey)) {
+    // An `authorization` argument is a header value without its name: `Bearer …`, `Basic …`.
+    const header = `Authorization: ${text}`;
+    const shift = header.length - text.length;
+    for (const f of findAuthHeaders(header, header.toLowerCase())) add({ ...f, start: f.start - shift, end: f.end - shift });
+  }
+
+  const keyName = fieldKey ? classifyKeyName(fieldKey) : undefined;
+  if (keyName && found.length === 0) {
+    const value = text.trim();
+    const start = text.indexOf(value);
+    if (!value.includes('\n') && isGenericCredential(value, keyName)) {
+      add({ kind: `Credential in ${fieldKey.slice(0, 40)}`, severity: 'high', start, end: start + value.length });
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
+
+/** startsToken is true when text[at] is not preceded by a `notAfter` character, or follows a `\n`-style escape. */
+function startsToken(text: string, at: number, notAfter: RegExp): boolean {
+  const prev = text[at - 1];
+  return prev === undefined || !notAfter.test(prev) || (text[at - 2] === '\\' && /[nrt]/.test(prev));
+}
+
+/** isGenericCredential applies the name's format (if it pins one), then the generic value test. */
+function isGenericCredential(value: string, keyName: KeyName): boolean {
+  if (OWNED_PREFIX_RE.test(value)) return false;
+  // A key-shaped value of the wrong length for the provider the name pins (a 41-character AWS secret).
+  if (keyName.shape && /^[A-Za-z0-9/+=_-]+$/.test(value) && !keyName.shape.test(value)) return false;
+  if (keyName.providerOnly && (value.length < 18 || !/\d/.test(value) || !/[A-Za-z]/.test(value) || shannonEntropy(value) < 3.2)) return false;
+  if (keyName.bare && (!/^[A-Za-z0-9+=]{16,}$/.test(value) || shannonEntropy(value) < 3.5)) return false;
+  return isCredentialValue(value, keyName.strictness);
+}

@@ -1,0 +1,227 @@
+import type { Severity } from '../types.js';
+import { charClasses, shannonEntropy } from './entropy.js';
+import { isCredentialValue, isPlaceholder } from './value.js';
+
+/** A secret found in a text: what it is, how bad, and where (the secret alone, not its label). */
+export interface SecretFinding {
+  kind: string;
+  severity: Severity;
+  start: number;
+  end: number;
+}
+
+type Finder = (text: string, lower: string) => SecretFinding[];
+
+const PEM_HEADER_RE = /-----BEGIN ([A-Z0-9 _-]{0,40}PRIVATE KEY(?: BLOCK)?)-----/g;
+/** Body of an armoured key: base64 lines, `Proc-Type:`-style headers, and `\n` escapes of JSON text. */
+const PEM_BODY_CHAR_RE = /[A-Za-z0-9+/=\s:,-]/;
+
+/** findPrivateKeys reports PEM/OpenSSH/PGP private key blocks with a real body (≥ 64 base64 characters). */
+export const findPrivateKeys: Finder = (text, lower) => {
+  if (!lower.includes('private key')) return [];
+  const out: SecretFinding[] = [];
+  PEM_HEADER_RE.lastIndex = 0;
+  for (let m = PEM_HEADER_RE.exec(text); m !== null; m = PEM_HEADER_RE.exec(text)) {
+    const start = m.index + m[0].length;
+    let end = start;
+    let base64 = 0;
+    while (end < text.length && !text.startsWith('-----END', end)) {
+      const ch = text[end] ?? '';
+      if (ch === '\\' && /[nr]/.test(text[end + 1] ?? '')) {
+        end += 2;
+        continue;
+      }
+      if (!PEM_BODY_CHAR_RE.test(ch)) break;
+      if (/[A-Za-z0-9+/]/.test(ch)) base64++;
+      end++;
+    }
+    if (base64 < 64) continue;
+    const body = text.slice(start, end);
+    const lead = body.length - body.trimStart().length;
+    const trail = body.length - body.trimEnd().length;
+    out.push({ kind: `Private key (${m[1] ?? 'PRIVATE KEY'})`, severity: 'critical', start: start + lead, end: end - trail });
+  }
+  return out;
+};
+
+const JWT_RE = /(?:(?<![\w-])|(?<=\\[nrt]))(eyJ[A-Za-z0-9_-]{8,}={0,2})\.(eyJ[A-Za-z0-9_-]{8,}={0,2})(?:\.([A-Za-z0-9_-]*={0,2}))?(?![\w-])/g;
+
+function decodeJson(part: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** findJwts reports JSON Web Tokens: a header that decodes to JSON naming an `alg`, and a JSON payload. */
+export const findJwts: Finder = (text, lower) => {
+  if (!lower.includes('eyj')) return [];
+  const out: SecretFinding[] = [];
+  JWT_RE.lastIndex = 0;
+  for (let m = JWT_RE.exec(text); m !== null; m = JWT_RE.exec(text)) {
+    const header = decodeJson(m[1] ?? '');
+    if (typeof header !== 'object' || header === null || !('alg' in header)) continue;
+    if (typeof decodeJson(m[2] ?? '') !== 'object') continue;
+    out.push({ kind: 'JSON Web Token', severity: 'high', start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+};
+
+/** Passwords of documentation and local-development URLs: `postgres://postgres:postgres@localhost`. */
+const DEFAULT_PASSWORD_RE = /^(?:pass|passwd|pwd|secret|admin|root|guest|changeme|changeit|postgres|mysql|redis|rabbitmq|mongo|test|user|demo)$/i;
+const URL_CREDENTIALS_RE = /\b[a-z][a-z0-9+.-]{1,30}:\/\/([^\s:@/?#"'`<>\\[\]]{1,128}):([^\s@/?#"'`<>\\[\]]{1,256})@[\w.[\]-]+/gi;
+
+/** findUrlCredentials reports a password in a URL's userinfo (`scheme://user:password@host`). */
+export const findUrlCredentials: Finder = (text, lower) => {
+  if (!lower.includes('://')) return [];
+  const out: SecretFinding[] = [];
+  URL_CREDENTIALS_RE.lastIndex = 0;
+  for (let m = URL_CREDENTIALS_RE.exec(text); m !== null; m = URL_CREDENTIALS_RE.exec(text)) {
+    const password = m[2] ?? '';
+    // `host:80+&@evil` (an SSRF userinfo trick) has a port, not a password: require a letter.
+    if (password.length < 4 || !/[A-Za-z]/.test(password) || isPlaceholder(password) || /^[$%{<[]/.test(password)) continue;
+    if (password === m[1] || DEFAULT_PASSWORD_RE.test(password)) continue;
+    const start = m.index + m[0].indexOf(`:${password}@`, m[0].indexOf('://') + 3) + 1;
+    out.push({ kind: 'Credentials in URL', severity: 'high', start, end: start + password.length });
+  }
+  return out;
+};
+
+const AUTH_HEADER_RE = /\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:(basic)\s+([A-Za-z0-9+/]{4,}={0,2})|(bearer|token|api-token|bot|sso-key|apikey|key)\s+([\w~+/=.:@-]{8,})|([\w~+/=.@-]{8,}))/gi;
+
+/** findAuthHeaders reports `Authorization:` credentials: Basic user:password, Bearer/Token tokens, bare tokens. */
+export const findAuthHeaders: Finder = (text, lower) => {
+  if (!lower.includes('authorization')) return [];
+  const out: SecretFinding[] = [];
+  AUTH_HEADER_RE.lastIndex = 0;
+  for (let m = AUTH_HEADER_RE.exec(text); m !== null; m = AUTH_HEADER_RE.exec(text)) {
+    const secret = m[2] ?? m[4] ?? m[5] ?? '';
+    const at = m.index + m[0].length - secret.length;
+    if (m[2] !== undefined) {
+      const decoded = Buffer.from(secret, 'base64').toString('latin1');
+      if (!decoded.includes(':') || isPlaceholder(decoded)) continue;
+      out.push({ kind: 'Basic auth credentials', severity: 'high', start: at, end: at + secret.length });
+    } else if (isCredentialValue(secret, 'token')) {
+      out.push({ kind: 'Authorization token', severity: 'high', start: at, end: at + secret.length });
+    }
+  }
+  return out;
+};
+
+const CURL_USER_RE = /(?:^|\s)(?:-u|--user)(?:=|[ \t]+)("[^"\n]*"(?::"[^"\n]*")?|'[^'\n]*'|[^\s'"]+)/g;
+
+/** findCurlUser reports the password of `curl -u user:password` / `--user`. */
+export const findCurlUser: Finder = (text, lower) => {
+  if (!lower.includes('curl')) return [];
+  const out: SecretFinding[] = [];
+  CURL_USER_RE.lastIndex = 0;
+  for (let m = CURL_USER_RE.exec(text); m !== null; m = CURL_USER_RE.exec(text)) {
+    const raw = m[1] ?? '';
+    const colon = raw.indexOf(':');
+    if (colon < 0) continue;
+    let password = raw.slice(colon + 1).replace(/^["']|["']$/g, '');
+    if (/^\{[\w-]+\}$/.test(password)) password = password.slice(1, -1);
+    if (!isCredentialValue(password, 'password')) continue;
+    const start = m.index + m[0].lastIndexOf(password);
+    out.push({ kind: 'curl user credentials', severity: 'high', start, end: start + password.length });
+  }
+  return out;
+};
+
+const K8S_SECRET_KIND_RE = /\bkind:[ \t]*["']?secret\b/i;
+const K8S_DATA_VALUE_RE = /^[ \t]+[\w.-]+:[ \t]*["']?([A-Za-z0-9+/]{12,}={0,2})["']?[ \t]*$/gm;
+
+/**
+ * findKubernetesSecretData reports the base64 values under `data:` in a Kubernetes Secret manifest
+ * (`kind: Secret`): each is an encoded credential, whatever its key is called.
+ */
+export const findKubernetesSecretData: Finder = (text, lower) => {
+  if (!lower.includes('data:') || !K8S_SECRET_KIND_RE.test(text)) return [];
+  const data = text.search(/^[ \t]*(?:data|stringData):[ \t]*$/m);
+  if (data < 0) return [];
+  const out: SecretFinding[] = [];
+  K8S_DATA_VALUE_RE.lastIndex = data;
+  for (let m = K8S_DATA_VALUE_RE.exec(text); m !== null; m = K8S_DATA_VALUE_RE.exec(text)) {
+    const value = m[1] ?? '';
+    if (shannonEntropy(value) < 3) continue;
+    const start = m.index + m[0].indexOf(value);
+    out.push({ kind: 'Kubernetes Secret data', severity: 'high', start, end: start + value.length });
+  }
+  return out;
+};
+
+const AWS_SECRET_RE = /(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g;
+
+/**
+ * findAwsSecretNearKeyId reports a 40-character base64 string in a text that also holds an AWS access
+ * key id: the pair is a usable credential even without a `secret` label.
+ */
+export function findAwsSecretNearKeyId(text: string): SecretFinding[] {
+  const out: SecretFinding[] = [];
+  AWS_SECRET_RE.lastIndex = 0;
+  for (let m = AWS_SECRET_RE.exec(text); m !== null; m = AWS_SECRET_RE.exec(text)) {
+    const s = m[1] ?? '';
+    const c = charClasses(s);
+    if (c.lower === 0 || c.upper === 0 || c.digit === 0 || shannonEntropy(s) < 4) continue;
+    out.push({ kind: 'AWS secret access key', severity: 'critical', start: m.index, end: m.index + s.length });
+  }
+  return out;
+}
+
+const AWS_SECRET_SHAPED_RE = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g;
+const AWS_BEFORE_RE = /[\s'"`(,=:[]/;
+const AWS_AFTER_RE = /[\s'"`),;\]\\]/;
+
+/**
+ * findAwsSecretShaped reports a stand-alone 40-character base64 token with a `/` or `+` and the
+ * entropy of random bytes: the shape of an AWS secret access key, rare in anything else. `runs` are
+ * the text's token runs (see tokenRuns); only those can hold one.
+ */
+export function findAwsSecretShaped(text: string, runs: ReadonlyArray<readonly [number, number]>): SecretFinding[] {
+  const out: SecretFinding[] = [];
+  for (const [from, to] of runs) {
+    if (to - from < 40) continue;
+    const run = text.slice(from, to);
+    if (!/[/+]/.test(run)) continue;
+    AWS_SECRET_SHAPED_RE.lastIndex = 0;
+    for (let m = AWS_SECRET_SHAPED_RE.exec(run); m !== null; m = AWS_SECRET_SHAPED_RE.exec(run)) {
+      const start = from + m.index;
+      const end = start + 40;
+      const before = text[start - 1];
+      const after = text[end];
+      if (before !== undefined && !AWS_BEFORE_RE.test(before) && !(text[start - 2] === '\\' && /[nrt]/.test(before))) continue;
+      if (after !== undefined && !AWS_AFTER_RE.test(after)) continue;
+      const s = m[0];
+      const c = charClasses(s);
+      if (!/[/+]/.test(s) || c.lower < 4 || c.upper < 4 || c.digit === 0 || shannonEntropy(s) < 4.2 || /\/\/|^\/|\/$/.test(s)) continue;
+      out.push({ kind: 'Possible AWS secret access key', severity: 'high', start, end });
+    }
+  }
+  return out;
+}
+
+/** Characters of the token runs secrets live in: base64(url), hex, separators of provider formats. */
+const TOKEN_CHAR = new Uint8Array(128);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./+=~|:%\\-') TOKEN_CHAR[ch.charCodeAt(0)] = 1;
+
+/**
+ * tokenRuns returns the [start, end) spans of runs of 18+ token characters in `text`: every provider
+ * token lies inside one. A plain loop, cheaper than a regex that retries at every position.
+ */
+export function tokenRuns(text: string): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 0;
+    if (code < 128 && TOKEN_CHAR[code] === 1) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      if (i - start >= 18) runs.push([start, i]);
+      start = -1;
+    }
+  }
+  return runs;
+}
+
+export const STRUCTURED_FINDERS: readonly Finder[] = [findPrivateKeys, findJwts, findUrlCredentials, findAuthHeaders, findCurlUser, findKubernetesSecretData];

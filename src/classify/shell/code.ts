@@ -1,0 +1,72 @@
+import { API_WIPE, destructiveSql } from './destructive-cli.js';
+import type { Finding } from './findings.js';
+import { EXEC_CODE, NET_CODE } from './obfuscation.js';
+import { pathScope } from './paths.js';
+
+/** What an inline program (python -c, node -e, a `code` argument) does with the shell and the disk. */
+export interface CodeScan {
+  findings: Finding[];
+  /** Command strings it hands to a shell: `os.system("…")`, `subprocess.run("…", shell=True)`, backticks. */
+  shellStrings: string[];
+}
+
+const STRING = String.raw`(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`;
+/** Calls that run a command string through a shell. */
+const SHELL_CALL = new RegExp(
+  String.raw`(?:\bos\.(?:system|popen)|\bsubprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|\bcommands\.getoutput|\b(?:system|exec|execSync|spawnSync|shell_exec|passthru|popen|proc_open|pcntl_exec)|Runtime\.getRuntime\(\)\.exec|\bIO\.popen|\bOpen3\.\w+|\bchild_process\.\w+|\bqx|%x)\s*\(\s*(?:\[\s*)?${STRING}`,
+  'g',
+);
+/** List-form subprocess calls: `subprocess.run(["rm", "-rf", "/"])`. */
+const ARGV_CALL = /\b(?:subprocess\.\w+|spawn|spawnSync|execFile|execFileSync|Popen)\s*\(\s*\[([^\]]{1,400})\]/g;
+/** Recursive deletes through a language's file API, with the path argument. */
+const RECURSIVE_DELETE = new RegExp(
+  String.raw`(shutil\.rmtree|FileUtils\.(?:rm_rf|rm_r|remove_dir|remove_entry(?:_secure)?)|fs\.(?:rmSync|rmdirSync|promises\.rm|rm|rmdir)|\brimraf(?:\.sync)?|File::Path::(?:rmtree|remove_tree)|\b(?:rmtree|remove_tree)|Remove-Item)\s*\(?\s*${STRING}`,
+  'g',
+);
+const FILE_DELETE = new RegExp(String.raw`(os\.(?:remove|unlink|rmdir|removedirs)|fs\.(?:unlinkSync|unlink)|File\.delete|\bunlink)\s*\(?\s*${STRING}`, 'g');
+const FETCH_EXEC = /\b(exec|eval|iex|Invoke-Expression)\b\s*\(?[^;\n]{0,60}(urlopen|urllib|requests\.get|DownloadString|\bfetch\s*\(|http\.get|https\.get|Net\.WebClient|curl|wget)/i;
+
+function unescapeLiteral(s: string): string {
+  return s.replace(/\\(["'\\])/g, '$1').replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+}
+
+/** scanCode finds shell strings, reverse shells, fetched-and-run code and wide deletions in a program. */
+export function scanCode(code: string, language: string): CodeScan {
+  const findings: Finding[] = [];
+  const shellStrings: string[] = [];
+  const add = (id: Finding['id'], severity: Finding['severity'], label: string, m: RegExpExecArray): void => {
+    findings.push({ id, severity, label, text: code, start: m.index, end: m.index + m[0].length });
+  };
+  for (const m of code.matchAll(SHELL_CALL)) {
+    // Python's exec() runs Python, not a shell.
+    if (/^python/.test(language) && /^exec\b/.test(m[0])) continue;
+    shellStrings.push(unescapeLiteral(m[1] ?? m[2] ?? ''));
+  }
+  for (const m of code.matchAll(ARGV_CALL)) {
+    const parts = [...m[1]!.matchAll(new RegExp(STRING, 'g'))].map((p) => unescapeLiteral(p[1] ?? p[2] ?? ''));
+    if (parts.length > 0) shellStrings.push(parts.map((p) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`)).join(' '));
+  }
+  if (/^(ruby|perl|php)$/.test(language)) for (const m of code.matchAll(/`([^`]{1,2000})`/g)) shellStrings.push(m[1]!);
+
+  for (const m of code.matchAll(RECURSIVE_DELETE)) {
+    const path = unescapeLiteral(m[2] ?? m[3] ?? '');
+    const scope = pathScope(path);
+    const severity = scope === 'root' || scope === 'home' || scope === 'system' ? 'critical' : scope === 'absolute' || scope === 'all' ? 'high' : 'medium';
+    add('destructive_operation', severity, `${m[1]}('${path}')`, m);
+  }
+  for (const m of code.matchAll(FILE_DELETE)) {
+    const path = unescapeLiteral(m[2] ?? m[3] ?? '');
+    const scope = pathScope(path);
+    if (scope === 'root' || scope === 'system' || scope === 'home') add('destructive_operation', 'high', `${m[1]}('${path}')`, m);
+  }
+  const wipe = API_WIPE.exec(code);
+  if (wipe) add('destructive_operation', 'high', `${wipe[1]} call`, wipe);
+  const sql = destructiveSql(code.replace(/["'`]/g, ' '));
+  if (sql && /\b(execute|query|exec|run|sql|raw)\b/i.test(code)) findings.push({ id: 'destructive_operation', severity: 'high', label: `SQL: ${sql}`, text: code, start: 0, end: code.length });
+
+  const net = NET_CODE.exec(code);
+  if (net && EXEC_CODE.test(code)) add('command_injection', 'critical', 'reverse shell code', net);
+  const fetched = FETCH_EXEC.exec(code);
+  if (fetched) add('command_injection', 'critical', 'download and execute', fetched);
+  return { findings, shellStrings };
+}

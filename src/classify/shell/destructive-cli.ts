@@ -1,0 +1,307 @@
+import { flagSet, positionals, type CommandView } from './commands.js';
+import type { Verdict } from './destructive.js';
+import { viewOf, type ScriptView } from './view.js';
+
+/** Subcommand verbs that delete for good wherever they appear among a CLI's first words. */
+const DELETE_VERB = /^(delete|destroy|purge|drop|truncate|wipe|terminate|deregister|flushall|flushdb|batch-delete)([-_:][\w-]+)?$|^[\w-]+[-_:](delete|destroy|purge|drop|reset|wipe)$|^deletefile$/i;
+/** Verbs that remove or stop something; they count as the first words of a subcommand chain only. */
+const REMOVE_VERB = /^(rm|rmi|rb|remove|remove[-_][\w-]+|del|prune|reset|force[-_]reset|revoke|disable|forget|forget[-_][\w-]+|rollback|roll|dedupe|break-lock|unregister|unsubscribe|cancel|archive|kill|stop|undeploy|unpublish|yank|erase|publish|uninstall)$/i;
+/** Flags that make a sync, copy or admin command delete (`rsync --delete`, `kafka-topics --delete`). */
+const DELETE_FLAG = /^--(delete|delete-[\w-]+|del|remove|remove-all|remove-source-files|purge|force-delete|reset-offsets|cleanup|zap-all|wipe|drop|truncate|prune)(=.*)?$/;
+/** Everyday file and text tools: a word like `delete` among their arguments is a file name. */
+const FILE_TOOLS = new Set([
+  'cat', 'ls', 'less', 'more', 'head', 'tail', 'vim', 'vi', 'nano', 'emacs', 'code', 'open', 'xdg-open', 'touch', 'mkdir', 'cp', 'wc', 'file', 'stat', 'du', 'tar', 'zip', 'unzip',
+  'cd', 'pushd', 'sed', 'awk', 'sort', 'uniq', 'cut', 'tr', 'tee', 'diff', 'patch', 'ln', 'readlink', 'realpath', 'basename', 'dirname', 'tree', 'jq', 'yq', 'make', 'cmake', 'go',
+  'python', 'python3', 'node', 'ruby', 'perl', 'php', 'bash', 'sh', 'zsh', 'git', 'ssh', 'sudo', 'xargs', 'env', 'sleep', 'date', 'export', 'source', '.', 'set', 'unset', 'cargo',
+]);
+/** Commands with rules of their own (./destructive.ts, specificVerdict): the generic shape would misread them. */
+const HANDLED_ELSEWHERE = new Set(['docker', 'podman', 'nerdctl', 'kubectl', 'oc', 'git', 'rm', 'srm', 'unlink', 'rmdir', 'shred', 'wipe', 'dd', 'mv', 'chmod', 'chown', 'chgrp', 'find', 'fd', 'bfs', 'kill', 'killall', 'pkill', 'truncate', 'crontab', 'systemctl', 'service', 'rsync', 'scp']);
+/** Client-library calls that drop whole indexes, tables or record sets (`Project.destroy_all`). */
+export const API_WIPE = /\.(deleteIndex|clearObjects|clearIndex|dropDatabase|drop_database|dropCollection|drop_collection|destroy_all|delete_all|deleteMany\s*\(\s*\{\s*\}|flushall|flushdb|truncate_table)\b/;
+const LOCAL_RUNNERS = new Set(['run', 'exec', 'x', 'run-script', 'dlx', 'script', 'task']);
+
+/**
+ * cliVerdict covers the deleting verbs of service, cluster, cloud, backup, queue and database
+ * CLIs: `kubectl delete`, `terraform destroy`, `docker system prune`, `aws s3 rb`, `curl -X
+ * DELETE`, `dropdb`, `psql -c "DROP …"`, `rsync --delete`, `pip uninstall`, and the generic
+ * `<tool> <noun…> delete|remove|purge …` shape most CLIs share.
+ */
+export function cliVerdict(view: CommandView, sv: ScriptView): Verdict | undefined {
+  return specificVerdict(view, sv) ?? genericVerdict(view);
+}
+
+function specificVerdict(view: CommandView, sv: ScriptView): Verdict | undefined {
+  const { name, args } = view;
+  const { short, long } = flagSet(args);
+  const pos = positionals(args);
+  const joined = `${name} ${pos.slice(0, 3).join(' ')}`.trim();
+  switch (name) {
+    case 'docker':
+    case 'podman':
+    case 'nerdctl': {
+      const [a, b] = pos;
+      if ((a === 'system' || a === 'volume' || a === 'image' || a === 'container' || a === 'network' || a === 'builder' || a === 'buildx') && (b === 'prune' || b === 'rm' || b === 'remove')) {
+        return { severity: a === 'system' || a === 'volume' ? 'high' : 'medium', label: `${name} ${a} ${b}` };
+      }
+      if ((a === 'rm' || a === 'rmi') && (short.has('f') || long.has('--force'))) return { severity: 'medium', label: `${name} ${a} -f` };
+      if (a === 'kill' || a === 'stop') return { severity: 'medium', label: `${name} ${a}` };
+      if (a === 'compose' && pos.includes('down') && (short.has('v') || long.has('--volumes'))) return { severity: 'high', label: `${name} compose down -v` };
+      return undefined;
+    }
+    case 'kubectl':
+    case 'oc':
+    case 'k3s':
+    case 'microk8s': {
+      const verb = pos.find((p) => /^(delete|drain|replace|scale|cordon)$/.test(p));
+      if (verb === 'delete') return { severity: 'high', label: `${name} delete ${pos.slice(pos.indexOf('delete') + 1, pos.indexOf('delete') + 3).join(' ')}`.trim() };
+      if (verb === 'drain') return { severity: 'medium', label: `${name} drain` };
+      if (verb === 'replace' && long.has('--force')) return { severity: 'medium', label: `${name} replace --force` };
+      if (verb === 'scale' && args.some((a) => /^--replicas=0$/.test(a))) return { severity: 'medium', label: `${name} scale to zero` };
+      return undefined;
+    }
+    case 'helm':
+      return /^(uninstall|delete|del|un)$/.test(pos[0] ?? '') ? { severity: 'high', label: `helm ${pos[0]} ${pos[1] ?? ''}`.trim() } : undefined;
+    case 'terraform':
+    case 'tofu':
+    case 'terragrunt':
+    case 'pulumi':
+    case 'cdk':
+    case 'cdktf': {
+      if (pos.includes('destroy') || args.some((a) => /^--?destroy$/.test(a))) return { severity: 'high', label: `${name} destroy` };
+      if (pos[0] === 'state' && (pos[1] === 'rm' || pos[1] === 'delete')) return { severity: 'medium', label: `${name} state rm` };
+      if (pos[0] === 'stack' && (pos[1] === 'rm' || pos[1] === 'remove')) return { severity: 'high', label: `${name} stack rm` };
+      if (pos[0] === 'force-unlock' || pos[0] === 'taint') return { severity: 'medium', label: `${name} ${pos[0]}` };
+      return undefined;
+    }
+    case 'aws': {
+      const op = pos.slice(0, 4).find((p) => /^(delete|batch-delete|remove|terminate|deregister|purge|revoke|disable|detach|disassociate|cancel|reset|stop|unsubscribe|rb|rm|destroy|put-secret-value|update-secret|create-invalidation|empty)(-[\w-]+)?$/.test(p));
+      if (op) return { severity: /^(delete|batch-delete|terminate|purge|rb|rm|destroy)/.test(op) ? 'high' : 'medium', label: `aws ${pos.slice(0, pos.indexOf(op) + 1).join(' ')}` };
+      if ((pos[1] === 'sync' || pos[1] === 'mv') && (long.has('--delete') || pos[1] === 'mv')) return { severity: pos[1] === 'sync' ? 'high' : 'medium', label: `aws ${pos[0]} ${pos[1]}${pos[1] === 'sync' ? ' --delete' : ''}` };
+      return undefined;
+    }
+    case 'curl':
+    case 'wget':
+    case 'http':
+    case 'https':
+    case 'xh':
+    case 'httpie':
+      return httpVerdict(view);
+    case 'gh':
+    case 'glab':
+      if (pos[0] === 'api') return httpVerdict(view);
+      return undefined;
+    case 'dropdb':
+    case 'dropuser':
+      return pos.length > 0 ? { severity: 'high', label: `${name} ${pos[pos.length - 1]}` } : undefined;
+    case 'mysqladmin':
+      return pos.some((p) => /^(drop|shutdown)$/i.test(p)) ? { severity: 'high', label: `mysqladmin ${pos.find((p) => /^(drop|shutdown)$/i.test(p))} ${pos[pos.length - 1]}` } : undefined;
+    case 'redis-cli':
+    case 'valkey-cli':
+    case 'keydb-cli': {
+      const verb = pos.find((p) => /^(flushall|flushdb|del|unlink|shutdown)$/i.test(p));
+      return verb ? { severity: /^flush/i.test(verb) ? 'high' : 'medium', label: `${name} ${verb}` } : undefined;
+    }
+    case 'psql':
+    case 'mysql':
+    case 'mariadb':
+    case 'sqlite3':
+    case 'sqlite':
+    case 'duckdb':
+    case 'clickhouse-client':
+    case 'clickhouse':
+    case 'cqlsh':
+    case 'mongosh':
+    case 'mongo':
+    case 'cockroach':
+    case 'snowsql':
+    case 'bq':
+    case 'sqlcmd':
+    case 'usql':
+      return sqlVerdict(view);
+    case 'rsync':
+      if (short.has('n') || long.has('--list-only')) return undefined;
+      return args.some((a) => DELETE_FLAG.test(a)) ? { severity: 'high', label: `rsync ${args.filter((a) => DELETE_FLAG.test(a)).join(' ')}` } : undefined;
+    case 'rclone':
+      return /^(sync|move|moveto|delete|deletefile|purge|rmdir|rmdirs|dedupe|cleanup)$/.test(pos[0] ?? '') ? { severity: 'high', label: `rclone ${pos[0]}` } : undefined;
+    case 'deck':
+      return pos.slice(0, 2).some((p) => p === 'sync' || p === 'reset') ? { severity: 'high', label: joined } : undefined;
+    case 'borg':
+    case 'borgmatic':
+      return /^(delete|prune|recreate|break-lock|compact)$/.test(pos[0] ?? '') ? { severity: 'high', label: `borg ${pos[0]}` } : undefined;
+    case 'restic':
+      if (/^(forget|prune)$/.test(pos[0] ?? '') || (pos[0] === 'key' && pos[1] === 'remove')) return { severity: 'high', label: joined };
+      if ((pos[0] === 'unlock' && long.has('--remove-all')) || (pos[0] === 'cache' && long.has('--cleanup'))) return { severity: 'medium', label: `restic ${pos[0]} ${args.find((a) => a.startsWith('--'))}` };
+      return undefined;
+    case 'gsutil':
+      if (pos[0] === 'rsync' && (short.has('d') || short.has('D'))) return { severity: 'high', label: 'gsutil rsync -d' };
+      break;
+    case 'azcopy': {
+      const at = args.findIndex((a) => a.startsWith('--delete-destination'));
+      if (at >= 0) {
+        const value = args[at]!.includes('=') ? args[at]!.split('=')[1] : args[at + 1];
+        if (/^(true|prompt)$/i.test(value ?? '')) return { severity: 'high', label: 'azcopy sync --delete-destination' };
+        return undefined;
+      }
+      break;
+    }
+    case 'systemctl':
+      if (/^(stop|disable|mask|kill|isolate)$/.test(pos[0] ?? '') && pos.length > 1) return { severity: 'medium', label: `systemctl ${pos[0]} ${pos[1]}` };
+      if (/^(poweroff|reboot|halt|kexec)$/.test(pos[0] ?? '')) return { severity: 'high', label: `systemctl ${pos[0]}` };
+      return undefined;
+    case 'service':
+      return /^(stop|kill)$/.test(pos[1] ?? '') ? { severity: 'medium', label: `service ${pos[0]} ${pos[1]}` } : undefined;
+    case 'nginx':
+    case 'openresty':
+      return args.includes('-s') && /^(stop|quit)$/.test(args[args.indexOf('-s') + 1] ?? '') ? { severity: 'medium', label: `${name} -s ${args[args.indexOf('-s') + 1]}` } : undefined;
+    case 'haproxy':
+      return args.some((a) => a === '-sf' || a === '-st') ? { severity: 'medium', label: `haproxy ${args.find((a) => a === '-sf' || a === '-st')}` } : undefined;
+    case 'socat':
+    case 'nc':
+    case 'ncat':
+      return adminSocketVerdict(view, sv);
+    case 'ssh-add':
+      return short.has('d') || short.has('D') ? { severity: 'medium', label: `ssh-add ${short.has('D') ? '-D' : '-d'}` } : undefined;
+    case 'ssh-keygen':
+      return short.has('R') ? { severity: 'medium', label: 'ssh-keygen -R' } : undefined;
+    case 'scp':
+      return scpVerdict(pos);
+    case 'pacman':
+    case 'yay':
+    case 'paru':
+      return args.some((a) => /^-R/.test(a)) ? { severity: 'medium', label: `${name} -R` } : undefined;
+    case 'mvn':
+    case 'mvnw':
+    case './mvnw':
+      return pos.some((p) => /^(deploy|release:perform)$/.test(p)) ? { severity: 'medium', label: `mvn ${pos.find((p) => /^(deploy|release:perform)$/.test(p))}` } : undefined;
+    case 'twine':
+    case 'gem':
+      return /^(upload|push|yank)$/.test(pos[0] ?? '') ? { severity: 'medium', label: `${name} ${pos[0]}` } : undefined;
+    case 'rake':
+    case 'rails':
+    case 'gitlab-rake':
+    case 'artisan':
+    case 'manage.py':
+    case 'django-admin':
+    case 'mix':
+    case 'prisma':
+    case 'sequelize':
+    case 'knex':
+    case 'alembic': {
+      const task = pos.find((p) => /(^|[:.])(drop|reset|wipe|flush|fresh|purge|destroy|restore|rollback)$/.test(p) || p === 'flush' || p === 'downgrade');
+      return task ? { severity: 'high', label: `${name} ${task}` } : undefined;
+    }
+    case 'php':
+      if (pos[0] === 'artisan') return specificVerdict({ ...view, name: 'artisan', args: args.slice(1) }, sv);
+      if (/manage\.py$/.test(pos[0] ?? '')) return specificVerdict({ ...view, name: 'manage.py', args: args.slice(1) }, sv);
+      return undefined;
+    case 'python':
+    case 'python3':
+      if (/manage\.py$/.test(pos[0] ?? '')) return specificVerdict({ ...view, name: 'manage.py', args: args.slice(1) }, sv);
+      return undefined;
+  }
+  if (/^kafka-[\w-]+(\.sh)?$/.test(name)) {
+    const flag = args.find((a) => /^--(delete|reset-offsets|delete-offsets)$/.test(a));
+    return flag ? { severity: 'high', label: `${name} ${flag}` } : undefined;
+  }
+  return undefined;
+}
+
+/** genericVerdict applies the `<tool> <noun…> <verb>` shape and deleting flags to any other CLI. */
+function genericVerdict(view: CommandView): Verdict | undefined {
+  const { name, args } = view;
+  if (FILE_TOOLS.has(name) || HANDLED_ELSEWHERE.has(name)) return undefined;
+  const wipe = args.slice(1).map((a) => API_WIPE.exec(a)).find((m) => m !== null);
+  if (wipe) return { severity: 'high', label: `${name}: ${wipe[0]}` };
+  const pos = positionals(args);
+  for (let i = 0; i < Math.min(pos.length, 6); i++) {
+    const p = pos[i]!;
+    if (i > 0 && LOCAL_RUNNERS.has(pos[i - 1]!)) break;
+    if (DELETE_VERB.test(p)) return { severity: 'high', label: `${name} ${pos.slice(0, i + 1).join(' ')}` };
+    if (i <= 3 && REMOVE_VERB.test(p) && pos.slice(0, i).every((q) => /^[a-z][\w:-]*$/i.test(q))) {
+      return { severity: 'medium', label: `${name} ${pos.slice(0, i + 1).join(' ')}` };
+    }
+  }
+  const flag = args.slice(1).find((a) => DELETE_FLAG.test(a) && !/=(false|no|0)$/i.test(a));
+  if (flag) {
+    const at = args.indexOf(flag);
+    if (/^(false|no|0)$/i.test(args[at + 1] ?? '')) return undefined;
+    return { severity: 'medium', label: `${name} ${flag}` };
+  }
+  return undefined;
+}
+
+/** httpVerdict flags DELETE requests and POSTs to deleting endpoints (`/_delete_by_query`, `/doDelete`). */
+function httpVerdict(view: CommandView): Verdict | undefined {
+  const { name, args } = view;
+  let method = '';
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i]!;
+    const m = /^(?:-X|--request|--method)(?:=)?(\w*)$/.exec(a);
+    if (m) method = (m[1] || args[i + 1] || '').toUpperCase();
+  }
+  const pos = positionals(args).filter((p) => !/^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/.test(p) || name === 'curl');
+  if (!method && (name === 'http' || name === 'https' || name === 'xh' || name === 'httpie')) {
+    const m = positionals(args).find((p) => /^(GET|POST|PUT|PATCH|DELETE)$/.test(p));
+    if (m) method = m;
+  }
+  const url = pos.find((p) => /^(\w+:\/\/|:\d|localhost|[\w.-]+:\d+\/|\/?[\w-]+\/)/.test(p)) ?? pos[pos.length - 1] ?? '';
+  if (method === 'DELETE') return { severity: 'high', label: `DELETE ${url}`.trim() };
+  if ((method === 'POST' || method === 'PUT') && /(_delete_by_query|\/doDelete\b|\/delete(-batch|_all)?(\/|$|\?)|\/purge(\/|$)|\/_flush|\/_close(\/|$|\?)|\/wipe(\/|$))/i.test(url)) {
+    return { severity: 'high', label: `${method} ${url}` };
+  }
+  return undefined;
+}
+
+const DROP_SQL = /\b(drop\s+(table|database|schema|index|view|user|role|collection|keyspace|materialized\s+view)\b|truncate\s+(table\s+)?[\w."`[]|alter\s+table\s+\S+\s+drop\b)/i;
+const MONGO_DROP = /\.(drop|dropDatabase|dropCollection)\s*\(|\.(deleteMany|remove)\s*\(\s*\{\s*\}\s*\)/;
+
+/** destructiveSql returns the first statement of `sql` that drops, truncates, or deletes/updates every row. */
+export function destructiveSql(sql: string): string | undefined {
+  for (const stmt of sql.split(';')) {
+    const s = stmt.trim();
+    const drop = DROP_SQL.exec(s) ?? MONGO_DROP.exec(s);
+    if (drop) return drop[0];
+    if (/^\s*delete\s+from\s+\S+/i.test(s) && !/\bwhere\b/i.test(s)) return s.slice(0, 60);
+    if (/^\s*update\s+\S+\s+set\b/i.test(s) && !/\bwhere\b/i.test(s)) return s.slice(0, 60);
+  }
+  return undefined;
+}
+
+/** sqlVerdict flags destructive SQL passed to a database shell (`psql -c "DROP TABLE x"`, a here-doc). */
+function sqlVerdict(view: CommandView): Verdict | undefined {
+  const texts = [...view.args.slice(1)];
+  for (const r of view.cmd.redirs) {
+    if (r.op === '<<<' && r.target) texts.push(r.target.value);
+    if (r.heredoc) texts.push(r.heredoc.value);
+  }
+  for (const t of texts) {
+    const hit = destructiveSql(t);
+    if (hit) return { severity: 'high', label: `${view.name}: ${hit.trim()}` };
+  }
+  return undefined;
+}
+
+/** adminSocketVerdict flags `echo 'disable server …' | socat stdio /run/haproxy.sock`. */
+function adminSocketVerdict(view: CommandView, sv: ScriptView): Verdict | undefined {
+  if (!view.args.some((a) => /\.sock$|^unix-connect:/i.test(a))) return undefined;
+  const pipe = sv.pipelines.find((p) => p.includes(view.cmd));
+  if (!pipe) return undefined;
+  for (const c of pipe) {
+    const v = viewOf(sv, c);
+    if (v && (v.name === 'echo' || v.name === 'printf') && /\b(disable|shutdown|del|clear|kill)\s+(server|sessions?|frontend|backend|map|acl|table)\b/i.test(v.args.join(' '))) {
+      return { severity: 'medium', label: `admin socket: ${v.args.slice(1).join(' ')}` };
+    }
+  }
+  return undefined;
+}
+
+/** scpVerdict flags copies that overwrite a remote system directory (`scp x host:/etc/`). */
+function scpVerdict(pos: string[]): Verdict | undefined {
+  if (pos.length < 2) return undefined;
+  const dest = pos[pos.length - 1]!;
+  const m = /^[^/:\s]+:(\/.*)$/.exec(dest);
+  if (!m) return undefined;
+  const path = m[1]!;
+  if (path === '/' || /^\/(etc|bin|sbin|lib|lib64|lib32|boot|usr|var\/lib|root|sys|proc|dev)(\/|$)/.test(path)) return { severity: 'high', label: `scp over ${dest}` };
+  return undefined;
+}

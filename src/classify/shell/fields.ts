@@ -1,0 +1,86 @@
+import type { DetectionInput, StringField } from '../types.js';
+
+/** A string of the call that holds a command line (`shell`) or a program (`code`). */
+export interface CommandField {
+  pointer: string;
+  text: string;
+  kind: 'shell' | 'code';
+  /** The interpreter a `code` field is for (`python`, `node`…), '' if unknown. */
+  language: string;
+}
+
+const COMMAND_KEY = /^(command|commands|cmd|cmds|cmdline|command_?line|script|scripts|shell|shell_?command|bash|bash_?command|sh|exec|entrypoint|run)$|[_-](command|cmd|script)$/;
+const ARGV_KEY = /^(args|argv|arguments)$/;
+const CODE_KEY = /^(code|source|source_code|program|snippet|cell|python|javascript|js|ruby|perl|php)$/;
+/** Keys of a shell call that hold words about the command, not the command. */
+const PROSE_KEY = /^(description|reason|explanation|comment|message|title|summary|notes?|purpose|intent|goal|rationale|thoughts?|thinking|cwd|workdir|working_?dir(ectory)?|dir|directory|path|timeout|env|name|id|language|lang|stdin|output|user|host|hostname)$/;
+/** Marks of JavaScript or Python source, which a `script` field of a browser or notebook tool holds. */
+const PROGRAM_SYNTAX = /=>|\bfunction\s*\(|\b(const|let|var)\s+\w+\s*=|\b(document|window|console)\.|\)\s*\{|^\s*(import|from)\s+\w|\bdef\s+\w+\(|\.then\(/m;
+const LANGUAGES = /(python|node|javascript|typescript|ruby|perl|php|bash|shell|powershell)/;
+
+/** commandFields picks the strings of a call that are command lines or programs, joining argv arrays. */
+export function commandFields(input: DetectionInput): CommandField[] {
+  const out: CommandField[] = [];
+  const arrays = new Map<string, StringField[]>();
+  const scalars: StringField[] = [];
+  for (const f of input.fields) {
+    const m = /^(.*)\/\d+$/.exec(f.pointer);
+    if (m) {
+      const list = arrays.get(m[1]!) ?? [];
+      list.push(f);
+      arrays.set(m[1]!, list);
+    } else scalars.push(f);
+  }
+  const parentOf = (pointer: string): string => pointer.slice(0, pointer.lastIndexOf('/'));
+  const argvIn = (container: string): StringField[] | undefined => {
+    for (const [ptr, items] of arrays) if (parentOf(ptr) === container && ARGV_KEY.test(items[0]!.key)) return items;
+    return undefined;
+  };
+  const shellCategory = input.category === 'shell';
+  const language = languageOf(input);
+
+  for (const f of scalars) {
+    if (COMMAND_KEY.test(f.key)) {
+      const argv = !/\s/.test(f.value.trim()) ? argvIn(parentOf(f.pointer)) : undefined;
+      const text = argv ? joinArgv([f.value, ...argv.map((a) => a.value)]) : f.value;
+      if (shellCategory || input.category === 'code' || looksLikeCommand(text)) out.push({ pointer: f.pointer, text, kind: 'shell', language: '' });
+    } else if (CODE_KEY.test(f.key) && (input.category === 'code' || shellCategory)) {
+      out.push({ pointer: f.pointer, text: f.value, kind: 'code', language });
+    }
+  }
+  for (const [ptr, items] of arrays) {
+    const key = items[0]!.key;
+    if (!COMMAND_KEY.test(key)) continue;
+    if (/s$/.test(key) || items.every((i) => /\s/.test(i.value.trim()))) {
+      for (const i of items) if (shellCategory || looksLikeCommand(i.value)) out.push({ pointer: i.pointer, text: i.value, kind: 'shell', language: '' });
+    } else out.push({ pointer: ptr, text: joinArgv(items.map((i) => i.value)), kind: 'shell', language: '' });
+  }
+  if (out.length === 0 && shellCategory) {
+    for (const f of scalars) if (!PROSE_KEY.test(f.key) && !ARGV_KEY.test(f.key)) out.push({ pointer: f.pointer, text: f.value, kind: 'shell', language: '' });
+    for (const [ptr, items] of arrays) if (ARGV_KEY.test(items[0]!.key)) out.push({ pointer: ptr, text: joinArgv(items.map((i) => i.value)), kind: 'shell', language: '' });
+  }
+  return out;
+}
+
+function languageOf(input: DetectionInput): string {
+  const declared = input.fields.find((f) => /^(language|lang|runtime|kernel)$/.test(f.key))?.value.toLowerCase() ?? '';
+  const m = LANGUAGES.exec(declared) ?? LANGUAGES.exec(input.toolName.toLowerCase());
+  const lang = m?.[1] ?? '';
+  return lang === 'javascript' || lang === 'typescript' ? 'node' : lang;
+}
+
+/**
+ * looksLikeCommand keeps prose out of the analysis for calls that are not shell tools: a command
+ * starts with a lower-case program name or path, and is not a paragraph of sentences.
+ */
+function looksLikeCommand(text: string): boolean {
+  const t = text.trim();
+  if (!/^(sudo\s|[a-z0-9_./~$\\({-])/.test(t) || PROGRAM_SYNTAX.test(t)) return false;
+  const words = t.split(/\s+/);
+  const sentences = (t.match(/[a-z][.!?](\s|$)/g) ?? []).length;
+  return !(words.length > 12 && sentences >= 2);
+}
+
+function joinArgv(argv: string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./~-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

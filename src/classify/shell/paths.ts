@@ -1,0 +1,88 @@
+/** What the shell rules know about paths: credential files, temporary and system locations. */
+
+/** Files whose contents are credentials or password hashes (reading them is reconnaissance or theft). */
+const CREDENTIAL_FILES: RegExp[] = [
+  /(^|\/)etc\/(shadow|gshadow|master\.passwd|sudoers|security\/opasswd)(-|$)/,
+  /(^|\/)etc\/passwd(-|$)/,
+  /(^|\/)\.ssh\/(id_[a-z0-9_]+|identity)$/,
+  /(^|\/)\.ssh\/authorized_keys2?$/,
+  /(^|\/)id_(rsa|dsa|ecdsa|ed25519)$/,
+  /(^|\/)\.aws\/credentials$/,
+  /(^|\/)\.(git-credentials|netrc|pgpass|my\.cnf|npmrc|pypirc|vault-token|htpasswd)$/,
+  /(^|\/)\.docker\/config\.json$/,
+  /(^|\/)\.kube\/config$/,
+  /(^|\/)\.config\/gcloud\/(credentials\.db|access_tokens\.db|application_default_credentials\.json|legacy_credentials)/,
+  /(^|\/)\.azure\/(accesstokens\.json|msal_token_cache)/i,
+  /(^|\/)\.terraform\.d\/credentials\.tfrc\.json$/,
+  /(^|\/)\.gnupg\/(private-keys-v1\.d|secring\.gpg)/,
+  /(^|\/)etc\/ssl\/private\//,
+  /(^|\/)proc\/(self|\d+|\*)\/environ$/,
+  /(^|\/)\.env(\.(local|prod|production|dev|development|staging|test))?$/,
+  /(^|\/)\.(bash|zsh|sh|mysql|psql)_history$/,
+  /(^|\/)wp-config\.php$/,
+  /(^|[\\/])(repair|config)[\\/](sam|system|security)$/i,
+  /(^|[\\/])(boot|win)\.ini$/i,
+  /(^|[\\/])(unattend|sysprep)\.xml$/i,
+  /(^|[\\/])ntds\.dit$/i,
+];
+
+/** normalizePath resolves `~`, `$HOME` and `\` so the patterns above see one spelling. */
+export function normalizePath(p: string): string {
+  return p
+    .replace(/^(~[a-z_][a-z0-9_-]*|~|\$\{?HOME\}?)(?=\/|$)/i, '/home/user')
+    .replace(/%[a-z_]+%/gi, 'C:')
+    .replace(/\\+/g, '/')
+    .replace(/\/{2,}/g, '/')
+    .replace(/\/\.(?=\/|$)/g, '');
+}
+
+/** isCredentialPath reports whether a path names a credential file (`/etc/shadow`, `~/.ssh/id_rsa`…). */
+export function isCredentialPath(p: string): boolean {
+  if (p.length < 4 || p.length > 300) return false;
+  const n = normalizePath(p.replace(/["']/g, ''));
+  return CREDENTIAL_FILES.some((re) => re.test(n));
+}
+
+/** isTempPath reports whether a path is inside a temporary directory (`/tmp/x`, `$TMPDIR/x`). */
+export function isTempPath(p: string): boolean {
+  const n = normalizePath(p);
+  if (n.includes('..')) return false;
+  return /^(\/tmp|\/var\/tmp|\/private\/tmp|\/dev\/shm|\$\{?(TMPDIR|TMP|TEMP|RUNNER_TEMP)\}?)\/./.test(n);
+}
+
+const SYSTEM_DIRS = new Set(
+  ['bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib32', 'lib64', 'libx32', 'media', 'mnt', 'opt', 'proc', 'root', 'run', 'sbin', 'srv', 'sys', 'usr', 'var', 'Users', 'System', 'Library', 'Applications', 'Volumes', 'snap', 'nix'].map(
+    (d) => `/${d}`,
+  ),
+);
+
+/** The scope a deletion reaches. */
+export type PathScope = 'root' | 'home' | 'system' | 'absolute' | 'temp' | 'relative' | 'all' | 'unknown';
+
+/**
+ * pathScope classifies a deletion target: the filesystem root or everything in it (`/`, `/*`), a
+ * home directory (`~`, `$HOME`, `/home/x`), a system directory or a whole top-level one (`/etc`,
+ * `/usr/lib`), another absolute path, a temporary path, the working directory itself or all of it
+ * (`.`, `*`, `.*`), another relative path, or an expansion we cannot see through.
+ */
+export function pathScope(raw: string): PathScope {
+  const p = raw.replace(/["']/g, '');
+  if (isTempPath(p)) return 'temp';
+  const n = normalizePath(p).replace(/\/+$/, '') || '/';
+  if (n === '/' || /^\/\*+$/.test(n) || /^\/\.\*$/.test(n)) return 'root';
+  if (/^[a-z]:\/?\*?$/i.test(n)) return 'root';
+  if (/^\/home\/[^/]+(\/\*|\/\.\*)?$/.test(n) || n === '/home' || n === '/root' || /^\/Users\/[^/]+$/.test(n)) return 'home';
+  if (n === '.' || n === '..' || n === '*' || n === '.*' || /^(\.\.\/)+\.\.?$/.test(n) || n === './*' || n === '../*') return 'all';
+  if (n.startsWith('/')) {
+    const top = `/${n.split('/')[1] ?? ''}`;
+    if (SYSTEM_DIRS.has(top)) {
+      const depth = n.split('/').filter(Boolean).length;
+      if (depth <= 1 || top === '/etc' || top === '/boot' || top === '/bin' || top === '/sbin' || top === '/usr' || top === '/lib' || top === '/lib64') return 'system';
+      if (depth === 2 && /\*$/.test(n)) return 'system';
+    }
+    return 'absolute';
+  }
+  if (/^[a-z]:\//i.test(n)) return 'system';
+  if (n.startsWith('$') || n.startsWith('`')) return 'unknown';
+  return 'relative';
+}

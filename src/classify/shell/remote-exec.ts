@@ -1,0 +1,211 @@
+import { FETCHERS, INTERPRETERS, NETCATS, SHELLS, positionals, type CommandView } from './commands.js';
+import type { Finding } from './findings.js';
+import { isCredentialPath } from './paths.js';
+import type { ShellCommand, ShellWord } from './script.js';
+import { ownerOf, viewOf, type ScriptView } from './view.js';
+
+/** Commands that print a file's contents. */
+const READERS = new Set([
+  'cat', 'tac', 'head', 'tail', 'less', 'more', 'most', 'nl', 'od', 'xxd', 'hexdump', 'strings', 'base64', 'base32', 'grep', 'egrep', 'fgrep', 'rg', 'ag', 'awk', 'gawk',
+  'sed', 'cut', 'sort', 'uniq', 'diff', 'cmp', 'type', 'bat', 'batcat', 'view', 'paste', 'column', 'tr', 'zcat', 'openssl', 'gpg', 'jq', 'yq',
+]);
+/** Commands that copy or pack files (their last argument is the destination). */
+const COPIERS = new Set(['cp', 'scp', 'rsync', 'tar', 'zip', '7z', '7za', 'rar', 'gzip', 'bzip2', 'xz', 'mv', 'install', 'dd']);
+/** Commands that decode an opaque blob, so `echo … | base64 -d | sh` hides what runs. */
+function isDecoder(view: CommandView | undefined): boolean {
+  if (!view) return false;
+  const args = view.args.slice(1);
+  switch (view.name) {
+    case 'base64':
+    case 'base32':
+      return args.some((a) => /^(-d|-D|--decode)$/.test(a) || /^-[a-z]*d[a-z]*$/.test(a));
+    case 'openssl':
+      return args.includes('-d') && args.some((a) => a === 'base64' || a === '-base64' || a === '-a');
+    case 'xxd':
+      return args.some((a) => /^-[a-z]*r/.test(a));
+    case 'rev':
+    case 'uudecode':
+      return true;
+    case 'printf':
+    case 'echo':
+      return args.some((a) => /(\\x[0-9a-f]{2}|\\[0-7]{3}){3}/i.test(a));
+  }
+  return false;
+}
+
+/** runsStdin reports whether a command runs what it reads on stdin (`sh`, `bash -s`, `python -`, `iex`). */
+function runsStdin(view: CommandView | undefined): boolean {
+  if (!view || !INTERPRETERS.has(view.name)) return false;
+  if (view.name === 'source' || view.name === '.') return view.args.slice(1).some((a) => a === '/dev/stdin' || a === '-');
+  const flags = view.args.slice(1).filter((a) => a.startsWith('-') && a !== '-');
+  if (flags.some((f) => /^-[a-zA-Z]*[ce]$/.test(f) || f === '--eval' || f === '--command' || f === '-m' || f === '-p')) return false;
+  const pos = positionals(view.args);
+  return pos.length === 0 || pos[0] === '-' || flags.includes('-s') || pos[0] === '/dev/stdin';
+}
+
+/** runsWord reports whether a command runs the text of one of its words (`sh -c "$(…)"`, `eval "$(…)"`, `. <(…)`). */
+function runsWord(view: CommandView, word: ShellWord): boolean {
+  const at = view.words.indexOf(word);
+  if (at < 0) return false;
+  if (at === 0 || view.name === 'eval' || view.name === 'source' || view.name === '.') return true;
+  if (!INTERPRETERS.has(view.name)) return false;
+  const before = view.args[at - 1] ?? '';
+  return /^-[a-zA-Z]*[ce]$|^--(eval|command)$|^-command$/i.test(before) || positionals(view.args.slice(0, at + 1)).length === 1;
+}
+
+const isFetcher = (v: CommandView | undefined): boolean => !!v && (FETCHERS.has(v.name) || v.name === 'scp' || v.name === 'rsync');
+const isNetcat = (v: CommandView | undefined): boolean => !!v && NETCATS.has(v.name);
+
+/**
+ * downloadExec finds code fetched from the network (or decoded from an opaque blob) and run
+ * straight away: `curl … | sh`, `sh -c "$(curl …)"`, `bash <(wget -O- …)`, `nc host 80 | sh`,
+ * `curl -o x.sh … && bash x.sh`, `echo … | base64 -d | bash`.
+ */
+export function downloadExec(sv: ScriptView): Finding[] {
+  const out: Finding[] = [];
+  const src = sv.script.source;
+  for (const pipe of sv.pipelines) {
+    const views = pipe.map((c) => viewOf(sv, c));
+    const sink = views.findIndex((v, i) => i > 0 && runsStdin(v));
+    if (sink < 0) continue;
+    const upstream = views.slice(0, sink);
+    const start = pipe[0]!.start;
+    const end = pipe[sink]!.end;
+    if (upstream.some(isFetcher)) out.push({ id: 'command_injection', severity: 'critical', label: 'download and execute', text: src, start, end });
+    else if (upstream.some(isNetcat)) out.push({ id: 'command_injection', severity: 'critical', label: 'remote shell', text: src, start, end });
+    else if (upstream.some(isDecoder)) out.push({ id: 'command_injection', severity: 'critical', label: 'decode and execute', text: src, start, end });
+  }
+  for (const subst of sv.script.substs) {
+    const inner = sv.script.commands.filter((c) => c.sequence === subst.sequence).map((c) => viewOf(sv, c));
+    const fetches = inner.some(isFetcher);
+    const decodes = inner.some(isDecoder);
+    if (!fetches && !decodes) continue;
+    const owner = ownerOf(sv, subst);
+    const ov = owner && viewOf(sv, owner.cmd);
+    if (!owner || !ov) continue;
+    const fedToShell = SHELLS.has(ov.name) && owner.cmd.redirs.some((r) => r.target === owner.word && r.op.startsWith('<'));
+    if (runsWord(ov, owner.word) || fedToShell) {
+      out.push({ id: 'command_injection', severity: 'critical', label: fetches ? 'download and execute' : 'decode and execute', text: src, start: owner.cmd.start, end: owner.cmd.end });
+    }
+  }
+  out.push(...downloadThenRun(sv));
+  return out;
+}
+
+/** downloadThenRun finds `curl -o f URL; sh f` / `wget URL -O f && chmod +x f && ./f`. */
+function downloadThenRun(sv: ScriptView): Finding[] {
+  const saved = new Map<string, ShellCommand>();
+  const out: Finding[] = [];
+  sv.script.commands.forEach((cmd, i) => {
+    const v = sv.views[i];
+    if (!v) return;
+    if (v.name === 'curl' || v.name === 'wget') {
+      for (const f of downloadedFiles(v)) saved.set(baseName(f), cmd);
+      return;
+    }
+    if (saved.size === 0) return;
+    const pos = positionals(v.args);
+    const runs = INTERPRETERS.has(v.name) ? pos[0] : v.args[0]!.includes('/') ? v.args[0] : undefined;
+    if (runs && saved.has(baseName(runs))) {
+      const from = saved.get(baseName(runs))!;
+      out.push({ id: 'command_injection', severity: 'critical', label: 'download and execute', text: sv.script.source, start: from.start, end: cmd.end });
+    }
+  });
+  return out;
+}
+
+function downloadedFiles(v: CommandView): string[] {
+  const files: string[] = [];
+  const a = v.args;
+  for (let i = 1; i < a.length; i++) {
+    if (/^(-o|--output|-O|--output-document)$/.test(a[i]!) && a[i + 1] && !a[i + 1]!.startsWith('-')) files.push(a[i + 1]!);
+    else if (/^--output(-document)?=/.test(a[i]!)) files.push(a[i]!.split('=')[1]!);
+  }
+  const remoteName = (v.name === 'wget' && !files.length) || a.includes('-O') || a.includes('--remote-name');
+  if (remoteName) for (const u of positionals(a)) if (/^\w+:\/\//.test(u)) files.push(u.split('?')[0]!);
+  for (const r of v.cmd.redirs) if ((r.op === '>' || r.op === '>>') && r.target) files.push(r.target.value);
+  return files;
+}
+
+function baseName(p: string): string {
+  return p.replace(/\/+$/, '').split('/').pop() ?? p;
+}
+
+/**
+ * reverseShell finds shells wired to the network: `/dev/tcp/host/port` redirections, `nc -e /bin/sh`,
+ * `ncat --exec`, `socat … exec:`, `mkfifo` pipes through nc/telnet.
+ */
+export function reverseShell(sv: ScriptView): Finding[] {
+  const out: Finding[] = [];
+  const src = sv.script.source;
+  let fifo: ShellCommand | undefined;
+  let netcat: ShellCommand | undefined;
+  sv.script.commands.forEach((cmd, i) => {
+    const v = sv.views[i];
+    const targets = [...cmd.redirs.flatMap((r) => (r.target ? [r.target.value] : [])), ...cmd.argv.map((w) => w.value)];
+    if (targets.some((t) => /^\/dev\/(tcp|udp)\/[^/]+\/\w+/.test(t))) {
+      out.push({ id: 'command_injection', severity: 'critical', label: 'reverse shell over /dev/tcp', text: src, start: cmd.start, end: cmd.end });
+    }
+    if (!v) return;
+    if (v.name === 'mkfifo' || (v.name === 'mknod' && v.args.includes('p'))) fifo = cmd;
+    const args = v.args.slice(1);
+    const shellArg = (a: string | undefined): boolean => !!a && /^(\/[\w/]*\/)?(ba|z|k|da|c|tc)?sh(\.exe)?$|^cmd(\.exe)?$|^powershell/i.test(a);
+    const execFlag = args.findIndex((a, j) => /^-[a-zA-Z]*[ec]$/.test(a) && shellArg(args[j + 1]));
+    if (isNetcat(v)) {
+      netcat = cmd;
+      const ncatExec = args.some((a) => /^--(exec|sh-exec|lua-exec)/.test(a));
+      const socatExec = v.name === 'socat' && args.some((a) => /(^|,)(exec|system):/i.test(a));
+      if (execFlag >= 0 || ncatExec || socatExec) out.push({ id: 'command_injection', severity: 'critical', label: `${v.name} shell`, text: src, start: cmd.start, end: cmd.end });
+    } else if (execFlag >= 0 && args.some((a) => /(^|[^a-z])(nc|ncat|netcat)$/i.test(a) || /^-[a-z]*l[a-z]*p$/.test(a))) {
+      out.push({ id: 'command_injection', severity: 'critical', label: 'netcat shell', text: src, start: cmd.start, end: cmd.end });
+    }
+  });
+  if (fifo && netcat) out.push({ id: 'command_injection', severity: 'critical', label: 'reverse shell through a fifo', text: src, start: fifo.start, end: netcat.end });
+  return out;
+}
+
+/**
+ * credentialAccess finds reads of credential files (`cat /etc/shadow`, `< ~/.aws/credentials`,
+ * `curl -F f=@~/.ssh/id_rsa`) and writes that plant access (`>> ~/.ssh/authorized_keys`).
+ */
+export function credentialAccess(sv: ScriptView): Finding[] {
+  const out: Finding[] = [];
+  const src = sv.script.source;
+  const egress = sv.views.some((v) => isFetcher(v) || isNetcat(v)) || /\/dev\/(tcp|udp)\//.test(src);
+  const read = (cmd: ShellCommand, path: string, upload = false): void => {
+    const severity = upload || egress ? 'critical' : 'high';
+    out.push({ id: 'command_injection', severity, label: `${upload || egress ? 'exfiltrates' : 'reads'} credential file ${path}`, text: src, start: cmd.start, end: cmd.end });
+  };
+  sv.script.commands.forEach((cmd, i) => {
+    for (const r of cmd.redirs) {
+      if (!r.target) continue;
+      const t = r.target.value;
+      if ((r.op === '<' || r.op === '<>') && isCredentialPath(t)) read(cmd, t);
+      if ((r.op === '>>' || r.op === '>') && /(authorized_keys2?|\/etc\/(passwd|shadow|sudoers)(\.d\/.*)?)$/.test(t)) {
+        out.push({ id: 'command_injection', severity: 'high', label: `plants access in ${t}`, text: src, start: cmd.start, end: cmd.end });
+      }
+    }
+    const v = sv.views[i];
+    if (!v) return;
+    const pos = positionals(v.args);
+    if (READERS.has(v.name)) {
+      const hit = pos.find((p) => isCredentialPath(p));
+      if (hit) read(cmd, hit);
+    } else if (COPIERS.has(v.name)) {
+      const sources = v.name === 'dd' ? v.args.filter((a) => a.startsWith('if=')).map((a) => a.slice(3)) : pos.slice(0, -1);
+      const hit = sources.find((p) => isCredentialPath(p));
+      if (hit) read(cmd, hit, v.name === 'scp' || v.name === 'rsync');
+    } else if (v.name === 'tee' && pos.some((p) => /authorized_keys2?$|\/etc\/(passwd|shadow|sudoers)/.test(p))) {
+      out.push({ id: 'command_injection', severity: 'high', label: 'plants access', text: src, start: cmd.start, end: cmd.end });
+    }
+    if (isFetcher(v) || v.name === 'nc' || v.name === 'ncat') {
+      for (let j = 1; j < v.args.length; j++) {
+        const a = v.args[j]!;
+        const at = /@([^;,]+)$/.exec(a)?.[1];
+        const file = at ?? (/^(-T|--upload-file|--post-file|--body-file)$/.test(a) ? v.args[j + 1] : /^--(post|body)-file=/.test(a) ? a.split('=')[1] : undefined);
+        if (file && isCredentialPath(file)) read(cmd, file, true);
+      }
+    }
+  });
+  return out;
+}

@@ -1,0 +1,114 @@
+import { parseSync, type RawStmt } from 'libpg-query';
+import { LruCache } from './cache.js';
+import { findCommentTricks } from './comments.js';
+import { findDestructiveInTokens, findDestructiveInTree } from './destructive.js';
+import { finding, type Finding } from './finding.js';
+import { findInjectionInTokens } from './injection-tokens.js';
+import { findInjectionInTree } from './injection-tree.js';
+import { byteToCharMapper } from './offsets.js';
+import { findQuoteTrouble } from './quotes.js';
+import { scanTokens } from './tokens.js';
+
+/** What one SQL string holds: its findings, and whether PostgreSQL's grammar accepted it. */
+export interface SqlAnalysis {
+  parsed: boolean;
+  findings: Finding[];
+}
+
+/** Longer strings are not analysed: parsing cost grows with length, and no tool call needs 256 KiB of SQL. */
+export const MAX_SQL_LENGTH = 256 * 1024;
+
+/**
+ * A parse costs ~50–250 µs and the same SQL recurs (agents retry, templates repeat): keep recent
+ * results. Only strings up to 16 Ki characters are kept, so the keys stay under 32 M characters.
+ */
+const cache = new LruCache<string, SqlAnalysis>(2000);
+const MAX_CACHED_LENGTH = 16 * 1024;
+
+/**
+ * analyzeSql parses `text` with PostgreSQL's parser and returns its injection and destructive-operation
+ * findings. When the grammar rejects it (another dialect, or a payload that broke the query), the
+ * verdict comes from PostgreSQL's tokens instead, and an unterminated quote is itself a finding.
+ * Requires libpg-query's module to be loaded (initSql).
+ */
+export function analyzeSql(text: string): SqlAnalysis {
+  const hit = cache.get(text);
+  if (hit) return hit;
+  const result = text.length > MAX_SQL_LENGTH || text.trim() === '' ? { parsed: false, findings: [] } : analyzeUncached(text);
+  if (text.length <= MAX_CACHED_LENGTH) cache.set(text, result);
+  return result;
+}
+
+/**
+ * Statements of many kinds, dialects and payloads, so that warming up runs most of the parser's
+ * grammar actions, node writers and error paths, and most of the rules here.
+ */
+const WARM_UP = [
+  "SELECT a, count(*) FROM t JOIN u ON u.id = t.u WHERE b = 'x' AND c > 1 OR d IN (SELECT e FROM f) GROUP BY a HAVING count(*) > 1 -- c",
+  "SELECT DISTINCT x FROM t WHERE y < 1 INTERSECT SELECT x FROM t WHERE y > 2 EXCEPT SELECT 1 UNION ALL SELECT NULL ORDER BY 1 LIMIT 5",
+  "WITH a AS (SELECT * FROM b) SELECT CASE WHEN a.x = 1 THEN 'y' END, CAST(z AS int), z::text, sum(x) OVER (PARTITION BY y ORDER BY z) FROM a",
+  'DELETE FROM t AS d USING u WHERE d.x = u.x; DROP TABLE u; TRUNCATE v; UPDATE v SET a = 1 RETURNING *',
+  "INSERT INTO t (a, b) VALUES (1, 'x') ON CONFLICT (a) DO UPDATE SET b = excluded.b",
+  "MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE WHEN NOT MATCHED THEN INSERT VALUES (s.id)",
+  "CREATE TABLE t (id int PRIMARY KEY, n varchar(10) DEFAULT 'x' REFERENCES u (id) ON UPDATE CASCADE, CHECK (id > 0))",
+  'CREATE INDEX i ON t (a); CREATE VIEW v AS SELECT 1; DROP DATABASE d; DROP SCHEMA s CASCADE; DROP ROLE r',
+  'ALTER TABLE t DROP COLUMN c, DROP CONSTRAINT k, ADD COLUMN d int, ALTER COLUMN e DROP DEFAULT',
+  "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql; GRANT SELECT ON t TO r; COPY t TO '/tmp/x'",
+  "SELECT * FROM t WHERE a = \"b\" AND c = 2) waitfor delay '0:0:5' --",
+  "SELECT * FROM t WHERE id = 1 UNION SELECT NULL, version() ORDER BY 2 #'",
+  'ALTER TABLE t DROP COLUMNS (a, b) PURGE; UPDATE a, b SET a.x = 1',
+];
+
+/**
+ * warmUpSql analyses sample statements (~25–60 ms) so that V8 compiles the parser's WASM and these
+ * rules with its optimising tiers at start-up rather than during the first checks, which otherwise run
+ * 2–3× slower. The results are not cached. Requires libpg-query's module to be loaded.
+ */
+export function warmUpSql(rounds = 25): void {
+  for (let i = 0; i < rounds; i++) for (const sample of WARM_UP) analyzeUncached(sample);
+}
+
+/** Comment markers outside literals need the tokens; most queries have none and skip the scan. */
+const COMMENT_MARK = /--|\/\*|#/;
+
+function analyzeUncached(text: string): SqlAnalysis {
+  // PostgreSQL reads a C string: it would stop at a NUL and never see what follows.
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    const rest = analyzeSql(text.slice(0, nul));
+    return { parsed: rest.parsed, findings: [finding('sql_injection', 'high', 'null byte', text.slice(Math.max(0, nul - 40), nul + 40).replaceAll('\u0000', '\\0')), ...rest.findings] };
+  }
+  let stmts: RawStmt[];
+  try {
+    stmts = parseSync(text).stmts ?? [];
+  } catch {
+    return { parsed: false, findings: analyzeRejected(text) };
+  }
+  const sql = { text, stmts, toChar: byteToCharMapper(text) };
+  const findings = [...findInjectionInTree(sql), ...findDestructiveInTree(sql)];
+  if (COMMENT_MARK.test(text)) findings.push(...findCommentTricks(text, scanTokens(text) ?? [], true));
+  return { parsed: true, findings };
+}
+
+/**
+ * analyzeRejected handles SQL the grammar rejected. PostgreSQL's scanner stops at an unterminated
+ * quote or comment, so then only the text before it is lexed: the payload that unbalanced the quotes
+ * sits there, and the unterminated quote is reported on its own. Zero-length identifiers (`""`) are
+ * lexed as empty strings (`''`), which is what MySQL makes of them.
+ */
+function analyzeRejected(text: string): Finding[] {
+  const out: Finding[] = [];
+  const trouble = findQuoteTrouble(text);
+  let lexed = text;
+  for (const at of trouble.emptyIdentifiers) lexed = `${lexed.slice(0, at)}''${lexed.slice(at + 2)}`;
+  const stop = trouble.unterminated;
+  if (stop) {
+    lexed = lexed.slice(0, stop.at);
+    const before = Math.max(0, stop.at - 60);
+    if (stop.kind === 'quote') out.push(finding('sql_injection', 'high', 'unbalanced quote', text.slice(before, stop.at + 40)));
+    else out.push(finding('sql_injection', 'high', 'comment truncation', text.slice(before)));
+  }
+  const tokens = scanTokens(lexed) ?? [];
+  out.push(...findInjectionInTokens(lexed, tokens), ...findCommentTricks(lexed, tokens, false), ...findDestructiveInTokens(lexed, tokens));
+  return out;
+}

@@ -1,0 +1,114 @@
+import type { AlterTableCmd, Node } from 'libpg-query';
+import { finding, type Finding } from './finding.js';
+import { constValue, isConstantExpr, walkNodes } from './nodes.js';
+import { isComment, type Token } from './tokens.js';
+import { stmtText, type ParsedSql } from './tree.js';
+
+/** objectName turns OBJECT_MATERIALIZED_VIEW into `MATERIALIZED VIEW`. */
+const objectName = (t: string | undefined): string => (t ?? 'OBJECT').replace(/^OBJECT_/, '').replace(/_/g, ' ');
+
+/** alwaysTrue: a WHERE that filters nothing (`WHERE 1=1`, `WHERE true`) is no WHERE at all. */
+function alwaysTrue(where: Node | undefined): boolean {
+  if (!where || !isConstantExpr(where)) return false;
+  const v = constValue(where);
+  return v === undefined || (v !== false && v !== 0 && v !== null);
+}
+
+/** ALTER TABLE subcommands that remove a column or constraint, and ones that only drop a property. */
+const DROPS_DATA = new Set(['AT_DropColumn', 'AT_DropConstraint', 'AT_DetachPartition']);
+const DROPS_PROPERTY = new Set(['AT_DropNotNull', 'AT_DropIdentity', 'AT_DropExpression', 'AT_DropInherit', 'AT_DropOf', 'AT_DropCluster', 'AT_DropOids']);
+
+function alterDrop(cmd: AlterTableCmd): 'high' | 'medium' | undefined {
+  if (cmd.subtype && DROPS_DATA.has(cmd.subtype)) return 'high';
+  if (cmd.subtype && DROPS_PROPERTY.has(cmd.subtype)) return 'medium';
+  if (cmd.subtype === 'AT_ColumnDefault' && !cmd.def) return 'medium'; // ALTER COLUMN … DROP DEFAULT
+  return undefined;
+}
+
+/** untilLiteral cuts a statement before its first string literal: `SET password = 'hunter2'` is not evidence. */
+function untilLiteral(stmt: string): string {
+  const quote = stmt.indexOf("'");
+  return quote < 0 ? stmt : `${stmt.slice(0, quote)}…`;
+}
+
+/**
+ * findDestructiveInTree flags statements that destroy data or schema, wherever they sit (a CTE, a
+ * stacked statement): DROP, TRUNCATE, ALTER TABLE … DROP, DELETE or UPDATE without a WHERE.
+ */
+export function findDestructiveInTree(sql: ParsedSql): Finding[] {
+  const out: Finding[] = [];
+  sql.stmts.forEach((raw, i) => {
+    const add = (severity: 'medium' | 'high' | 'critical', kind: string): void => {
+      out.push(finding('destructive_operation', severity, kind, untilLiteral(stmtText(sql, i))));
+    };
+    walkNodes(raw.stmt, (n) => {
+      if ('DropdbStmt' in n) add('critical', 'DROP DATABASE');
+      else if ('DropStmt' in n) {
+        const what = objectName(n.DropStmt.removeType);
+        const cascade = n.DropStmt.behavior === 'DROP_CASCADE';
+        add(what === 'SCHEMA' && cascade ? 'critical' : 'high', `DROP ${what}`);
+      } else if ('DropRoleStmt' in n) add('high', 'DROP ROLE');
+      else if ('DropTableSpaceStmt' in n) add('high', 'DROP TABLESPACE');
+      else if ('DropOwnedStmt' in n) add('high', 'DROP OWNED');
+      else if ('DropSubscriptionStmt' in n) add('high', 'DROP SUBSCRIPTION');
+      else if ('TruncateStmt' in n) add('critical', 'TRUNCATE');
+      else if ('AlterTableStmt' in n) {
+        const drops = (n.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [alterDrop(c.AlterTableCmd)] : []));
+        const severity = drops.includes('high') ? 'high' : drops.includes('medium') ? 'medium' : undefined;
+        if (severity) add(severity, 'ALTER TABLE … DROP');
+      } else if ('DeleteStmt' in n) {
+        if (!n.DeleteStmt.whereClause) add('high', 'DELETE without WHERE');
+        else if (alwaysTrue(n.DeleteStmt.whereClause)) add('high', 'DELETE with an always-true WHERE');
+      } else if ('UpdateStmt' in n) {
+        if (!n.UpdateStmt.whereClause) add('high', 'UPDATE without WHERE');
+        else if (alwaysTrue(n.UpdateStmt.whereClause)) add('high', 'UPDATE with an always-true WHERE');
+      }
+      return true;
+    });
+  });
+  return out;
+}
+
+/**
+ * findDestructiveInTokens applies the same rules to statements PostgreSQL's grammar rejects (other
+ * dialects: `DROP TABLE t PURGE`, `TRUNCATE TABLE t PARTITION (…)`, `UPDATE a, b SET …`), statement by
+ * statement, from their leading keywords and whether a WHERE appears outside parentheses.
+ */
+export function findDestructiveInTokens(text: string, all: Token[]): Finding[] {
+  const out: Finding[] = [];
+  const toks = all.filter((t) => !isComment(t));
+  let start = 0;
+  for (let i = 0; i <= toks.length; i++) {
+    if (i < toks.length && toks[i]!.text !== ';') continue;
+    const stmt = toks.slice(start, i);
+    start = i + 1;
+    const f = destructiveStatement(text, stmt);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+function destructiveStatement(text: string, stmt: Token[]): Finding | undefined {
+  const words = stmt.map((t) => t.word);
+  const shown = (n = stmt.length): string => (stmt.length ? untilLiteral(text.slice(stmt[0]!.start, stmt[Math.min(n, stmt.length) - 1]!.end)) : '');
+  const topLevel = (w: string): boolean => {
+    let depth = 0;
+    return stmt.some((t) => (t.text === '(' ? (depth++, false) : t.text === ')' ? (depth--, false) : depth === 0 && t.word === w));
+  };
+  switch (words[0]) {
+    case 'drop': {
+      const what = words.slice(1).find((w) => !['temporary', 'temp', 'if', 'exists', 'external', 'global', 'local', 'or', 'replace'].includes(w)) ?? '';
+      return finding('destructive_operation', what === 'database' ? 'critical' : 'high', `DROP ${what.toUpperCase()}`, shown(8));
+    }
+    case 'truncate':
+      return finding('destructive_operation', 'critical', 'TRUNCATE', shown(8));
+    case 'delete':
+      return topLevel('where') ? undefined : finding('destructive_operation', 'high', 'DELETE without WHERE', shown(8));
+    case 'update':
+      return topLevel('where') ? undefined : finding('destructive_operation', 'high', 'UPDATE without WHERE', shown(8));
+    case 'alter':
+      return words[1] === 'table' && topLevel('drop') ? finding('destructive_operation', 'high', 'ALTER TABLE … DROP', shown(12)) : undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,77 @@
+import type { Category, StringField } from '../types.js';
+import { analyzeSql } from './analyze.js';
+import type { Finding } from './finding.js';
+
+/**
+ * Keys whose value is SQL whatever the tool: `sql`, `sql_query`, `raw_sql`, `sqlText`… but not
+ * `mysql_host` or `sql_mode`, whose values are settings.
+ */
+const SQL_KEY = /^(raw_?|native_?|custom_?)?sql(_?(query|queries|statements?|stmt|text|string|command|script|code))?$/;
+/** Keys that hold a statement in a database tool. */
+const STATEMENT_KEY = /^(query|queries|statement|statements|stmt|command|script|ddl|dml)$/;
+
+/** A string that starts like a statement (after blanks, parentheses and comments). */
+const STATEMENT_START =
+  /^(?:\s|\(|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(select|insert|update|delete|drop|truncate|alter|create|with|merge|replace|upsert|grant|revoke|exec|execute|call|explain|values|copy|vacuum|begin|declare)\b/i;
+
+/**
+ * Shapes only SQL has. Outside SQL fields and database tools a string must parse, or have one of
+ * these shapes, before it counts as SQL: "Update the docs" and "Select a plan" are prose.
+ */
+const SQL_SHAPE =
+  /^\s*\(?\s*(select\b[\s\S]*?\bfrom\b|insert\s+into\b|update\s+\S+\s+set\b|delete\s+from\b|drop\s+(table|database|schema|view|index|user|role)\b|truncate\s+(table\s+)?\S|alter\s+table\b|with\s+\w+\s+as\s*\()/i;
+
+/** looksLikeSql says whether `text` starts like an SQL statement. */
+export function looksLikeSql(text: string): boolean {
+  return STATEMENT_START.test(text);
+}
+
+/**
+ * Tools that carry text rather than run it: SQL in a file being written or an email being sent
+ * (`migrations/002_down.sql`: `DROP TABLE users;`) is content, and reported only under an SQL-named key.
+ */
+const CARRIERS = new Set<Category>(['filesystem', 'email']);
+
+/**
+ * analyzeField returns the findings for a field that holds SQL, or undefined when it does not:
+ * a field named like SQL or a database tool's statement field is SQL by contract; elsewhere (except in
+ * tools that only carry text) a string must start like a statement and either parse or have an
+ * unmistakable SQL shape.
+ */
+export function analyzeField(field: StringField, category: Category): Finding[] | undefined {
+  const value = field.value;
+  const statement = looksLikeSql(value);
+  if (SQL_KEY.test(field.key) || (category === 'database' && (statement || STATEMENT_KEY.test(field.key)))) {
+    // A database tool's `query` in plain words ("orders from O'Brien") is not SQL: its apostrophe is no injection.
+    if (!statement && !SQL_KEY.test(field.key) && !SQL_SHAPE.test(value)) return undefined;
+    return analyzeSql(value).findings;
+  }
+  if (!statement || CARRIERS.has(category)) return undefined;
+  const analysis = analyzeSql(value);
+  return analysis.parsed || SQL_SHAPE.test(value) ? analysis.findings : undefined;
+}
+
+/** Characters and words without which a value cannot break out of its place in a query. */
+const SUSPICIOUS = /['";#]|--|\/\*|\b(or|and|union|select|sleep|benchmark|waitfor|drop|delete|insert|update|exec)\b/i;
+
+/** Where a database tool's other arguments land in the query it builds, by their key. */
+const PLACES: Array<[RegExp, (v: string) => string]> = [
+  [/^(where|filter|filters|condition|conditions|predicate|criteria|having|clause)$/, (v) => `SELECT * FROM t WHERE ${v}`],
+  [/^(order|order_?by|sort|sort_?by)$/, (v) => `SELECT * FROM t ORDER BY ${v}`],
+  [/^(table|tables|table_?name|from|collection|relation)$/, (v) => `SELECT * FROM ${v}`],
+  [/^(columns?|fields?|select|projection)$/, (v) => `SELECT ${v} FROM t`],
+];
+
+/**
+ * analyzeFragment checks the other strings of a database tool (a filter, a table name, a search value)
+ * by placing them where such a value lands in a query: a filter after WHERE, anything else inside a
+ * quoted literal (or as a number, when it starts with one). An unbalanced quote alone is not reported
+ * here: "O'Brien" is a value, not an attack.
+ */
+export function analyzeFragment(field: StringField, category: Category): Finding[] {
+  const value = field.value;
+  if (category !== 'database' || !SUSPICIOUS.test(value)) return [];
+  const place = PLACES.find(([key]) => key.test(field.key))?.[1];
+  const queries = place ? [place(value)] : [`SELECT * FROM t WHERE c = '${value}'`, ...(/^\s*-?\d/.test(value) ? [`SELECT * FROM t WHERE c = ${value}`] : [])];
+  return queries.flatMap((q) => analyzeSql(q).findings).filter((f) => !f.evidence.startsWith('unbalanced quote'));
+}

@@ -1,0 +1,56 @@
+import { Router } from '@koa/router';
+import { z } from 'zod';
+import type { Db } from '../db/knex.js';
+import type { NotifiedCache } from '../db/notified-cache.js';
+import { requireRole } from '../http/auth.js';
+import { actorOf, principalOf, type AppState } from '../http/state.js';
+import { validate } from '../http/validate.js';
+import { recordAudit } from '../audit/audit.js';
+import { webhookSecret } from '../checks/webhook.js';
+import { ssrfProblem } from '../classify/detectors/urls.js';
+import { ValidationError } from '../errors.js';
+import { patchSettings, type OrgSettings } from './settings.js';
+
+/** A JSON merge patch of the settings; the merged result is validated as a whole. */
+export const PatchConfigBody = z.record(z.string(), z.unknown());
+
+/**
+ * checkWebhookUrl refuses reviewer webhooks aimed at loopback, private or metadata addresses (the
+ * gateway would otherwise make requests into its own network for any admin), unless the operator
+ * allows them with AEGIS_WEBHOOK_ALLOW_PRIVATE=true.
+ */
+function checkWebhookUrl(body: Record<string, unknown>, allowPrivate: boolean): void {
+  const url = body.reviewer_webhook_url;
+  if (typeof url !== 'string' || allowPrivate) return;
+  const problem = ssrfProblem(url);
+  if (problem) throw new ValidationError(`reviewer_webhook_url is not allowed: ${problem} (set AEGIS_WEBHOOK_ALLOW_PRIVATE=true to allow private addresses)`, [{ path: 'reviewer_webhook_url', message: problem }]);
+}
+
+/** configRoutes: GET /api/v1/config (admins, reviewers, viewers) and PATCH (admins, audited). */
+export function configRoutes(db: Db, settings: NotifiedCache<OrgSettings>, opts: { allowPrivateWebhooks: boolean }): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/v1' });
+  router.get('/config', requireRole('admin', 'reviewer', 'viewer'), async (ctx) => {
+    ctx.body = await settings.get(principalOf(ctx).orgId);
+  });
+  router.patch('/config', requireRole('admin'), validate({ body: PatchConfigBody }, async (ctx, { body }) => {
+    const orgId = principalOf(ctx).orgId;
+    checkWebhookUrl(body, opts.allowPrivateWebhooks);
+    const updated = await patchSettings(db, orgId, body, actorOf(ctx), ctx.state.requestId);
+    settings.invalidate(orgId);
+    ctx.body = updated;
+  }));
+  // The secret that signs reviewer webhooks (X-AEGIS-Signature); created on first read.
+  router.get('/config/webhook-secret', requireRole('admin'), async (ctx) => {
+    ctx.body = { secret: await webhookSecret(db, principalOf(ctx).orgId) };
+  });
+  router.post('/config/webhook-secret/rotate', requireRole('admin'), async (ctx) => {
+    const orgId = principalOf(ctx).orgId;
+    const secret = await db.transaction(async (trx) => {
+      const s = await webhookSecret(trx, orgId, true);
+      await recordAudit(trx, { orgId, actor: actorOf(ctx), action: 'config.webhook_secret.rotate', resourceType: 'config', resourceId: orgId, requestId: ctx.state.requestId });
+      return s;
+    });
+    ctx.body = { secret };
+  });
+  return router;
+}

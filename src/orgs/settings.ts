@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { recordAudit, type Actor } from '../audit/audit.js';
+import type { Db } from '../db/knex.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { problemsOf } from '../http/validate.js';
+
+export const RISK_LEVELS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+export const DECISIONS = ['allow', 'pending', 'block'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+const decision = z.enum(DECISIONS);
+
+/** Every org setting with its default. Stored per org as the overrides only (orgs.settings). */
+export const OrgSettingsSchema = z.strictObject({
+  /** What a violated policy decides when it names no action, by its risk level. */
+  risk_mapping: z
+    .strictObject({ LOW: decision, MEDIUM: decision, HIGH: decision, CRITICAL: decision })
+    .default({ LOW: 'allow', MEDIUM: 'allow', HIGH: 'pending', CRITICAL: 'block' }),
+  /** How long a pending check waits for a reviewer. */
+  pending_timeout_seconds: z.number().int().min(1).max(604_800).default(900),
+  /** What the timeout decides. */
+  timeout_decision: z.enum(['allow', 'block']).default('block'),
+  /** Where pending checks are announced (signed POST); null = nowhere. */
+  reviewer_webhook_url: z.url({ protocol: /^https?$/ }).nullable().default(null),
+});
+export type OrgSettings = z.infer<typeof OrgSettingsSchema>;
+
+export const DEFAULT_SETTINGS: OrgSettings = Object.freeze(OrgSettingsSchema.parse({}));
+
+/** effectiveSettings merges stored overrides over the defaults (unknown stored keys are dropped). */
+export function effectiveSettings(stored: unknown): OrgSettings {
+  const known = Object.fromEntries(Object.entries((stored as Record<string, unknown>) ?? {}).filter(([k]) => k in OrgSettingsSchema.shape));
+  const parsed = OrgSettingsSchema.safeParse(known);
+  return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+}
+
+export async function loadSettings(db: Db, orgId: string): Promise<OrgSettings> {
+  const row = (await db('orgs').select('settings').where({ id: orgId }).first()) as { settings: unknown } | undefined;
+  if (!row) throw new NotFoundError(`no org ${orgId}`);
+  return effectiveSettings(row.settings);
+}
+
+/** mergePatch applies an RFC 7386 JSON merge patch: null removes a member, objects merge recursively. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+/**
+ * patchSettings merge-patches an org's settings (null resets a setting to its default), validates the
+ * result as a whole, stores the overrides and audits `config.update` with before/after, atomically.
+ */
+export async function patchSettings(db: Db, orgId: string, patch: Record<string, unknown>, actor: Actor, requestId?: string): Promise<OrgSettings> {
+  return db.transaction(async (trx) => {
+    const row = (await trx('orgs').select('settings').where({ id: orgId }).forUpdate().first()) as { settings: Record<string, unknown> } | undefined;
+    if (!row) throw new NotFoundError(`no org ${orgId}`);
+    const before = effectiveSettings(row.settings);
+    const stored = mergePatch(row.settings ?? {}, patch) as Record<string, unknown>;
+    const parsed = OrgSettingsSchema.safeParse(stored);
+    if (!parsed.success) {
+      const problems = problemsOf(parsed.error, 'body');
+      throw new ValidationError(`invalid configuration: ${problems[0]!.path}: ${problems[0]!.message}`, problems);
+    }
+    await trx('orgs').where({ id: orgId }).update({ settings: JSON.stringify(stored) });
+    await recordAudit(trx, { orgId, actor, action: 'config.update', resourceType: 'config', resourceId: orgId, before, after: parsed.data, requestId });
+    return parsed.data;
+  });
+}

@@ -1,0 +1,96 @@
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Decision, RiskLevel } from '../orgs/settings.js';
+import { explainSchemaFailure } from './explain.js';
+import { globToRegex, findTemplate } from './templates.js';
+import type { CallDocument, CompiledPolicy, PolicyDefinition, PolicyMatch } from './types.js';
+
+const DECISION_RANK: Record<Decision, number> = { allow: 0, pending: 1, block: 2 };
+const RISK_RANK: Record<RiskLevel, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 };
+
+function globMatcher(globs: string[] | undefined): ((v: string) => boolean) | undefined {
+  if (!globs || globs.length === 0) return undefined;
+  if (globs.every((g) => !g.includes('*'))) {
+    const set = new Set(globs);
+    return (v) => set.has(v);
+  }
+  // Globs only contain `*` wildcards over escaped text: no backtracking risk.
+  const re = new RegExp(globs.map(globToRegex).join('|'));
+  return (v) => re.test(v);
+}
+
+function matcherOf(match: PolicyMatch | null): (call: CallDocument) => boolean {
+  const tool = globMatcher(match?.tool_names);
+  const agent = globMatcher(match?.agent_ids);
+  const categories = match?.categories && match.categories.length > 0 ? new Set<string>(match.categories) : undefined;
+  return (call) => (!tool || tool(call.tool_name)) && (!agent || agent(call.agent_id)) && (!categories || categories.has(call.classification.category));
+}
+
+/**
+ * compilePolicy compiles a definition's schema with the given AJV instance (throws on an invalid
+ * schema, with AJV's message). Template policies keep the template's tailored explanation.
+ */
+export function compilePolicy(ajv: Ajv2020, def: PolicyDefinition): CompiledPolicy {
+  const validate = ajv.compile(def.policy_schema);
+  const tailored = def.template ? findTemplate(def.template)?.build(def.params ?? {}).explain : undefined;
+  return {
+    def,
+    validate,
+    governs: matcherOf(def.match),
+    explain: (call) => (tailored ? tailored(call, def.id) : explainSchemaFailure(def.id, validate.errors?.[0] ?? undefined, call)),
+  };
+}
+
+export interface Violation {
+  policy_name: string;
+  risk_level: RiskLevel;
+  decision: Decision;
+  reason: string;
+  counterfactual: string;
+}
+
+export interface Evaluation {
+  decision: Decision;
+  policy_name: string;
+  risk_level: RiskLevel;
+  reason?: string;
+  counterfactual?: string;
+  violations: Violation[];
+  shadow_violations: Violation[];
+}
+
+/**
+ * evaluate applies an org's effective policies to a call. Pure: never throws for a violation.
+ * A governed call that fails a policy's schema violates it; the decision is the policy's action or
+ * the risk mapping of its level; the strictest violation decides (block > pending > allow, then the
+ * higher risk). Shadow policies are reported, never decisive. Without violations the call is
+ * allowed under the riskiest policy that governed it ("default" when none did).
+ */
+export function evaluate(policies: readonly CompiledPolicy[], call: CallDocument, riskMapping: Record<RiskLevel, Decision>): Evaluation {
+  const violations: Violation[] = [];
+  const shadow: Violation[] = [];
+  let governing: PolicyDefinition | undefined;
+  for (const p of policies) {
+    if (!p.def.enabled || !p.governs(call)) continue;
+    if (p.def.mode === 'enforce' && (!governing || RISK_RANK[p.def.risk_level] > RISK_RANK[governing.risk_level])) governing = p.def;
+    if (p.validate(call)) continue;
+    const { reason, counterfactual } = p.explain(call);
+    const v: Violation = { policy_name: p.def.id, risk_level: p.def.risk_level, decision: p.def.action ?? riskMapping[p.def.risk_level], reason, counterfactual };
+    (p.def.mode === 'shadow' ? shadow : violations).push(v);
+  }
+  let deciding: Violation | undefined;
+  for (const v of violations) {
+    if (!deciding || DECISION_RANK[v.decision] > DECISION_RANK[deciding.decision] || (DECISION_RANK[v.decision] === DECISION_RANK[deciding.decision] && RISK_RANK[v.risk_level] > RISK_RANK[deciding.risk_level])) {
+      deciding = v;
+    }
+  }
+  if (!deciding) return { decision: 'allow', policy_name: governing?.id ?? 'default', risk_level: 'LOW', violations, shadow_violations: shadow };
+  return {
+    decision: deciding.decision,
+    policy_name: deciding.policy_name,
+    risk_level: deciding.risk_level,
+    reason: deciding.reason,
+    ...(deciding.decision === 'allow' ? {} : { counterfactual: deciding.counterfactual }),
+    violations,
+    shadow_violations: shadow,
+  };
+}

@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { CATEGORIES, SEVERITIES, SIGNAL_IDS, type Category, type Severity, type SignalId } from '../classify/types.js';
+import type { RiskLevel } from '../orgs/settings.js';
+import { explainSignals, offendingSignals } from './explain.js';
+import type { CallDocument, Explanation, PolicyMatch } from './types.js';
+
+/** What a template produces from its params: the schema, a default match, and a tailored explanation. */
+export interface TemplateOutput {
+  policy_schema: Record<string, unknown>;
+  match: PolicyMatch | null;
+  /** Overrides the generic schema-error explanation when the template knows better. */
+  explain?: (call: CallDocument, policyId: string) => Explanation;
+}
+
+export interface PolicyTemplate {
+  id: string;
+  description: string;
+  /** Suggested risk level when the policy gives none. */
+  risk_level: RiskLevel;
+  params: z.ZodType<Record<string, unknown>>;
+  build(params: Record<string, unknown>): TemplateOutput;
+}
+
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** globToRegex turns `db_*` into an anchored RE2-compatible regular expression. */
+export function globToRegex(glob: string): string {
+  return `^${glob.split('*').map(escapeRegex).join('.*')}$`;
+}
+
+function severitiesFrom(min: Severity): Severity[] {
+  return SEVERITIES.slice(SEVERITIES.indexOf(min));
+}
+
+/**
+ * signalGuard forbids signals of the given ids at or above a severity: the schema says
+ * "classification.signals contains no such signal".
+ */
+function signalGuard(signals: readonly SignalId[], minSeverity: Severity, categories: Category[] | undefined): TemplateOutput {
+  return {
+    policy_schema: {
+      type: 'object',
+      properties: {
+        classification: {
+          type: 'object',
+          properties: {
+            signals: {
+              not: {
+                contains: {
+                  type: 'object',
+                  properties: { id: { enum: [...signals] }, severity: { enum: severitiesFrom(minSeverity) } },
+                  required: ['id', 'severity'],
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    match: categories && categories.length > 0 ? { categories } : null,
+    explain: (call, policyId) => explainSignals(policyId, offendingSignals(call, signals, minSeverity)),
+  };
+}
+
+const minSeverity = z.enum(SEVERITIES).default('medium');
+const categoryList = z.array(z.enum(CATEGORIES)).min(1).optional();
+
+function signalTemplate(id: string, description: string, signals: SignalId[], risk: RiskLevel, categories?: Category[]): PolicyTemplate {
+  return {
+    id,
+    description,
+    risk_level: risk,
+    params: z.strictObject({ min_severity: minSeverity, categories: categoryList }),
+    build: (p) => signalGuard(signals, p.min_severity as Severity, (p.categories as Category[] | undefined) ?? categories),
+  };
+}
+
+const stringList = z.array(z.string().min(1).max(200)).min(1).max(500);
+
+export const TEMPLATES: readonly PolicyTemplate[] = [
+  {
+    id: 'signal-guard',
+    description: 'Violated when the call carries any of the given signals at or above min_severity.',
+    risk_level: 'HIGH',
+    params: z.strictObject({ signals: z.array(z.enum(SIGNAL_IDS)).min(1), min_severity: minSeverity, categories: categoryList }),
+    build: (p) => signalGuard(p.signals as SignalId[], p.min_severity as Severity, p.categories as Category[] | undefined),
+  },
+  signalTemplate('sql-injection', 'SQL injection in a query (tautologies, UNION, stacked statements, comment truncation, time-based functions).', ['sql_injection'], 'CRITICAL'),
+  signalTemplate('destructive-sql', 'Destructive SQL: DROP, TRUNCATE, ALTER … DROP, DELETE or UPDATE without WHERE.', ['destructive_operation'], 'HIGH', ['database']),
+  signalTemplate('destructive-command', 'Destructive commands and API calls: rm -rf, mkfs, dd, force pushes, deletions of cloud resources.', ['destructive_operation'], 'HIGH', ['shell', 'code', 'network', 'filesystem', 'general']),
+  signalTemplate('command-injection', 'Shell command injection: substitution, chained payloads, download-and-execute, reverse shells.', ['command_injection'], 'CRITICAL'),
+  signalTemplate('path-traversal', 'Paths that escape their base or name sensitive files (/etc/shadow, ~/.ssh, /proc/self/environ).', ['path_traversal'], 'CRITICAL'),
+  signalTemplate('ssrf', 'Requests to loopback, private, link-local or metadata addresses, or non-HTTP schemes.', ['ssrf'], 'CRITICAL'),
+  signalTemplate('secret-leak', 'Credentials (cloud keys, tokens, private keys) in what the tool sends or writes.', ['secret_leak'], 'HIGH'),
+  signalTemplate('pii-egress', 'Personal data (e-mail addresses, card numbers, SSNs, IBANs, phone numbers) leaving through the tool.', ['pii'], 'HIGH'),
+  signalTemplate('prompt-injection', 'Instructions to an AI hidden in content (override, jailbreak, task hijacking).', ['prompt_injection'], 'HIGH'),
+  {
+    id: 'tool-allowlist',
+    description: 'Only the listed tools (globs allowed) may be called.',
+    risk_level: 'HIGH',
+    params: z.strictObject({ tools: stringList }),
+    build: (p) => ({
+      policy_schema: { type: 'object', properties: { tool_name: { type: 'string', pattern: (p.tools as string[]).map(globToRegex).join('|') } } },
+      match: null,
+    }),
+  },
+  {
+    id: 'tool-denylist',
+    description: 'The listed tools (globs allowed) may not be called.',
+    risk_level: 'CRITICAL',
+    params: z.strictObject({ tools: stringList }),
+    build: (p) => ({ policy_schema: { type: 'object', properties: { tool_name: { not: { type: 'string', pattern: (p.tools as string[]).map(globToRegex).join('|') } } } }, match: null }),
+  },
+  {
+    id: 'amount-limit',
+    description: 'A payment argument (default `amount`) may not exceed max.',
+    risk_level: 'HIGH',
+    params: z.strictObject({ max: z.number().nonnegative(), field: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).default('amount') }),
+    build: (p) => ({
+      policy_schema: { type: 'object', properties: { arguments: { type: 'object', properties: { [p.field as string]: { type: 'number', maximum: p.max } } } } },
+      match: { categories: ['payment'] },
+    }),
+  },
+  {
+    id: 'domain-allowlist',
+    description: 'URLs in the given argument (default `url`) must be http(s) on one of the domains or their subdomains.',
+    risk_level: 'HIGH',
+    params: z.strictObject({ domains: stringList, field: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).default('url') }),
+    build: (p) => {
+      const hosts = (p.domains as string[]).map((d) => escapeRegex(d.toLowerCase())).join('|');
+      return {
+        policy_schema: {
+          type: 'object',
+          properties: { arguments: { type: 'object', properties: { [p.field as string]: { type: 'string', pattern: `(?i)^https?://([a-z0-9-]+\\.)*(${hosts})(:[0-9]{1,5})?([/?#]|$)` } } } },
+        },
+        match: null,
+      };
+    },
+  },
+  {
+    id: 'email-recipient-domains',
+    description: 'E-mail recipients (default argument `to`, a string or a list) must be on the given domains.',
+    risk_level: 'HIGH',
+    params: z.strictObject({ domains: stringList, field: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).default('to') }),
+    build: (p) => {
+      const address = { type: 'string', pattern: `(?i)^[^@\\s]+@([a-z0-9-]+\\.)*(${(p.domains as string[]).map((d) => escapeRegex(d.toLowerCase())).join('|')})$` };
+      return {
+        policy_schema: {
+          type: 'object',
+          properties: { arguments: { type: 'object', properties: { [p.field as string]: { anyOf: [address, { type: 'array', items: address }] } } } },
+        },
+        match: { categories: ['email'] },
+      };
+    },
+  },
+  {
+    id: 'max-anomaly',
+    description: "The agent's anomaly score for the call may not exceed max_score.",
+    risk_level: 'HIGH',
+    params: z.strictObject({ max_score: z.number().min(0).max(1) }),
+    build: (p) => ({ policy_schema: { type: 'object', properties: { anomaly_score: { type: 'number', maximum: p.max_score } } }, match: null }),
+  },
+];
+
+const BY_ID = new Map(TEMPLATES.map((t) => [t.id, t]));
+
+export function findTemplate(id: string): PolicyTemplate | undefined {
+  return BY_ID.get(id);
+}

@@ -1,0 +1,170 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { call, newOrg, startTestGateway, type TestGateway, type TestOrg } from '../helpers/gateway.js';
+import { pendingCheck, requireReview } from '../helpers/pending.js';
+import { eventually } from '../helpers/wait.js';
+
+let gw: TestGateway;
+let org: TestOrg;
+let other: TestOrg;
+let connection: Connection;
+const finished: string[] = [];
+
+beforeAll(async () => {
+  gw = await startTestGateway({ AEGIS_WEBHOOK_ALLOW_PRIVATE: 'true' });
+  [org, other] = await Promise.all([newOrg(gw), newOrg(gw)]);
+  await requireReview(gw, org);
+  connection = await Connection.connect({ address: inject('temporalAddress') });
+});
+afterAll(async () => {
+  await connection?.close();
+  await gw?.shutdown();
+});
+
+const decide = (id: string, body: unknown, key = org.adminKey) => call(gw.url, 'PATCH', `/api/v1/check/${id}`, { key, body });
+
+describe('a pending check', () => {
+  it('is decided by a reviewer PATCH: 200 with the final record, then 409 for a second decision', async () => {
+    const id = await pendingCheck(gw.url, org.adminKey);
+    const polled = await call(gw.url, 'GET', `/api/v1/check/${id}/decision`, { key: org.adminKey });
+    expect(polled.body).toMatchObject({ check_id: id, decision: 'pending', status: 'pending', decided_by: null, decided_at: null, expires_at: expect.any(String) });
+
+    const res = await decide(id, { decision: 'allow', decided_by: 'alice@acme.com', reason: 'planned release' }, await org.keyFor('reviewer'));
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ check_id: id, decision: 'allow', status: 'decided', decided_by: 'alice@acme.com', decision_reason: 'planned release', decided_at: expect.any(String) });
+
+    const verdict = await call(gw.url, 'GET', `/api/v1/check/${id}/decision`, { key: org.adminKey });
+    expect(verdict.body).toMatchObject({ decision: 'allow', status: 'decided', decided_by: 'alice@acme.com', reason: 'planned release' });
+
+    const again = await decide(id, { decision: 'block', decided_by: 'bob@acme.com' });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'CONFLICT', decided_by: 'alice@acme.com', decision: 'allow' });
+    const row = await gw.db('checks').where({ id }).first();
+    expect(row.decided_credential).toMatch(/^api_key:/);
+    finished.push(id);
+  });
+
+  it('applies the timeout decision when nobody decides in time, and a late PATCH is 409', async () => {
+    const o = await newOrg(gw);
+    await requireReview(gw, o);
+    const cfg = await call(gw.url, 'PATCH', '/api/v1/config', { key: o.adminKey, body: { pending_timeout_seconds: 2, timeout_decision: 'block' } });
+    expect(cfg.status).toBe(200);
+    expect(cfg.body).toMatchObject({ pending_timeout_seconds: 2, timeout_decision: 'block' });
+    const id = await pendingCheck(gw.url, o.adminKey);
+    const verdict = await call(gw.url, 'GET', `/api/v1/check/${id}/decision?wait=15`, { key: o.adminKey });
+    expect(verdict.body).toMatchObject({ decision: 'block', status: 'decided', decided_by: 'timeout' });
+    const late = await decide(id, { decision: 'allow', decided_by: 'alice@acme.com' }, o.adminKey);
+    expect(late.status).toBe(409);
+    expect(late.body.error.decided_by).toBe('timeout');
+    finished.push(id);
+  });
+
+  it('wakes a long-poll within 1 s of the PATCH', async () => {
+    const id = await pendingCheck(gw.url, org.adminKey);
+    const started = Date.now();
+    const poll = call(gw.url, 'GET', `/api/v1/check/${id}/decision?wait=30`, { key: org.adminKey });
+    await new Promise((r) => setTimeout(r, 500));
+    const patchedAt = Date.now();
+    expect((await decide(id, { decision: 'block', decided_by: 'carol@acme.com' })).status).toBe(200);
+    const res = await poll;
+    const wokeAt = Date.now();
+    expect(res.body).toMatchObject({ decision: 'block', decided_by: 'carol@acme.com' });
+    expect(wokeAt - patchedAt).toBeLessThan(1_000);
+    expect(wokeAt - started).toBeGreaterThanOrEqual(500);
+    finished.push(id);
+  });
+
+  it('answers 404 for unknown and foreign checks, 400 for one never pending, 403 for viewers', async () => {
+    const id = await pendingCheck(gw.url, org.adminKey);
+    expect((await decide('5d0e7a38-5d6a-4c41-9b7e-2f1f0c8f7a11', { decision: 'allow', decided_by: 'a' })).status).toBe(404);
+    expect((await decide(id, { decision: 'allow', decided_by: 'a' }, other.adminKey)).status).toBe(404);
+    expect((await call(gw.url, 'GET', `/api/v1/check/${id}/decision`, { key: other.adminKey })).status).toBe(404);
+    expect((await decide(id, { decision: 'allow', decided_by: 'a' }, await org.keyFor('viewer'))).status).toBe(403);
+    expect((await decide(id, { decision: 'maybe', decided_by: 'a' })).status).toBe(400);
+    expect((await decide(id, { decision: 'allow' })).status).toBe(400);
+    const allowed = await call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, body: { agent_id: 'a', tool_name: 'read_docs', arguments: {} } });
+    const never = await decide(allowed.body.check_id, { decision: 'block', decided_by: 'a' });
+    expect(never.status).toBe(400);
+    expect(never.body.error.message).toMatch(/never pending/);
+  });
+
+  it('is listed for reviewers, newest first, filtered by status and agent', async () => {
+    const a = await pendingCheck(gw.url, org.adminKey, 'lister');
+    const b = await pendingCheck(gw.url, org.adminKey, 'lister');
+    const res = await call(gw.url, 'GET', '/api/v1/checks?status=pending&agent_id=lister', { key: await org.keyFor('reviewer') });
+    expect(res.status).toBe(200);
+    expect(res.body.data.map((c: { check_id: string }) => c.check_id)).toEqual([b, a]);
+    expect(res.body).toMatchObject({ total: 2, limit: 50, offset: 0 });
+    expect((await call(gw.url, 'GET', '/api/v1/checks?status=pending&agent_id=lister', { key: other.adminKey })).body.total).toBe(0);
+  });
+
+  it('can be found in Temporal by its search attributes while it waits', async () => {
+    const id = await pendingCheck(gw.url, org.adminKey, 'sa-agent');
+    const client = new Client({ connection });
+    await eventually(async () => {
+      const ids: string[] = [];
+      for await (const wf of client.workflow.list({ query: `AgentId="sa-agent" AND ExecutionStatus="Running"` })) ids.push(wf.workflowId);
+      expect(ids).toContain(id);
+    }, 10_000, 250);
+    const description = await client.workflow.getHandle(id).describe();
+    expect(description.typedSearchAttributes.getAll().map((p) => p.key.name)).toEqual(expect.arrayContaining(['AgentId', 'ToolName', 'RiskLevel', 'CheckStatus', 'AegisOrgId']));
+  });
+});
+
+describe('the reviewer webhook', () => {
+  it('receives a signed summary of each pending check', async () => {
+    const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
+    let failures = 1; // the first delivery fails: Temporal retries it
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        if (failures-- > 0) {
+          res.writeHead(503).end();
+          return;
+        }
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const o = await newOrg(gw);
+      await requireReview(gw, o);
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/aegis`;
+      expect((await call(gw.url, 'PATCH', '/api/v1/config', { key: o.adminKey, body: { reviewer_webhook_url: url } })).status).toBe(200);
+      const { secret } = (await call(gw.url, 'GET', '/api/v1/config/webhook-secret', { key: o.adminKey })).body;
+      const id = await pendingCheck(gw.url, o.adminKey);
+      await eventually(() => expect(received).toHaveLength(1), 15_000, 100);
+      const { headers, body } = received[0]!;
+      const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(headers['x-aegis-signature']));
+      expect(m).not.toBeNull();
+      expect(createHmac('sha256', secret).update(`${m![1]}.${body}`).digest('hex')).toBe(m![2]);
+      expect(Math.abs(Number(m![1]) - Date.now() / 1000)).toBeLessThan(60);
+      expect(JSON.parse(body)).toMatchObject({ type: 'check.pending', check: { check_id: id, tool_name: 'deploy', status: 'pending' } });
+      const audit = await call(gw.url, 'GET', '/api/v1/audit-log?action=config.update', { key: o.adminKey });
+      expect(audit.body.data[0]).toMatchObject({ before: { reviewer_webhook_url: null }, after: { reviewer_webhook_url: url } });
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('pendingCheck workflow', () => {
+  it('replays its recorded histories deterministically', async () => {
+    expect(finished.length).toBeGreaterThanOrEqual(3);
+    const client = new Client({ connection });
+    const histories = await Promise.all(finished.map(async (workflowId) => ({ workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() })));
+    const results = Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories);
+    let replayed = 0;
+    for await (const r of results) {
+      expect(r.error, `${r.workflowId}: ${r.error?.message}`).toBeUndefined();
+      replayed++;
+    }
+    expect(replayed).toBe(finished.length);
+  });
+});

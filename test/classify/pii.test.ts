@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { categorize } from '../../src/classify/category.js';
+import { detectPii } from '../../src/classify/detectors/pii.js';
+import { findPii } from '../../src/classify/pii/scan.js';
+import type { Signal } from '../../src/classify/types.js';
+import { collectStrings } from '../../src/classify/walk.js';
+
+function piiSignals(args: Record<string, unknown>, toolName = 'post_message'): Signal[] {
+  return detectPii({ toolName, category: categorize(toolName, Object.keys(args)), fields: collectStrings(args, '/arguments') });
+}
+
+// Card numbers below are the networks' published test numbers; IBANs are the registry's examples.
+describe('detectPii()', () => {
+  it.each([
+    ['an e-mail address', 'Please reply to jane.doe@acme-mail.io by Friday', 'E-mail address j***@acme-mail.io', 'medium'],
+    ['a Visa number', 'card 4111111111111111 was declined', 'Payment card (Visa) 4111********1111', 'high'],
+    ['a grouped Mastercard number', 'charge 5555-5555-5555-4444 now', 'Payment card (Mastercard) 5555********4444', 'high'],
+    ['an Amex number', 'amex 3782 822463 10005', 'Payment card (American Express) 3782*******0005', 'high'],
+    ['a US SSN', "here's my SSN: 123-45-6789", 'US SSN ***-**-6789', 'high'],
+    ['a US SSN without separators, named', 'social security number 123456789', 'US SSN *****6789', 'high'],
+    ['a US ITIN', 'ITIN 912-70-1234 on file', 'US ITIN ***-**-1234', 'high'],
+    ['a German IBAN', 'Pay to DE89370400440532013000 please', 'IBAN DE89**************3000', 'high'],
+    ['a spaced British IBAN', 'IBAN: GB82 WEST 1234 5698 7654 32', 'IBAN GB82**************5432', 'high'],
+    ['a lower-case IBAN', 'my iban is gb82west12345698765432', 'IBAN GB82**************5432', 'high'],
+    ['an international phone number', 'Call me at +44 20 7946 0958 tomorrow', 'Phone number', 'medium'],
+    ['a US-formatted phone number', 'Office: (415) 555-0132', 'Phone number (***) ***-**32', 'medium'],
+    ['a national number with a phone word', 'They are not answering at 0412 123 45 67', 'Phone number', 'medium'],
+    ['a number labelled as a fax', '0761 234567 fax', 'Phone number', 'medium'],
+    ['a UK NHS number', 'NHS number 943 476 5919', 'UK NHS number *** *** *919', 'medium'],
+    ['a driver licence', "My driver's license number is D1234567", 'US driver licence D*****67', 'medium'],
+  ])('finds %s', (_name, text, evidence, severity) => {
+    expect(piiSignals({ channel: '#support', text })).toEqual([{ id: 'pii', severity, path: '/arguments/text', evidence: expect.stringContaining(evidence) }]);
+  });
+
+  it.each([
+    ['a card number failing Luhn', 'card 4111111111111112'],
+    ['a Luhn-valid number of no card network', 'ref 9111111111111110'],
+    ['an IBAN with a bad checksum', 'GB82 WEST 1234 5698 7654 33'],
+    ['an IBAN with a bad country format', 'AT61 1904 A002 3457 3201'],
+    ['an IBAN in mixed case', 'Gb82 wEST 1234 5698 7654 32'],
+    ['an SSN with area 000', '000-12-3456'],
+    ['an SSN with area 666', '666-12-3456'],
+    ['an SSN with group 00', '123-00-4567'],
+    ['an ITIN with an unissued group', '912-89-1234'],
+    ['an unlabelled 9-digit number', 'invoice 123456789'],
+    ['an unlabelled 10-digit number', 'order 1234567890 shipped'],
+    ['a timestamp', 'created_at=1712345678901'],
+    ['a date and time', 'Date: 2024-01-15 14:11:22'],
+    ['an IP address', 'ping 192.168.100.200'],
+    ['a version', 'upgrade to 10.4.12.1003'],
+    ['a UUID', 'id 9f1c2b7e-4d3a-4e8b-9c1d-2a3b4c5d6e7f'],
+    ['a documentation address', 'write to someone@example.com'],
+    ['a file name with @', 'see icon@2x.png'],
+    ['a git remote', 'git clone git@github.com:acme/repo.git'],
+    ['URL credentials', 'https://app:s3cr3tpass@db.internal'],
+    ['a licence word without a number', "the driver's license expired"],
+    ['counts and prices', 'We sold 1,234,567 units at $19.99 in 2023'],
+  ])('ignores %s', (_name, text) => {
+    expect(piiSignals({ channel: '#support', text })).toEqual([]);
+  });
+
+  it.each([
+    ['phone', '4155550132', 'Phone number'],
+    ['ssn', '123456789', 'US SSN'],
+    ['driver_license_number', 'D1234567', 'US driver licence'],
+    ['nhs_number', '9434765919', 'UK NHS number'],
+  ])('reads a %s argument as labelled by its name', (key, value, kind) => {
+    expect(piiSignals({ [key]: value }, 'create_contact')).toEqual([expect.objectContaining({ path: `/arguments/${key}`, evidence: expect.stringContaining(kind) })]);
+  });
+
+  it('does not read an unrelated argument name as a label', () => {
+    expect(piiSignals({ order_id: '4155550132' }, 'create_contact')).toEqual([]);
+  });
+
+  it('does not report the recipient of a message', () => {
+    const args = { to: 'jane.doe@acme-mail.io', cc: ['bob@acme-mail.io'], subject: 'Hi', body: 'See you soon' };
+    expect(piiSignals(args, 'send_email')).toEqual([]);
+    expect(piiSignals({ to: '+14155550132', message: 'Your order shipped' }, 'send_sms')).toEqual([]);
+  });
+
+  it('reports personal data in the body of a message', () => {
+    const args = { to: 'jane.doe@acme-mail.io', subject: 'Card', body: 'Use card 4111 1111 1111 1111' };
+    expect(piiSignals(args, 'send_email')).toEqual([expect.objectContaining({ path: '/arguments/body', severity: 'high' })]);
+  });
+
+  it('reports the most sensitive finding of a field and counts the others', () => {
+    const [signal] = piiSignals({ text: 'Mail jane.doe@acme-mail.io, card 4111111111111111, call (415) 555-0132' });
+    expect(signal).toMatchObject({ severity: 'high', evidence: 'Payment card (Visa) 4111********1111 (+2 more)' });
+  });
+
+  it.each([
+    'card 4111111111111111',
+    'jane.doe@acme-mail.io',
+    'SSN 123-45-6789',
+    'DE89370400440532013000',
+    '+44 20 7946 0958',
+  ])('never puts the full value in the evidence: %s', (text) => {
+    const [finding] = findPii(text);
+    const [signal] = piiSignals({ text });
+    expect(finding).toBeDefined();
+    expect(signal?.evidence).not.toContain(text.slice(finding?.start, finding?.end));
+  });
+});

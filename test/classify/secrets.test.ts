@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { categorize } from '../../src/classify/category.js';
+import { detectSecrets, maskSecrets } from '../../src/classify/detectors/secrets.js';
+import { findSecrets } from '../../src/classify/secrets/scan.js';
+import type { Signal } from '../../src/classify/types.js';
+import { collectStrings } from '../../src/classify/walk.js';
+
+/**
+ * fake builds a made-up token of `n` characters from `alphabet`, deterministically (an LCG seeded
+ * by `seed`): the right shape for a detector, never a real credential, and no literal in this file
+ * that a secret scanner would flag.
+ */
+function fake(alphabet: string, n: number, seed = 7): string {
+  let x = seed;
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    out += alphabet[(x >>> 16) % alphabet.length];
+  }
+  return out;
+}
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const UPPER32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const HEX = '0123456789abcdef';
+const B64 = `${ALNUM}+/`;
+const b64url = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+function secretSignals(args: Record<string, unknown>, toolName = 'write_file'): Signal[] {
+  return detectSecrets({ toolName, category: categorize(toolName, Object.keys(args)), fields: collectStrings(args, '/arguments') });
+}
+
+const awsKeyId = `AKIA${fake(UPPER32, 16, 1)}`;
+const awsSecret = `${fake(B64, 18, 2)}/${fake(B64, 21, 3)}`;
+const jwt = `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: '1234567890', name: 'Test User', iat: 1516239022 })}.${fake(`${ALNUM}-_`, 43, 4)}`;
+const pemBody = Array.from({ length: 4 }, (_, i) => fake(B64, 64, 10 + i)).join('\n');
+
+describe('detectSecrets()', () => {
+  it.each([
+    ['an AWS access key id', `aws_access_key_id = ${awsKeyId}`, 'AWS access key ID', 'critical'],
+    ['an AWS secret key next to its key id', `${awsKeyId} ${awsSecret}`, 'AWS', 'critical'],
+    ['a GitHub personal access token', `GITHUB_TOKEN=ghp_${fake(ALNUM, 36, 5)}`, 'GitHub token', 'critical'],
+    ['a GitHub OAuth token', `token: gho_${fake(ALNUM, 36, 6)}`, 'GitHub token', 'critical'],
+    ['a GitHub fine-grained token', `github_pat_${fake(`${ALNUM}_`, 82, 7)}`, 'GitHub token', 'critical'],
+    ['a GitLab personal access token', `glpat-${fake(ALNUM, 20, 8)}`, 'GitLab token', 'critical'],
+    ['a Slack bot token', `SLACK_BOT_TOKEN=xoxb-${fake('0123456789', 12, 9)}-${fake('0123456789', 13, 10)}-${fake(ALNUM, 24, 11)}`, 'Slack token', 'critical'],
+    ['a Slack webhook', `https://hooks.slack.com/services/T${fake(UPPER32, 8, 12)}/B${fake(UPPER32, 8, 13)}/${fake(ALNUM, 24, 14)}`, 'Slack webhook', 'high'],
+    ['a Stripe live key', `stripe.api_key = "sk_live_${fake(ALNUM, 24, 15)}"`, 'Stripe live key', 'critical'],
+    ['a Stripe test key', `sk_test_${fake(ALNUM, 24, 16)}`, 'Stripe test key', 'high'],
+    ['a Google API key', `const key = "AIza${fake(`${ALNUM}-_`, 35, 17)}";`, 'Google API key', 'critical'],
+    ['an OpenAI project key', `OPENAI_API_KEY=sk-proj-${fake(`${ALNUM}-_`, 48, 18)}T3BlbkFJ${fake(ALNUM, 48, 19)}`, 'OpenAI API key', 'critical'],
+    ['an Anthropic key', `sk-ant-api03-${fake(`${ALNUM}-_`, 93, 20)}AA`, 'Anthropic API key', 'critical'],
+    ['a private key', `-----BEGIN RSA PRIVATE KEY-----\n${pemBody}\n-----END RSA PRIVATE KEY-----`, 'Private key', 'critical'],
+    ['a JWT', `Authorization: Bearer ${jwt}`, 'JSON Web Token', 'high'],
+    ['credentials in a URL', `DATABASE_URL=postgres://app:${fake(ALNUM, 14, 21)}@db.internal:5432/prod`, 'Credentials in URL', 'high'],
+    ['a Basic auth header', `curl -H "Authorization: Basic ${Buffer.from(`deploy:${fake(ALNUM, 12, 22)}`).toString('base64')}" https://ci.internal`, 'Basic auth', 'high'],
+    ['a bearer token header', `-H "Authorization: Bearer ${fake(ALNUM, 40, 23)}"`, 'Authorization token', 'high'],
+    ['a generic api_key assignment', `api_key = "${fake(ALNUM, 32, 24)}"`, 'Credential in api_key', 'high'],
+    ['a JSON client_secret', `{"client_id": "web", "client_secret": "${fake(ALNUM, 40, 25)}"}`, 'Credential in client_secret', 'high'],
+    ['an exported token', `export DEPLOY_TOKEN=${fake(HEX, 40, 26)}`, 'Credential in DEPLOY_TOKEN', 'high'],
+    ['a YAML password', `db:\n  password: ${fake(ALNUM, 10, 27)}!`, 'Credential in password', 'high'],
+    ['a command-line flag', `tool login --api-key ${fake(ALNUM, 32, 28)}`, 'Credential in --api-key', 'high'],
+    ['a Mailgun key in a Mailgun setting', `MAILGUN_API_KEY=key-${fake(HEX, 32, 54)}`, 'Mailgun API key', 'critical'],
+    ['a token under a service name', `sourcegraph: ${fake(HEX, 40, 46)}`, 'Credential in sourcegraph', 'high'],
+    ['a registry-scoped npm token', `//registry.npmjs.org/:_authToken=${fake(HEX, 8, 47)}-${fake(HEX, 4, 48)}-${fake(HEX, 4, 49)}-${fake(HEX, 4, 50)}-${fake(HEX, 12, 51)}`, 'Credential in _authToken', 'high'],
+    ['a base64-encoded JWT', `session: ${Buffer.from(jwt).toString('base64')}`, 'JSON Web Token (base64)', 'high'],
+    ['Kubernetes Secret data', `apiVersion: v1\nkind: Secret\ntype: Opaque\ndata:\n  password: ${Buffer.from(fake(ALNUM, 24, 45)).toString('base64')}\n`, 'Kubernetes Secret data', 'high'],
+  ])('finds %s', (_name, content, kind, severity) => {
+    const [signal] = secretSignals({ path: 'notes.txt', content });
+    expect(signal).toMatchObject({ id: 'secret_leak', path: '/arguments/content', severity });
+    expect(signal?.evidence).toContain(kind);
+  });
+
+  it.each([
+    ['a password argument', { username: 'admin', password: 'Tr0ub4dor&3x' }, '/arguments/password'],
+    ['an api_key argument', { api_key: fake(ALNUM, 32, 29) }, '/arguments/api_key'],
+    ['an authorization argument', { url: 'https://api.internal', authorization: `Bearer ${fake(ALNUM, 40, 30)}` }, '/arguments/authorization'],
+  ])('counts the argument name as the key: %s', (_name, args, path) => {
+    expect(secretSignals(args, 'login')).toEqual([expect.objectContaining({ id: 'secret_leak', path })]);
+  });
+
+  it.each([
+    ['a pinned commit', `pinned_revision = "${fake(HEX, 40, 31)}"`],
+    ['a pinned action', `- uses: actions/checkout@${fake(HEX, 40, 32)}`],
+    ['a short commit', `git checkout ${fake(HEX, 12, 33)}`],
+    ['a commit line', `commit: ${fake(HEX, 40, 34)}`],
+    ['a placeholder token', 'GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'],
+    ['an env reference', 'api_key: ${API_KEY}'],
+    ['a shell variable', 'curl -H "Authorization: Bearer $TOKEN" https://api.internal'],
+    ['an angle-bracket placeholder', 'OPENAI_API_KEY=<your-api-key>'],
+    ['a placeholder phrase', 'api_key = "your_api_key_here"'],
+    ['a masked value', 'password: ********'],
+    ['a request id (UUID)', 'request_id = "9f1c2b7e-4d3a-4e8b-9c1d-2a3b4c5d6e7f"'],
+    ['a primary key', `primary_key = "${fake(ALNUM, 24, 35)}"`],
+    ['a token count', 'max_tokens: 4096'],
+    ['a length constant', 'secret_length = X25519.secret_length'],
+    ['a statement reading a variable', 'password = getPassword();'],
+    ['a public key', `-----BEGIN PUBLIC KEY-----\n${pemBody}\n-----END PUBLIC KEY-----`],
+    ['an empty private key', '-----BEGIN PRIVATE KEY-----\nanything\n-----END PRIVATE KEY-----'],
+    ['a key file path', 'private_key = "/etc/ssl/private/server.key"'],
+    ['a wrong-length GitHub token', `ghp_${fake(ALNUM, 20, 36)}`],
+    ['a port in URL userinfo', 'http://127.0.0.1:80+&@example.com/'],
+    ['prose about passwords', 'Please reset your password: the old one expired yesterday.'],
+    ['a JWT-like string that does not decode', 'eyJhbGciOi.eyJzdWIiOi.signature'],
+    ['an object key', 'key: uploads/2024/01/report-final.pdf'],
+    ['a key-prefixed hex string with no Mailgun around', `cache entry key-${fake(HEX, 32, 55)}`],
+    ['an npm token not scoped to a registry', `_authToken=${fake(HEX, 32, 52)}`],
+    ['a counting password', 'password=12345678'],
+    ['a typed label', 'api_key = "test-key-0001"'],
+    ['default credentials in a local URL', 'postgres://postgres:postgres@localhost:5432/app'],
+    ['a service name with a version', 'heroku: 2.4.1-beta'],
+    ['a service name inside another word', `rookTable = ${fake(ALNUM, 40, 53)}`],
+    ['a cache key', 'key = "session_abc123def456"'],
+  ])('ignores %s', (_name, content) => {
+    expect(secretSignals({ path: 'notes.txt', content })).toEqual([]);
+  });
+});
+
+describe('evidence and maskSecrets()', () => {
+  const token = `ghp_${fake(ALNUM, 36, 40)}`;
+  const texts = [
+    `GITHUB_TOKEN=${token}`,
+    `api_key = "${fake(ALNUM, 32, 41)}"\npassword: ${fake(ALNUM, 12, 42)}`,
+    `postgres://app:${fake(ALNUM, 14, 43)}@db.internal/prod and ${awsKeyId}`,
+    `-----BEGIN OPENSSH PRIVATE KEY-----\n${pemBody}\n-----END OPENSSH PRIVATE KEY-----`,
+    `{"auth": "${jwt}"}`,
+  ];
+
+  it('names the kind and shows only a masked prefix', () => {
+    const [signal] = secretSignals({ content: `GITHUB_TOKEN=${token}` });
+    expect(signal?.evidence).toBe('GitHub token ghp_****************');
+  });
+
+  it.each(texts)('never puts the secret in the evidence (%#)', (content) => {
+    const secrets = findSecrets(content).map((f) => content.slice(f.start, f.end));
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const signal of secretSignals({ content })) for (const s of secrets) expect(signal.evidence).not.toContain(s);
+  });
+
+  it.each(texts)('masks every secret it finds, idempotently (%#)', (content) => {
+    const secrets = findSecrets(content).map((f) => content.slice(f.start, f.end));
+    const masked = maskSecrets(content);
+    for (const s of secrets) expect(masked).not.toContain(s);
+    expect(maskSecrets(masked)).toBe(masked);
+    expect(findSecrets(masked)).toEqual([]);
+  });
+
+  it('masks a secret inside JSON-encoded arguments', () => {
+    const json = JSON.stringify({ path: '.env', content: `\nGITHUB_TOKEN=${token}\n` });
+    expect(maskSecrets(json)).not.toContain(token);
+    expect(maskSecrets(json)).toContain('ghp_****************');
+  });
+
+  it('masks by the argument name when given one', () => {
+    const password = 'Tr0ub4dor&3x';
+    expect(maskSecrets(password, 'password')).toBe('Tr0*********');
+    expect(maskSecrets(password)).toBe(password);
+  });
+
+  it('leaves text without secrets unchanged', () => {
+    const text = `See commit ${fake(HEX, 40, 44)} and ${'https://example.com/docs'}.`;
+    expect(maskSecrets(text)).toBe(text);
+  });
+});

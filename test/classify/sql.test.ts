@@ -1,0 +1,192 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { categorize } from '../../src/classify/category.js';
+import { detectSql, initSql } from '../../src/classify/detectors/sql.js';
+import type { Signal } from '../../src/classify/types.js';
+import { collectStrings } from '../../src/classify/walk.js';
+
+beforeAll(async () => {
+  await initSql();
+});
+
+/** detect runs the SQL detector on one tool call, built the way classify() builds it. */
+function detect(toolName: string, args: Record<string, unknown>): Signal[] {
+  return detectSql({ toolName, category: categorize(toolName, Object.keys(args)), fields: collectStrings(args, '/arguments') });
+}
+
+const query = (sql: string): Signal[] => detect('db_query', { sql, database: 'shop' });
+const ids = (signals: Signal[], id: Signal['id']): Signal[] => signals.filter((s) => s.id === id);
+
+describe('detectSql()', () => {
+  describe('sql_injection', () => {
+    // [what, sql, evidence starts with]
+    const attacks: Array<[string, string, string]> = [
+      ['flags a tautology in a string context', "SELECT * FROM users WHERE name = 'bob' OR 'a'='a'", 'tautology: OR'],
+      ['flags a numeric tautology', 'SELECT * FROM orders WHERE id = 7 OR 1=1', 'tautology: OR 1=1'],
+      ['flags a self-comparison tautology', 'SELECT * FROM orders WHERE id = 7 OR id=id', 'tautology: OR id=id'],
+      ['flags a double-quoted MySQL tautology', 'SELECT * FROM users WHERE name = "bob" OR "x"="x"', 'tautology'],
+      ['flags a LIKE that matches everything', "SELECT * FROM users WHERE name = 'x' OR name LIKE '%'", 'tautology'],
+      ['flags an AND probe after the first condition', 'SELECT * FROM items WHERE price > 10 AND 42=42', 'boolean probe: AND 42=42'],
+      ['flags UNION SELECT of NULLs appended to a filtered query', 'SELECT name FROM products WHERE id = 3 UNION SELECT NULL, NULL, NULL', 'UNION-based'],
+      ['flags UNION SELECT reading the system catalog', "SELECT title FROM posts WHERE slug = 'x' UNION SELECT usename FROM pg_user", 'UNION-based'],
+      ['flags UNION SELECT with system functions', 'SELECT title FROM posts WHERE id = 1 UNION SELECT version()', 'UNION-based'],
+      ['flags a MySQL UNION with a comment', "SELECT a FROM t WHERE b = '1' UNION ALL SELECT @@version, user()#'", 'UNION-based'],
+      ['flags a stacked DROP after a literal', 'SELECT * FROM users WHERE id = 5; DROP TABLE users', 'stacked statement: ; DROP TABLE users'],
+      ['flags Bobby Tables', "INSERT INTO students (name) VALUES ('Robert'); DROP TABLE students;--')", 'stacked statement'],
+      ['flags an MSSQL stacked exec', "SELECT * FROM t WHERE id = 1; EXEC xp_cmdshell 'whoami'", 'stacked statement'],
+      ['flags comment truncation after a quote', "SELECT * FROM users WHERE name = 'admin'--' AND password = 'x'", 'comment truncation'],
+      ['flags a MySQL # comment', "SELECT * FROM users WHERE name = 'admin'#' AND password = 'x'", ''],
+      ['flags an unterminated block comment', "SELECT * FROM users WHERE name = 'admin' /* AND password = 'x'", 'comment truncation'],
+      ['flags pg_sleep', "SELECT * FROM t WHERE id = 1 AND 1=(SELECT 1 FROM pg_sleep(5))", 'time-based: pg_sleep(5)'],
+      ['flags MySQL sleep()', 'SELECT * FROM t WHERE id = 1 AND SLEEP(5)', 'time-based'],
+      ['flags benchmark()', "SELECT * FROM t WHERE id = 1 AND BENCHMARK(5000000, MD5('a'))", 'time-based'],
+      ['flags WAITFOR DELAY', "SELECT * FROM t WHERE id = 1; WAITFOR DELAY '0:0:5'--", ''],
+      ['flags extractvalue()', "SELECT * FROM t WHERE id = 1 AND extractvalue(1, concat(0x7e, (SELECT user())))", 'error-based'],
+      ['flags updatexml()', "SELECT * FROM t WHERE id = 1 AND updatexml(1, concat(0x7e, version()), 1)", 'error-based'],
+      ['flags a CAST error trick', 'SELECT * FROM t WHERE id = 1 AND 1 = CAST(version() AS int)', 'error-based cast'],
+      ['flags an MSSQL CONVERT error trick', 'SELECT * FROM t WHERE id = 1 AND 1 = CONVERT(INT, @@version)', ''],
+      ['flags an unbalanced quote', "SELECT * FROM users WHERE name = 'O'Brien'", 'unbalanced quote'],
+      ['flags ORDER BY past the last column', 'SELECT name FROM users WHERE id = 2 ORDER BY 7', 'column enumeration'],
+      ['flags a quote breakout into a numeric context', "SELECT * FROM t WHERE id = 1 1' or '1'='1", ''],
+      ['flags a system probe in a condition', "SELECT * FROM t WHERE id = 1 AND substring(version(), 1, 1) = 'P'", 'system probe'],
+    ];
+    it.each(attacks)('%s', (_what, sql, evidence) => {
+      const found = ids(query(sql), 'sql_injection');
+      expect(found, sql).toHaveLength(1);
+      expect(found[0]!.path).toBe('/arguments/sql');
+      expect(found[0]!.evidence.startsWith(evidence), found[0]!.evidence).toBe(true);
+      expect(['high', 'critical']).toContain(found[0]!.severity);
+      expect(found[0]!.evidence.length).toBeLessThanOrEqual(121);
+    });
+
+    it('rates time-based, UNION extraction and stacked destruction critical', () => {
+      for (const sql of ['SELECT * FROM t WHERE id = 1 AND SLEEP(5)', 'SELECT a FROM t WHERE b = 1 UNION SELECT NULL', 'SELECT * FROM t WHERE id = 1; DROP TABLE t']) {
+        expect(ids(query(sql), 'sql_injection')[0]?.severity, sql).toBe('critical');
+      }
+    });
+
+    const wellFormed: Array<[string, string]> = [
+      ['a quote inside a literal', "SELECT * FROM users WHERE name = 'O''Brien'"],
+      ['-- inside a literal', "SELECT * FROM notes WHERE body = 'see -- below' AND id = 3"],
+      ['a whole payload inside a literal', "SELECT * FROM comments WHERE text = 'x'' OR 1=1; DROP TABLE users; --'"],
+      ['the word union inside a literal', "SELECT * FROM unions WHERE name = 'union select null' OR name = 'labour union'"],
+      ['a UNION of two well-formed selects', "SELECT pilot_name FROM pilots WHERE plane = 'Piper' UNION SELECT pilot_name FROM pilots WHERE age < 30"],
+      ['UNION ALL of two tables', 'SELECT id, name FROM customers UNION ALL SELECT id, name FROM suppliers ORDER BY 2'],
+      ['an OR between columns', 'SELECT * FROM flights WHERE src = dest OR src = via'],
+      ['an OR between literal comparisons', "SELECT * FROM members WHERE age = 19 OR age = 20 OR city = 'Paris'"],
+      ['a query builder WHERE 1=1', "SELECT * FROM users WHERE 1=1 AND status = 'active' AND age > 18"],
+      ['an explanatory trailing comment', 'SELECT count(*) FROM users -- total users'],
+      ['a leading comment', '-- active users per country\nSELECT country, count(*) FROM users GROUP BY country'],
+      ['a sqlcommenter tag', "SELECT * FROM orders WHERE id = 42 /*controller='orders',action='show'*/"],
+      ['a version check', 'SELECT version()'],
+      ['an information_schema query', "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'users'"],
+      ['a pg_stat_activity query', "SELECT pid, query FROM pg_stat_activity WHERE state = 'active'"],
+      ['current_user in a row filter', 'SELECT * FROM documents WHERE owner = current_user'],
+      ['a positional ORDER BY', 'SELECT name, price FROM products ORDER BY 2 DESC'],
+      ['a transaction script', "BEGIN; UPDATE accounts SET balance = balance - 10 WHERE id = 1; UPDATE accounts SET balance = balance + 10 WHERE id = 2; COMMIT;"],
+      ['several inserts', "INSERT INTO t (a) VALUES (1); INSERT INTO t (a) VALUES (2);"],
+      ['JSON and text-search operators', "SELECT * FROM docs WHERE data->>'kind' = 'a' AND tsv @@ to_tsquery('cat') AND meta #>> '{a,b}' = 'x'"],
+      ['a parameterised query', 'SELECT * FROM users WHERE email = $1 AND tenant_id = $2'],
+      ['MySQL LIMIT and INTERVAL', "SELECT * FROM events WHERE created_at > DATE_SUB(NOW(), INTERVAL 7 DAY) AND kind = 'x' LIMIT 10, 20"],
+      ['MySQL backticks', "SELECT `id`, `name` FROM `users` WHERE `status` = 'on' -- recent"],
+      ['T-SQL TOP, brackets and a temp table', "SELECT TOP 10 [Name] INTO #recent FROM [dbo].[Users] WHERE [Status] = N'on'"],
+      ['MySQL SELECT DATABASE()', 'SELECT DATABASE()'],
+      ['a hashtag in a literal', "SELECT * FROM posts WHERE tag = '#sql' ORDER BY created_at"],
+      ['a LIKE search', "SELECT * FROM users WHERE name LIKE '%smith%' OR email LIKE '%smith%'"],
+      ['BETWEEN', 'SELECT title FROM paintings WHERE year BETWEEN 1900 AND 1950'],
+    ];
+    it.each(wellFormed)('does not flag %s', (_what, sql) => {
+      expect(ids(query(sql), 'sql_injection'), sql).toEqual([]);
+    });
+  });
+
+  describe('destructive_operation', () => {
+    const destructive: Array<[string, string, string, Signal['severity']]> = [
+      ['flags DROP TABLE', 'DROP TABLE users', 'DROP TABLE', 'high'],
+      ['flags DROP DATABASE as critical', 'DROP DATABASE prod', 'DROP DATABASE', 'critical'],
+      ['flags DROP SCHEMA', 'DROP SCHEMA analytics', 'DROP SCHEMA', 'high'],
+      ['flags DROP INDEX', 'DROP INDEX CONCURRENTLY idx_users_email', 'DROP INDEX', 'high'],
+      ['flags TRUNCATE as critical', 'TRUNCATE TABLE audit_log RESTART IDENTITY', 'TRUNCATE', 'critical'],
+      ['flags ALTER TABLE … DROP COLUMN', 'ALTER TABLE users DROP COLUMN phone', 'ALTER TABLE … DROP', 'high'],
+      ['flags ALTER TABLE … DROP CONSTRAINT', 'ALTER TABLE orders DROP CONSTRAINT orders_user_fk', 'ALTER TABLE … DROP', 'high'],
+      ['flags DELETE without WHERE', 'DELETE FROM sessions', 'DELETE without WHERE', 'high'],
+      ['flags UPDATE without WHERE', "UPDATE users SET role = 'admin'", 'UPDATE without WHERE', 'high'],
+      ['flags DELETE with an always-true WHERE', 'DELETE FROM sessions WHERE 1=1', 'DELETE with an always-true WHERE', 'high'],
+      ['flags a DELETE hidden in a CTE', 'WITH gone AS (DELETE FROM carts RETURNING id) SELECT count(*) FROM gone', 'DELETE without WHERE', 'high'],
+      ['flags a dialect DROP the grammar rejects', 'DROP TABLE a.b PURGE', 'DROP TABLE', 'high'],
+      ['flags a multi-table UPDATE without WHERE', 'UPDATE a, b SET a.x = 1, b.y = 2', 'UPDATE without WHERE', 'high'],
+    ];
+    it.each(destructive)('%s', (_what, sql, evidence, severity) => {
+      const found = ids(detect('db_query', { sql }), 'destructive_operation');
+      expect(found, sql).toHaveLength(1);
+      expect(found[0]!.evidence.startsWith(evidence), found[0]!.evidence).toBe(true);
+      expect(found[0]!.severity).toBe(severity);
+      expect(found[0]!.path).toBe('/arguments/sql');
+    });
+
+    const safe: Array<[string, string]> = [
+      ['DELETE with WHERE', "DELETE FROM sessions WHERE expires_at < now() - interval '1 day'"],
+      ['UPDATE with WHERE', 'UPDATE users SET last_login = now() WHERE id = 5'],
+      ['SELECT', 'SELECT * FROM users'],
+      ['INSERT', "INSERT INTO users (name) VALUES ('a')"],
+      ['CREATE TABLE', 'CREATE TABLE t (id int PRIMARY KEY)'],
+      ['ALTER TABLE … ADD', 'ALTER TABLE users ADD COLUMN phone text'],
+      ['GRANT', 'GRANT SELECT ON users TO analyst'],
+      ['a DELETE inside a literal', "SELECT * FROM audit WHERE statement = 'DELETE FROM users'"],
+    ];
+    it.each(safe)('does not flag %s', (_what, sql) => {
+      expect(ids(detect('db_query', { sql }), 'destructive_operation'), sql).toEqual([]);
+    });
+  });
+
+  describe('which strings it reads', () => {
+    it('reads a field named sql in any tool', () => {
+      const found = detect('run', { sql: 'DROP TABLE users' });
+      expect(found.map((s) => s.id)).toEqual(['destructive_operation']);
+    });
+
+    it('reads SQL in a field of another tool when it clearly is SQL', () => {
+      const found = detect('post_message', { channel: 'ops', text: 'SELECT * FROM users WHERE id = 1 OR 1=1' });
+      expect(found.map((s) => [s.id, s.path])).toEqual([['sql_injection', '/arguments/text']]);
+    });
+
+    it('does not read prose that starts with an SQL keyword', () => {
+      const prose = [
+        "Update the docs: the user's guide is out of date, or so they say",
+        "Select the best plan for O'Brien and drop the rest",
+        "Delete my account; I don't want it",
+        'Create a ticket for the union negotiation',
+      ];
+      for (const text of prose) expect(detect('post_message', { channel: 'x', text }), text).toEqual([]);
+    });
+
+    it("does not read a database tool's plain-words question as SQL", () => {
+      expect(detect('query_database', { query: "How many orders did O'Brien place?" })).toEqual([]);
+    });
+
+    it("places a database tool's filter where it lands in the query", () => {
+      const found = detect('db_find', { table: 'users', where: "name = 'x' OR 1=1" });
+      expect(found.map((s) => [s.id, s.path])).toEqual([['sql_injection', '/arguments/where']]);
+    });
+
+    it("places a database tool's value inside a quoted literal", () => {
+      const found = detect('db_lookup', { table: 'users', name: "x'; DROP TABLE users; --" });
+      expect(found.map((s) => s.id).sort()).toEqual(['destructive_operation', 'sql_injection']);
+      expect(detect('db_lookup', { table: 'users', name: "O'Brien" })).toEqual([]);
+    });
+
+    it('never throws on malformed input', () => {
+      const junk = ["'", '"', '/*', '$$', "E'\\", '\u0000', "1é'😀--", "';\"`#", 'SELECT', ')))((( OR', "x'='x'='x"];
+      for (const sql of junk) expect(() => query(sql), JSON.stringify(sql)).not.toThrow();
+    });
+
+    it('keeps string literals of a destructive statement out of its evidence', () => {
+      const [found] = ids(detect('db_query', { sql: "UPDATE users SET password = 'hunter2'" }), 'destructive_operation');
+      expect(found?.evidence).toBe('UPDATE without WHERE: UPDATE users SET password = …');
+    });
+
+    it('answers the same SQL from its cache', () => {
+      const sql = 'SELECT * FROM t WHERE id = 1 OR 2=2';
+      expect(query(sql)).toEqual(query(sql));
+    });
+  });
+});

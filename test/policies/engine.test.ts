@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import type { Signal } from '../../src/classify/types.js';
+import { DEFAULT_SETTINGS } from '../../src/orgs/settings.js';
+import { createAjv } from '../../src/policies/ajv.js';
+import { PLATFORM_DEFAULTS } from '../../src/policies/defaults.js';
+import { compilePolicy, evaluate } from '../../src/policies/engine.js';
+import { resolvePolicy, type PolicyInput } from '../../src/policies/store.js';
+import type { CallDocument, PolicyDefinition } from '../../src/policies/types.js';
+
+const mapping = DEFAULT_SETTINGS.risk_mapping;
+
+function call(over: Partial<CallDocument> = {}, signals: Signal[] = []): CallDocument {
+  return { agent_id: 'a1', tool_name: 'db_query', arguments: { sql: 'SELECT 1' }, classification: { category: 'database', signals }, anomaly_score: 0, context: {}, ...over };
+}
+
+function policy(input: Partial<PolicyInput> & { id: string }): PolicyDefinition {
+  const def = resolvePolicy({ name: input.id, description: '', enabled: true, mode: 'enforce', ...input });
+  return { ...def, source: 'org', version: 1, created_at: null, updated_at: null };
+}
+
+const platform = () => PLATFORM_DEFAULTS.map((d) => compilePolicy(createAjv(), d));
+const sqli: Signal = { id: 'sql_injection', severity: 'critical', path: '/arguments/sql', evidence: 'stacked statement: ; DROP TABLE users' };
+
+describe('evaluate()', () => {
+  it('allows a clean call under the riskiest governing policy, as the reference shows', () => {
+    const e = evaluate(platform(), call(), mapping);
+    expect(e).toMatchObject({ decision: 'allow', policy_name: 'sql-injection', risk_level: 'LOW' });
+    expect(e.counterfactual).toBeUndefined();
+  });
+
+  it('blocks a CRITICAL signal guard with a counterfactual naming the path and the kind', () => {
+    const e = evaluate(platform(), call({}, [sqli]), mapping);
+    expect(e.decision).toBe('block');
+    expect(e.policy_name).toBe('sql-injection');
+    expect(e.risk_level).toBe('CRITICAL');
+    expect(e.reason).toContain('/arguments/sql');
+    expect(e.counterfactual).toBe('would be allowed if /arguments/sql had no stacked statement');
+  });
+
+  it('ignores signals below the guard’s minimum severity', () => {
+    const e = evaluate(platform(), call({}, [{ ...sqli, severity: 'low' }]), mapping);
+    expect(e.decision).toBe('allow');
+  });
+
+  it('lets the strictest violation decide (block over pending) and reports all', () => {
+    const destructive: Signal = { id: 'destructive_operation', severity: 'high', path: '/arguments/sql', evidence: 'DROP TABLE' };
+    const e = evaluate(platform(), call({}, [destructive, sqli]), mapping);
+    expect(e.decision).toBe('block');
+    expect(e.violations.map((v) => v.policy_name).sort()).toEqual(['destructive-sql', 'sql-injection']);
+    const onlyDestructive = evaluate(platform(), call({}, [destructive]), mapping);
+    expect(onlyDestructive).toMatchObject({ decision: 'pending', policy_name: 'destructive-sql', risk_level: 'HIGH' });
+  });
+
+  it('uses the org risk mapping when a policy names no action, and the action when it does', () => {
+    const p = compilePolicy(createAjv(), policy({ id: 'small', risk_level: 'MEDIUM', policy_schema: { properties: { arguments: { properties: { n: { maximum: 5 } } } } } }));
+    const big = call({ arguments: { n: 9 } });
+    expect(evaluate([p], big, mapping).decision).toBe('allow');
+    expect(evaluate([p], big, { ...mapping, MEDIUM: 'block' }).decision).toBe('block');
+    const withAction = compilePolicy(createAjv(), policy({ id: 'small', risk_level: 'LOW', action: 'pending', policy_schema: { properties: { arguments: { properties: { n: { maximum: 5 } } } } } }));
+    expect(evaluate([withAction], big, mapping).decision).toBe('pending');
+  });
+
+  it.each([
+    [{ properties: { arguments: { properties: { amount: { maximum: 100 } } } } }, { amount: 250 }, 'would be allowed if /arguments/amount were at most 100'],
+    [{ properties: { arguments: { properties: { env: { enum: ['dev', 'staging'] } } } } }, { env: 'prod' }, 'would be allowed if /arguments/env were one of "dev", "staging"'],
+    [{ properties: { arguments: { required: ['ticket'] } } }, {}, 'would be allowed if /arguments/ticket were present'],
+    [{ properties: { arguments: { properties: { q: { maxLength: 3 } } } } }, { q: 'abcdef' }, 'would be allowed if /arguments/q had at most 3 characters'],
+    [{ properties: { arguments: { properties: { host: { pattern: '^internal\\.' } } } } }, { host: 'evil.com' }, 'would be allowed if /arguments/host matched /^internal\\./'],
+  ])('derives the counterfactual from the failing keyword (%#)', (schema, args, counterfactual) => {
+    const p = compilePolicy(createAjv(), policy({ id: 'p', risk_level: 'CRITICAL', policy_schema: schema }));
+    const e = evaluate([p], call({ arguments: args }), mapping);
+    expect(e.decision).toBe('block');
+    expect(e.counterfactual).toBe(counterfactual);
+  });
+
+  it('reports shadow violations without letting them decide', () => {
+    const p = compilePolicy(createAjv(), policy({ id: 'shadowy', risk_level: 'CRITICAL', mode: 'shadow', policy_schema: { properties: { tool_name: { const: 'other' } } } }));
+    const e = evaluate([p], call(), mapping);
+    expect(e.decision).toBe('allow');
+    expect(e.shadow_violations).toEqual([expect.objectContaining({ policy_name: 'shadowy', decision: 'block' })]);
+  });
+
+  it('applies a policy only to the calls its match governs (globs, categories, agents)', () => {
+    const p = compilePolicy(createAjv(), policy({ id: 'no-prod', risk_level: 'CRITICAL', match: { tool_names: ['db_*'], agent_ids: ['billing-*'] }, policy_schema: { not: {} } }));
+    expect(evaluate([p], call({ agent_id: 'billing-bot' }), mapping).decision).toBe('block');
+    expect(evaluate([p], call({ agent_id: 'support-bot' }), mapping).decision).toBe('allow');
+    expect(evaluate([p], call({ agent_id: 'billing-bot', tool_name: 'shell' }), mapping).decision).toBe('allow');
+  });
+
+  it('skips disabled policies', () => {
+    const p = compilePolicy(createAjv(), policy({ id: 'off', risk_level: 'CRITICAL', enabled: false, policy_schema: { not: {} } }));
+    expect(evaluate([p], call(), mapping).decision).toBe('allow');
+  });
+});
+
+describe('policy regexes', () => {
+  it('evaluate a catastrophic-backtracking pattern in linear time (RE2)', () => {
+    const p = compilePolicy(createAjv(), policy({ id: 'redos', risk_level: 'HIGH', policy_schema: { properties: { arguments: { properties: { q: { pattern: '^(a+)+$' } } } } } }));
+    const evil = call({ arguments: { q: `${'a'.repeat(50_000)}!` } });
+    const start = performance.now();
+    const e = evaluate([p], evil, mapping);
+    const ms = performance.now() - start;
+    expect(e.decision).toBe('pending');
+    // A backtracking engine needs longer than the age of the universe here; RE2 takes milliseconds.
+    expect(ms).toBeLessThan(1_000);
+  });
+
+  it('refuses patterns RE2 cannot run (look-around), naming the problem', () => {
+    expect(() => policy({ id: 'x', risk_level: 'LOW', policy_schema: { properties: { q: { pattern: '(?<=a)b' } } } })).toThrow(/policy_schema is invalid: .*(?:invalid|look)/i);
+  });
+
+  it('refuses invalid schemas with AJV’s words', () => {
+    expect(() => policy({ id: 'x', risk_level: 'LOW', policy_schema: { properties: { q: { maxLenght: 3 } } } })).toThrow(/policy_schema is invalid: strict mode: unknown keyword: "maxLenght"/);
+    expect(() => policy({ id: 'x', risk_level: 'LOW', policy_schema: { type: 'strnig' } })).toThrow(/policy_schema is invalid/);
+  });
+});
+
+describe('templates', () => {
+  it('instantiate with params and validate them', () => {
+    const p = compilePolicy(createAjv(), policy({ id: 'cap', template: 'amount-limit', params: { max: 100 } }));
+    expect(p.def.risk_level).toBe('HIGH');
+    const pay = call({ tool_name: 'create_payment', arguments: { amount: 500 }, classification: { category: 'payment', signals: [] } });
+    expect(evaluate([p], pay, mapping)).toMatchObject({ decision: 'pending', counterfactual: 'would be allowed if /arguments/amount were at most 100' });
+    expect(() => policy({ id: 'cap', template: 'amount-limit', params: { max: -1 } })).toThrow(/params.max/);
+    expect(() => policy({ id: 'cap', template: 'nope' })).toThrow(/unknown template/);
+  });
+
+  it('domain-allowlist rejects userinfo tricks and other hosts', () => {
+    const p = compilePolicy(createAjv(), policy({ id: 'hosts', template: 'domain-allowlist', params: { domains: ['example.com'] } }));
+    const at = (url: string) => evaluate([p], call({ tool_name: 'http_request', arguments: { url } }), mapping).decision;
+    expect(at('https://api.example.com/v1')).toBe('allow');
+    expect(at('https://EXAMPLE.com')).toBe('allow');
+    expect(at('https://example.com@evil.net/')).toBe('pending');
+    expect(at('https://example.com.evil.net/')).toBe('pending');
+    expect(at('ftp://example.com/')).toBe('pending');
+  });
+});
