@@ -6,6 +6,9 @@ import * as createPolicies from './20261128130100_create_policies.js';
 import * as createChecks from './20261128130200_create_checks.js';
 import * as notifyOrgSettings from './20261128130300_notify_org_settings.js';
 import * as createCheckOutbox from './20261128140000_create_check_outbox.js';
+import * as createTransparencyLog from './20261128150000_create_transparency_log.js';
+import * as createKillSwitches from './20261128160000_create_kill_switches.js';
+import * as createAnomalyTables from './20261128160100_create_anomaly_tables.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -25,4 +28,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261128130200_create_checks', createChecks],
   ['20261128130300_notify_org_settings', notifyOrgSettings],
   ['20261128140000_create_check_outbox', createCheckOutbox],
+  ['20261128150000_create_transparency_log', createTransparencyLog],
+  ['20261128160000_create_kill_switches', createKillSwitches],
+  ['20261128160100_create_anomaly_tables', createAnomalyTables],
 ];

@@ -8,7 +8,7 @@ import type { OutboxDispatcher } from './dispatcher.js';
 import { getCheck } from './store.js';
 import type { CheckRecord } from './types.js';
 import type { DecisionWaiters } from './waiters.js';
-import type { PendingWorkflows } from './workflows.js';
+import type { DecideInput, PendingWorkflows } from './workflows.js';
 
 export interface ReviewInput {
   decision: 'allow' | 'block';
@@ -55,23 +55,31 @@ export class ReviewService {
   async decide(principal: Principal, checkId: string, input: ReviewInput): Promise<CheckRecord> {
     const check = await getCheck(this.db, principal, checkId);
     if (check.status !== 'pending') throw alreadyDecided(check);
-    const decide = () =>
-      this.workflows.decide(checkId, { ...input, reason: input.reason ?? null, credential: `${principal.kind}:${principal.credentialId}` }, randomUUID(), Date.now() + UPDATE_DEADLINE_MS);
+    await this.deliver(principal, checkId, { ...input, reason: input.reason ?? null, credential: `${principal.kind}:${principal.credentialId}` });
+    return getCheck(this.db, principal, checkId);
+  }
+
+  /**
+   * deliver sends a decision to a pending check's workflow (starting the workflow first if the
+   * dispatcher has not yet), mapping Temporal's answers to the API's errors.
+   */
+  async deliver(scope: Pick<Principal, 'orgId' | 'agentId'>, checkId: string, input: DecideInput): Promise<void> {
+    const decide = () => this.workflows.decide(checkId, input, randomUUID(), Date.now() + UPDATE_DEADLINE_MS);
     try {
       try {
         await decide();
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
         // The workflow is not there: not dispatched yet (Temporal was down), or already finished.
-        const fresh = await getCheck(this.db, principal, checkId);
+        const fresh = await getCheck(this.db, scope, checkId);
         if (fresh.status !== 'pending') throw alreadyDecided(fresh);
-        await this.dispatcher.startWorkflow(checkId, principal.orgId);
+        await this.dispatcher.startWorkflow(checkId, scope.orgId);
         await decide();
       }
     } catch (err) {
       if (err instanceof AppError) throw err;
       if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) {
-        const fresh = await getCheck(this.db, principal, checkId);
+        const fresh = await getCheck(this.db, scope, checkId);
         if (fresh.status !== 'pending') throw alreadyDecided(fresh);
         // The validator refused for another reason (or the recording is still under way).
         throw new ConflictError(`check ${checkId} could not be decided: ${(err.cause as Error | undefined)?.message ?? err.message}`);
@@ -80,7 +88,6 @@ export class ReviewService {
       this.log.error({ err, check_id: checkId }, 'deciding a check failed');
       throw new UnavailableError('the decision could not be delivered to the workflow; try again');
     }
-    return getCheck(this.db, principal, checkId);
   }
 
   /** decision returns the check's current verdict, waiting up to waitSeconds for a pending one. */

@@ -5,6 +5,8 @@ import { classify } from '../classify/classify.js';
 import type { NotifiedCache } from '../db/notified-cache.js';
 import { ForbiddenError } from '../errors.js';
 import type { OrgSettings } from '../orgs/settings.js';
+import type { KillSwitchService } from '../killswitch/service.js';
+import { matchKillSwitch } from '../killswitch/store.js';
 import type { PolicyCache } from '../policies/cache.js';
 import { evaluate, type Evaluation } from '../policies/engine.js';
 import type { CallDocument } from '../policies/types.js';
@@ -25,6 +27,7 @@ export interface CheckResult {
 }
 
 export interface CheckServiceDeps {
+  killSwitches: Pick<KillSwitchService, 'active'>;
   policies: PolicyCache;
   settings: NotifiedCache<OrgSettings>;
   writer: CheckWriter;
@@ -47,9 +50,13 @@ export class CheckService {
     if (principal.agentId !== undefined && principal.agentId !== input.agent_id) {
       throw new ForbiddenError(`this agent token belongs to agent "${principal.agentId}" and cannot check as "${input.agent_id}"`);
     }
+    const [switches, policies, settings] = await Promise.all([
+      this.deps.killSwitches.active(principal.orgId),
+      this.deps.policies.forOrg(principal.orgId),
+      this.deps.settings.get(principal.orgId),
+    ]);
     const classification = classify(input.tool_name, input.arguments);
     const context = input.context ?? {};
-    const [policies, settings] = await Promise.all([this.deps.policies.forOrg(principal.orgId), this.deps.settings.get(principal.orgId)]);
     const call: CallDocument = {
       agent_id: input.agent_id,
       tool_name: input.tool_name,
@@ -58,7 +65,18 @@ export class CheckService {
       anomaly_score: ANOMALY_SCORE_WITHOUT_MODEL,
       context,
     };
-    const evaluation = evaluate(policies, call, settings.risk_mapping);
+    const stop = matchKillSwitch(switches, input.agent_id, input.tool_name);
+    const evaluation: Evaluation = stop
+      ? {
+          decision: 'block',
+          policy_name: 'kill-switch',
+          risk_level: 'CRITICAL',
+          reason: `kill switch ${stop.id} (${stop.scope}${stop.target ? ` ${stop.target}` : ''}) engaged by ${stop.engaged_by}: ${stop.reason}`,
+          counterfactual: `would be evaluated normally once kill switch ${stop.id} is released`,
+          violations: [],
+          shadow_violations: [],
+        }
+      : evaluate(policies, call, settings.risk_mapping);
     const now = new Date();
     const pending = evaluation.decision === 'pending';
     const record: CheckRecord = {

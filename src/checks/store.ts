@@ -17,7 +17,7 @@ export function fromCheckRow(r: Record<string, unknown>): CheckRecord {
  * getCheck returns one of the caller's org's checks. Another org's id and (for agent tokens) another
  * agent's check are NOT_FOUND, indistinguishable from an unknown id.
  */
-export async function getCheck(db: Db, principal: Principal, id: string): Promise<CheckRecord> {
+export async function getCheck(db: Db, principal: Pick<Principal, 'orgId' | 'agentId'>, id: string): Promise<CheckRecord> {
   const q = db('checks').select(COLUMNS).where({ id, org_id: principal.orgId });
   if (principal.agentId !== undefined) q.andWhere({ agent_id: principal.agentId });
   const row = (await q.first()) as Record<string, unknown> | undefined;
@@ -33,7 +33,7 @@ export interface CheckFilter {
 }
 
 /** listChecks pages an org's checks, newest first (agent tokens see only their own agent's). */
-export async function listChecks(db: Db, principal: Principal, f: CheckFilter): Promise<{ data: CheckRecord[]; total: number }> {
+export async function listChecks(db: Db, principal: Pick<Principal, 'orgId' | 'agentId'>, f: CheckFilter): Promise<{ data: CheckRecord[]; total: number }> {
   const q = db('checks').where({ org_id: principal.orgId });
   if (f.status) q.andWhere({ status: f.status });
   if (f.agentId) q.andWhere({ agent_id: f.agentId });

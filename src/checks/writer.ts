@@ -1,5 +1,6 @@
-import type { Db } from '../db/knex.js';
+import pg from 'pg';
 import type { Logger } from '../log.js';
+import { decisionLeafData } from '../tlog/leaf.js';
 import type { CheckRecord } from './types.js';
 
 interface Waiter {
@@ -8,8 +9,9 @@ interface Waiter {
   reject: (err: Error) => void;
 }
 
-// One statement: the checks, and an outbox row for each pending one (so no pending check can exist
-// without the record that gets its workflow started).
+// One statement: the checks; an outbox row for each pending one (so no pending check can exist
+// without the record that gets its workflow started); and a transparency-log entry for each one
+// decided at once (integrated later by the sequencer, never waited for here).
 const INSERT = `
   with inserted as (
     insert into checks (id, org_id, agent_id, tool_name, arguments, arguments_sha256, context, category, signals,
@@ -25,8 +27,13 @@ const INSERT = `
            policy_name, risk_level, reason, counterfactual, shadow_violations, credential_id, created_at, expires_at,
            decided_at, decided_by)
     returning id, org_id, status
+  ), outbox as (
+    insert into check_outbox (check_id, org_id) select id, org_id from inserted where status = 'pending'
   )
-  insert into check_outbox (check_id, org_id) select id, org_id from inserted where status = 'pending'`;
+  insert into tlog_queue (org_id, kind, ref_id, data)
+  select l.org_id, 'decision', l.id::text, l.data
+  from unnest($2::uuid[], $1::uuid[], $23::text[]) as l(org_id, id, data)
+  where l.data is not null`;
 
 function columns(rows: CheckRecord[]): unknown[] {
   const col = <T>(f: (r: CheckRecord) => T): T[] => rows.map(f);
@@ -53,48 +60,66 @@ function columns(rows: CheckRecord[]): unknown[] {
     col((r) => r.expires_at?.toISOString() ?? null),
     col((r) => r.decided_at?.toISOString() ?? null),
     col((r) => r.decided_by),
+    col((r) => (r.status === 'decided' && r.decision !== 'pending' ? decisionLeafData({ ...r, check_id: r.id, decision: r.decision, decided_by: r.decided_by ?? 'policy', decided_at: (r.decided_at ?? r.created_at).toISOString() }) : null)),
   ];
 }
 
 /**
- * CheckWriter persists checks by group commit: each write() waits until its row is committed, but
+ * CheckWriter persists checks by group commit: each write() resolves once its row is committed, and
  * rows arriving while an insert is in flight share the next one (a single `insert … select from
  * unnest(…)` statement), so under load the database sees one round trip per batch, not per check.
+ *
+ * Durability differs by kind. A pending check (and its outbox row) is committed with a WAL flush:
+ * the agent will poll for it and a reviewer must be able to decide it after any crash. Checks the
+ * policies decided at once are committed with `synchronous_commit = off`: visible to every reader at
+ * once and safe across a gateway crash, but a crash of PostgreSQL itself may lose the last few
+ * hundred milliseconds of such records (never corrupting anything) — the price of not waiting for
+ * an fsync on the hot path.
  */
 export class CheckWriter {
-  private queue: Waiter[] = [];
+  private readonly queues: Record<'durable' | 'fast', Waiter[]> = { durable: [], fast: [] };
   private inFlight = 0;
   private scheduled = false;
+  private readonly pools: Record<'durable' | 'fast', pg.Pool>;
 
   constructor(
-    private readonly db: Db,
+    databaseUrl: string,
     private readonly log: Logger,
-    private readonly opts: { maxBatch: number; maxConcurrent: number } = { maxBatch: 500, maxConcurrent: 3 },
-  ) {}
+    private readonly opts: { maxBatch: number; maxConcurrent: number } = { maxBatch: 500, maxConcurrent: 4 },
+  ) {
+    const pool = (options?: string): pg.Pool => {
+      const p = new pg.Pool({ connectionString: databaseUrl, max: opts.maxConcurrent, application_name: 'aegis-check-writer', ...(options ? { options } : {}) });
+      p.on('error', (err) => log.warn({ err: err.message }, 'check writer connection error'));
+      return p;
+    };
+    this.pools = { durable: pool(), fast: pool('-c synchronous_commit=off') };
+  }
 
   write(row: CheckRecord): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ row, resolve, reject });
+      this.queues[row.status === 'pending' ? 'durable' : 'fast'].push({ row, resolve, reject });
       this.schedule();
     });
   }
 
   private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.opts.maxConcurrent || this.queue.length === 0) return;
+    if (this.scheduled || this.inFlight >= this.opts.maxConcurrent || (this.queues.durable.length === 0 && this.queues.fast.length === 0)) return;
     this.scheduled = true;
     // Let the requests of this tick join the batch.
     setImmediate(() => {
       this.scheduled = false;
-      void this.flush();
+      const kind = this.queues.durable.length > 0 ? 'durable' : 'fast';
+      void this.flush(kind);
+      this.schedule();
     });
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.queue.splice(0, this.opts.maxBatch);
+  private async flush(kind: 'durable' | 'fast'): Promise<void> {
+    const batch = this.queues[kind].splice(0, this.opts.maxBatch);
     if (batch.length === 0) return;
     this.inFlight++;
     try {
-      await this.insert(batch.map((w) => w.row));
+      await this.pools[kind].query(INSERT, columns(batch.map((w) => w.row)));
       for (const w of batch) w.resolve();
     } catch (err) {
       this.log.error({ err: (err as Error).message, rows: batch.length }, 'could not persist checks');
@@ -105,21 +130,13 @@ export class CheckWriter {
     }
   }
 
-  private async insert(rows: CheckRecord[]): Promise<void> {
-    const client = this.db.client as { acquireConnection(): Promise<{ query(sql: string, params: unknown[]): Promise<unknown> }>; releaseConnection(c: unknown): Promise<void> };
-    const conn = await client.acquireConnection();
-    try {
-      await conn.query(INSERT, columns(rows));
-    } finally {
-      await client.releaseConnection(conn);
-    }
-  }
 
-  /** drain waits until everything queued is committed (shutdown). */
+  /** drain waits until everything queued is committed, then closes the writer's connections (shutdown). */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.inFlight > 0) {
+    while (this.queues.durable.length > 0 || this.queues.fast.length > 0 || this.inFlight > 0) {
       this.schedule();
       await new Promise((r) => setTimeout(r, 5));
     }
+    await Promise.all([this.pools.durable.end(), this.pools.fast.end()]);
   }
 }

@@ -22,10 +22,14 @@ export class PgListener {
     private readonly log: Logger,
   ) {}
 
-  /** on registers a handler for a channel; call before start(). */
+  /** on registers a handler for a channel (LISTENing at once if already connected). */
   on(channel: string, handler: Handler): void {
     if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
+    const known = this.handlers.has(channel);
     this.handlers.set(channel, [...(this.handlers.get(channel) ?? []), handler]);
+    if (!known && this.client) {
+      this.client.query(`listen ${channel}`).catch((err: Error) => this.log.warn({ err: err.message, channel }, 'LISTEN failed'));
+    }
   }
 
   onDisconnect(handler: () => void): void {

@@ -22,11 +22,9 @@ export function authenticate(auth: Authenticator) {
     if (path === '/api/v1' || path.startsWith('/api/v1/')) {
       if (!SELF_AUTHENTICATED.has(path)) {
         ctx.state.principal = await auth.authenticateApi(header(ctx, 'x-aegis-api-key'), header(ctx, 'x-aegis-agent-token'));
-        ctx.state.log = ctx.state.log.child({ org_id: ctx.state.principal.orgId });
       }
     } else if (path === '/scim/v2' || path.startsWith('/scim/v2/')) {
       ctx.state.scim = await auth.authenticateScim(header(ctx, 'authorization'));
-      ctx.state.log = ctx.state.log.child({ org_id: ctx.state.scim.orgId });
     }
     await next();
   };

@@ -18,7 +18,14 @@ export function observe(log: Logger, metrics: Metrics) {
     const incoming = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
-    ctx.state.log = log.child({ request_id: requestId });
+    // The request's logger is made on first use: most requests log one line or none.
+    let child: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', {
+      get: () => (child ??= log.child({ request_id: requestId })),
+      set: (v: Logger) => (child = v),
+      enumerable: true,
+      configurable: true,
+    });
     ctx.set('X-Request-Id', requestId);
     try {
       await next();
@@ -29,7 +36,10 @@ export function observe(log: Logger, metrics: Metrics) {
       if (!UNOBSERVED.has(ctx.path)) {
         metrics.httpDuration.observe({ method: ctx.method, route, status: String(ctx.status) }, seconds);
         const level = ctx.status >= 500 ? 'error' : 'info';
-        ctx.state.log[level]({ method: ctx.method, route, status: ctx.status, ms: Math.round(seconds * 1e5) / 100 }, 'request');
+        if (log.isLevelEnabled(level)) {
+          const orgId = ctx.state.principal?.orgId ?? ctx.state.scim?.orgId;
+          ctx.state.log[level]({ method: ctx.method, route, status: ctx.status, ms: Math.round(seconds * 1e5) / 100, ...(orgId ? { org_id: orgId } : {}) }, 'request');
+        }
       }
     }
   };

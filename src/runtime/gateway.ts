@@ -1,41 +1,16 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Connection } from '@temporalio/client';
 import type { WorkflowBundleOption } from '@temporalio/worker';
-import { AgentTokens } from '../auth/agent-tokens.js';
-import { Authenticator } from '../auth/authenticator.js';
-import { CredentialCache } from '../auth/credential-cache.js';
-import { identityRoutes } from '../auth/routes.js';
-import { auditRoutes } from '../audit/routes.js';
-import { checkRoutes } from '../checks/routes.js';
-import { OutboxDispatcher } from '../checks/dispatcher.js';
-import { ReviewService } from '../checks/review.js';
-import { CheckService } from '../checks/service.js';
-import { DecisionWaiters } from '../checks/waiters.js';
-import { PendingWorkflows } from '../checks/workflows.js';
-import { CheckWriter } from '../checks/writer.js';
-import { initClassifier } from '../classify/classify.js';
-import { NotifiedCache } from '../db/notified-cache.js';
-import { configRoutes } from '../orgs/routes.js';
-import { loadSettings, type OrgSettings } from '../orgs/settings.js';
-import { PolicyCache } from '../policies/cache.js';
-import { policyRoutes } from '../policies/routes.js';
 import type { Config } from '../config.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { createDb, migrateLatest, type Db } from '../db/knex.js';
-import { PgListener } from '../db/notifications.js';
-import { HealthProbe } from '../health/health.js';
-import { healthRoutes } from '../health/routes.js';
-import { buildApp } from '../http/app.js';
 import type { Logger } from '../log.js';
-import { createMetrics } from '../metrics.js';
 import { bootstrap } from '../orgs/bootstrap.js';
 import { ensureTemporalCli } from '../temporal/cli.js';
 import { startTemporalDevServer } from '../temporal/dev-server.js';
 import { ensureSearchAttributes } from '../temporal/search-attributes.js';
 import { startGatewayWorker, type GatewayWorker } from '../temporal/worker.js';
+import { startApi } from './api.js';
 import { lockDataDir } from './data-dir.js';
-import { loadSigningKeys } from './signing-key.js';
 
 export interface GatewayOptions {
   /** Serve the HTTP API. */
@@ -65,18 +40,6 @@ export interface Gateway {
   readonly temporalUi: string | undefined;
   /** Stops everything this gateway started, in reverse order; safe to call twice. */
   shutdown(): Promise<void>;
-}
-
-function closeServer(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    const force = setTimeout(() => server.closeAllConnections(), 10_000);
-    force.unref();
-    server.close(() => {
-      clearTimeout(force);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
 }
 
 /**
@@ -154,61 +117,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       onCleanup('Temporal worker', () => worker.shutdown());
     }
 
-    let url: string | undefined;
-    if (opts.api) {
-      if (!config.signingKey && !opts.embedded) {
-        log.warn('AEGIS_SIGNING_KEY is not set: agent tokens are signed with a key generated in the data dir, which other replicas do not share');
-      }
-      const keys = loadSigningKeys(config.signingKey, config.dataDir);
-      const listener = new PgListener(databaseUrl, log.child({ component: 'listener' }));
-      const cache = new CredentialCache(db, listener, log);
-      const policies = new PolicyCache(db, listener, log);
-      const settings = new NotifiedCache<OrgSettings>(listener, 'aegis_orgs', (orgId) => loadSettings(db, orgId));
-      const workflows = new PendingWorkflows(temporal, config.temporal.namespace, config.temporal.taskQueue);
-      const dispatcher = new OutboxDispatcher(db, listener, workflows, log.child({ component: 'dispatcher' }));
-      const waiters = new DecisionWaiters(listener);
-      await Promise.all([listener.start(), initClassifier()]);
-      onCleanup('LISTEN connection', () => listener.stop());
-      cache.start();
-      onCleanup('credential cache', () => cache.stop());
-      const tokens = new AgentTokens(keys.tokenKey, keys.tokenPublicKey);
-      // Health probes get a connection without the client's retry interceptor: a probe should fail
-      // fast, and a retry timer must not outlive the connection at shutdown.
-      const healthConnection = Connection.lazy({ address: temporalAddress, interceptors: [] });
-      onCleanup('Temporal health connection', () => healthConnection.close());
-      const metrics = createMetrics();
-      const writer = new CheckWriter(db, log);
-      onCleanup('check writer', () => writer.drain());
-      const checks = new CheckService({ policies, settings, writer });
-      const reviews = new ReviewService(db, workflows, dispatcher, waiters, log);
-      dispatcher.start();
-      onCleanup('outbox dispatcher', () => dispatcher.stop());
-      const app = buildApp({
-        log,
-        metrics,
-        auth: new Authenticator(db, cache, tokens),
-        routers: [
-          healthRoutes(new HealthProbe(db, healthConnection), metrics),
-          identityRoutes({ db, tokens }),
-          checkRoutes(db, checks, reviews),
-          policyRoutes(db, policies),
-          configRoutes(db, settings, { allowPrivateWebhooks: config.webhookAllowPrivate }),
-          auditRoutes(db),
-        ],
-      });
-      const server = http.createServer(app.callback());
-      server.keepAliveTimeout = 65_000;
-      server.headersTimeout = 66_000;
-      server.requestTimeout = 120_000;
-      const host = config.host ?? (opts.embedded ? '127.0.0.1' : '0.0.0.0');
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, host, () => resolve());
-      });
-      onCleanup('HTTP server', () => closeServer(server));
-      const { port } = server.address() as AddressInfo;
-      url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-    }
+    const url = opts.api ? await startApi({ config, db, databaseUrl, temporal, temporalAddress, log, embedded: opts.embedded }, onCleanup) : undefined;
     return { url, db, databaseUrl, temporalAddress, temporalUi, shutdown };
   } catch (err) {
     await shutdown();

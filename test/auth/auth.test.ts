@@ -10,7 +10,7 @@ let other: TestOrg;
 
 beforeAll(async () => {
   // Two replicas of one deployment: same database, same signing key.
-  const env = { AEGIS_SIGNING_KEY: randomBytes(32).toString('base64') };
+  const env = { AEGIS_SIGNING_KEY: randomBytes(32).toString('base64'), AEGIS_TASK_QUEUE: `auth-${randomBytes(8).toString('hex')}` };
   [gw, replica] = await Promise.all([startTestGateway(env), startTestGateway(env, { worker: false })]);
   [org, other] = await Promise.all([newOrg(gw), newOrg(gw)]);
 });

@@ -19,7 +19,8 @@ export interface TestGateway extends Gateway {
 
 /**
  * startTestGateway starts an in-process gateway (API + worker) on the run's PostgreSQL and Temporal
- * server, on a random port and a task queue of its own.
+ * server, on a random port and a task queue of its own. Replicas of one deployment must share
+ * AEGIS_TASK_QUEUE (pass it in env), or one's dispatcher starts workflows no worker polls for.
  */
 export async function startTestGateway(env: Env = {}, opts: Partial<Omit<GatewayOptions, 'log'>> = {}): Promise<TestGateway> {
   const dataDir = path.join(inject('tmpRoot'), `gw-${randomUUID()}`);

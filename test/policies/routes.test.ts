@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, newOrg, startTestGateway, type TestGateway, type TestOrg } from '../helpers/gateway.js';
 import { eventually } from '../helpers/wait.js';
@@ -8,7 +9,9 @@ let org: TestOrg;
 let other: TestOrg;
 
 beforeAll(async () => {
-  [gw, replica] = await Promise.all([startTestGateway(), startTestGateway({}, { worker: false })]);
+  // Two replicas of one deployment: same database, same task queue.
+  const env = { AEGIS_TASK_QUEUE: `pol-${randomUUID()}` };
+  [gw, replica] = await Promise.all([startTestGateway(env), startTestGateway(env, { worker: false })]);
   [org, other] = await Promise.all([newOrg(gw), newOrg(gw)]);
 });
 afterAll(async () => Promise.all([gw?.shutdown(), replica?.shutdown()]));

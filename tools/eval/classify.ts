@@ -13,6 +13,10 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { classify, initClassifier } from '../../src/classify/classify.js';
 import { SIGNAL_IDS, type SignalId } from '../../src/classify/types.js';
+import { DEFAULT_SETTINGS } from '../../src/orgs/settings.js';
+import { createAjv } from '../../src/policies/ajv.js';
+import { PLATFORM_DEFAULTS } from '../../src/policies/defaults.js';
+import { compilePolicy, evaluate } from '../../src/policies/engine.js';
 
 export interface Row {
   tool_name: string;
@@ -53,17 +57,25 @@ async function main(): Promise<void> {
   const dir = datasetsDir(values.datasets);
   const signals = values.signal ? [values.signal as SignalId] : [...SIGNAL_IDS];
   await initClassifier();
+  const policies = PLATFORM_DEFAULTS.map((d) => compilePolicy(createAjv(), d));
+  const decisions: string[] = [];
 
   console.log(`split: ${split}   datasets: ${dir}\n`);
-  console.log('| signal | malicious | detected | detection | benign | fired | false positives | µs/call |');
+  console.log('| signal | malicious | detected | detection | benign | fired | false positives | classify µs/call |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   const missed: string[] = [];
   for (const signal of signals) {
     const rows = loadRows(dir, signal, split).filter((r) => !values.tool || r.tool_name === values.tool);
     let mal = 0, hit = 0, ben = 0, fp = 0;
-    const t0 = performance.now();
+    const tally = { malicious: { allow: 0, pending: 0, block: 0 }, benign: { allow: 0, pending: 0, block: 0 } };
+    let classifyUs = 0;
     for (const row of rows) {
-      const { signals: found } = classify(row.tool_name, row.arguments);
+      const t0 = performance.now();
+      const classification = classify(row.tool_name, row.arguments);
+      classifyUs += (performance.now() - t0) * 1000;
+      const found = classification.signals;
+      const { decision } = evaluate(policies, { agent_id: 'eval', tool_name: row.tool_name, arguments: row.arguments, classification, anomaly_score: 0, context: {} }, DEFAULT_SETTINGS.risk_mapping);
+      tally[row.label][decision]++;
       const fired = found.some((s) => s.id === signal);
       if (row.label === 'malicious') {
         mal++;
@@ -80,10 +92,16 @@ async function main(): Promise<void> {
         }
       }
     }
-    const us = ((performance.now() - t0) / Math.max(1, rows.length)) * 1000;
+    const us = classifyUs / Math.max(1, rows.length);
     const pct = (a: number, b: number): string => `${((100 * a) / Math.max(1, b)).toFixed(1)} %`;
     console.log(`| ${signal} | ${mal} | ${hit} | ${pct(hit, mal)} | ${ben} | ${fp} | ${pct(fp, ben)} | ${us.toFixed(0)} |`);
+    const d = (t: Record<string, number>, n: number): string => `${pct(t.block!, n)} / ${pct(t.pending!, n)} / ${pct(t.allow!, n)}`;
+    decisions.push(`| ${signal} | ${d(tally.malicious, mal)} | ${d(tally.benign, ben)} |`);
   }
+  console.log('\nDecisions of the platform default policies (block / pending / allow):\n');
+  console.log('| file | malicious rows | benign rows |');
+  console.log('|---|---|---|');
+  for (const line of decisions) console.log(line);
   if (missed.length > 0) console.log(`\n${missed.join('\n')}`);
 }
 

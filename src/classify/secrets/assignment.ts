@@ -13,8 +13,10 @@ export interface Assignment {
 /** Cheap pre-filter: only text containing one of these fragments can hold a key-like name. */
 const KEYWORD_RE = /key|token|secret|passw|pwd|pass|pw|cred|auth/gi;
 const NAME_CHAR_RE = /[A-Za-z0-9_.$-]/;
-const OPERATOR_RE = /^(?:::=|:=|=>|\?=|\|\|=|\.=|\+=|===|!==|==|!=|=|:|<-)/;
+const OPERATOR_RE = /^(?::::=|::=|:=|=>|\?=|\|\|=|\.=|\+=|===|!==|==|!=|=|:|<-)/;
 const QUOTES = '"\'`';
+/** An optional `:` and a type name, then `=`: the type of a declaration (`string`, `String`, `const char*`). */
+const TYPE_THEN_ASSIGN_RE = /^(:?)[ \t]*[A-Za-z_][\w.<>[\]*]{0,24}[ \t]*=(?![=>])/;
 const isQuote = (ch: string | undefined): boolean => ch !== undefined && ch.length === 1 && QUOTES.includes(ch);
 const MAX_VALUE = 500;
 
@@ -36,6 +38,8 @@ export function findAssignments(text: string): Assignment[] {
     if (seen.has(start)) continue;
     seen.add(start);
     let name = text.slice(start, end);
+    // `secret.assign("…")`: the method call is not part of the name.
+    if (name.endsWith('.assign') && text.startsWith('("', start + name.length)) name = name.slice(0, -7);
     while (/[.-]$/.test(name)) name = name.slice(0, -1);
     const keyName = classifyKeyName(name.replace(/^[-$]+/, ''));
     if (!keyName) continue;
@@ -85,9 +89,17 @@ function valueAfter(text: string, nameStart: number, end: number, name: string):
   if (text[p] === ']') p++;
   else if (text.startsWith('[]', p)) p += 2;
   p = skipBlanks(text, p);
-  const op = OPERATOR_RE.exec(text.slice(p, p + 4));
+  // A declared type between the name and `=`: `var apiToken string = "…"`, `apiToken: string = "…"`.
+  const typed = TYPE_THEN_ASSIGN_RE.exec(text.slice(p, p + 48));
+  if (typed && ((!quotedName && /[ \t]/.test(text[end] ?? '')) || typed[1] === ':')) p = skipBlanks(text, p + typed[0].length - 1);
+  const op = OPERATOR_RE.exec(text.slice(p, p + 5));
   if (op) {
     p = skipBlanks(text, p + op[0].length);
+    // `'password' => $input`, `password => params[:pw]`: a hash arrow takes a literal only when quoted.
+    if (op[0] === '=>' && !isQuote(text[p]) && !(text[p] === '\\' && isQuote(text[p + 1]))) return undefined;
+  } else if (text[p] === '.' && text.startsWith('.assign(', p) && isQuote(text[p + 8])) {
+    // `secret.assign("value", 17)`: a C++ string assigned a literal.
+    p += 8;
   } else if (text[p] === ',' && quotedName) {
     p = skipBlanks(text, p + 1);
     if (!isQuote(text[p])) return undefined;

@@ -51,7 +51,7 @@ const QUALIFIERS = new Set([
 const NOT_SECRET_WORDS = new Set([
   'public', 'pub', 'publishable', 'primary', 'foreign', 'sort', 'partition', 'cache', 'idempotency', 'lookup', 'map', 'dict',
   'registry', 'row', 'unique', 'composite', 'bucket', 'schema', 'sequence', 'natural', 'hot', 'idx', 'index', 'object', 'csrf',
-  'xsrf', 'page', 'next', 'continuation', 'cancellation', 'sync', 'max', 'num', 'count', 'total', 'input', 'output', 'prompt',
+  'xsrf', 'authenticity', 'page', 'next', 'continuation', 'cancellation', 'sync', 'max', 'num', 'count', 'total', 'input', 'output', 'prompt',
   'completion', 'fake', 'dummy', 'mock', 'example', 'sample', 'invalid', 'wrong', 'bogus', 'placeholder', 'no', 'bad', 'incorrect',
   'malformed', 'truncated', 'broken',
   'not', 'without', 'missing', 'empty', 'expired', 'revoked', 'file', 'path', 'name', 'type', 'length', 'size', 'id', 'ids', 'url',

@@ -1,9 +1,11 @@
-import { findAssignments, findProviderAssignments } from './assignment.js';
+import { findAssignments, findProviderAssignments, type Assignment } from './assignment.js';
 import { shannonEntropy } from './entropy.js';
+import { containsStopWord, isGenericLineAllowed, isGenericNameAllowed } from './gitleaks-allowlist.js';
 import { classifyKeyName, type KeyName } from './key-name.js';
 import { rulesFor } from './providers.js';
+import { findSemiGeneric, isProviderNearMiss } from './semi-generic.js';
 import { findAuthHeaders, findAwsSecretNearKeyId, findAwsSecretShaped, STRUCTURED_FINDERS, tokenRuns, type SecretFinding } from './structured.js';
-import { isCredentialValue, isMaskOrFiller } from './value.js';
+import { isCredentialValue, isMaskOrFiller, isPlaceholder } from './value.js';
 
 export type { SecretFinding } from './structured.js';
 
@@ -12,7 +14,7 @@ export type { SecretFinding } from './structured.js';
  * pattern (`xoxp-1234567890`, `sm_aat_` + 10 characters) is a sample or a typo, not a secret the
  * generic rule should pick up instead.
  */
-const OWNED_PREFIX_RE = /^(?:gh[pousr]_|github_pat_|gl(?:pat|rt|dt|ft|imt|ptt|agent|oas|cbt|soat|ffct)-|gr1348941|xox[abposre]|xapp-|[sr]k_(?:live|test|prod)_|whsec_|sk-ant-|sk-(?:proj|svcacct|admin)-|akia|asia|aiza|gocspx-|npm_|pypi-|hf_|api_org_|gsk_|r8_|pplx-|xai-|lin_api_|sm_[aps]at_|sntry[us]_|do[opr]_v1_|shp(?:at|ss|pa|ca)_|shippo_|duffel_|pnu_|pul-|ntn_|sgp_|gl[cs]a?_|pscale_|sq0(?:csp|atp)-|xkeysib-|sha256~|ops_|dt0c01\.|dp\.pt\.|ez[at]k|flw(?:seck|pubk)|akcp|cmvmd|a3-|hv[sb]\.|hrku-|pmak-|rdme_|rubygems_|clojars_|nr(?:ak|js|ii)-|atatt3|fio-u-|tk-us-|absk)/i;
+const OWNED_PREFIX_RE = /^(?:gh[pousr]_|github_pat_|gl(?:pat|rt|dt|ft|imt|ptt|agent|oas|cbt|soat|ffct)-|gr1348941|xox[abposre]|xapp-|[sr]k_(?:live|test|prod)_|whsec_|sk-ant-|sk-(?:proj|svcacct|admin)-|sk-or-|akia|asia|aiza|gocspx-|npm_|pypi-|hf_|api_org_|gsk_|r8_|pplx-|xai-|lin_api_|sm_[aps]at_|sntry[us]_|do[opr]_v1_|shp(?:at|ss|pa|ca)_|shippo_|duffel_|pnu_|pul-|ntn_|sgp_|gl[cs]a?_|pscale_|sq0(?:csp|atp)-|xkeysib-|sha256~|ops_|dt0c01\.|dp\.pt\.|ez[at]k|flw(?:seck|pubk)|akcp|cmvmd|a3-|hv[sb]\.|hrku-|pmak-|rdme_|rubygems_|clojars_|nr(?:ak|js|ii)-|atatt3|fio-u-|tk-us-|absk|lsv2_|pcsk_|sbp_|re_|tskey-|ct[por]_|castai_v1_|access_token\$|(?:production|sandbox)_)/i;
 
 /**
  * findSecrets returns the secrets in `text`, each as the span of the secret itself (for masking),
@@ -31,14 +33,14 @@ export function findSecrets(text: string, fieldKey = ''): SecretFinding[] {
   // Every provider token, keyword included, lies in a run of 18+ token characters: look for the
   // keywords in those runs only (prose has few), and skip the provider pass when there are none.
   const runs = tokenRuns(text);
-  const providers = runs.length > 0 ? rulesFor(runs.map(([from, to]) => lower.slice(from, to)).join(' ')) : [];
+  const providers = rulesFor(runs.map(([from, to]) => lower.slice(from, to)).join(' '), lower);
   for (const rule of providers) {
     if (rule.context && !rule.context.some((c) => lower.includes(c))) continue;
     rule.re.lastIndex = 0;
     for (let m = rule.re.exec(text); m !== null; m = rule.re.exec(text)) {
       if (rule.notAfter && !startsToken(text, m.index, rule.notAfter)) continue;
       const secret = m[1] ?? m[0];
-      if (isMaskOrFiller(secret)) continue;
+      if (!rule.allowFiller && isMaskOrFiller(secret)) continue;
       if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
       if (rule.accept && !rule.accept(secret)) continue;
       const start = m.index + m[0].indexOf(secret);
@@ -48,11 +50,12 @@ export function findSecrets(text: string, fieldKey = ''): SecretFinding[] {
   }
   if (awsKeyId) findAwsSecretNearKeyId(text).forEach(add);
   for (const finder of STRUCTURED_FINDERS) finder(text, lower).forEach(add);
+  findSemiGeneric(text, lower).forEach(add);
   findAwsSecretShaped(text, runs).forEach(add);
 
   // A service's bare name needs a long value: only texts with a long token run can hold one.
   for (const a of [...findAssignments(text), ...(runs.length > 0 ? findProviderAssignments(text) : [])]) {
-    if (isGenericCredential(a.value, a.keyName)) add({ kind: `Credential in ${a.name.slice(0, 40)}`, severity: 'high', start: a.start, end: a.end });
+    if (isAssignedCredential(text, a)) add({ kind: `Credential in ${a.name.slice(0, 40)}`, severity: 'high', start: a.start, end: a.end });
   }
 
   if (/authorization$/.test(fieldKey)) {
@@ -78,6 +81,36 @@ function startsToken(text: string, at: number, notAfter: RegExp): boolean {
   const prev = text[at - 1];
   return prev === undefined || !notAfter.test(prev) || (text[at - 2] === '\\' && /[nrt]/.test(prev));
 }
+
+/**
+ * isAssignedCredential applies gitleaks' generic-api-key allow-lists (names such as `primary_key`
+ * and `keyPressed`, import lines, stop words in token-shaped values) and the service rules' own
+ * negative shapes to an assignment, then the generic value test.
+ */
+function isAssignedCredential(text: string, a: Assignment): boolean {
+  if (isGenericNameAllowed(a.name) || isProviderNearMiss(a.name, a.value)) return false;
+  const lineStart = text.lastIndexOf('\n', a.start) + 1;
+  const lineEnd = text.indexOf('\n', a.end);
+  if (isGenericLineAllowed(text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd))) return false;
+  if (a.keyName.strictness === 'token' && TOKEN_VALUE_RE.test(a.value) && containsStopWord(a.value)) return false;
+  if (a.keyName.strictness === 'password' && /pass|secret/i.test(a.name) && /[ \t]/.test(a.value) && /["'`]/.test(text[a.start - 1] ?? '')) {
+    return isQuotedPassphrase(a.value);
+  }
+  return isGenericCredential(a.value, a.keyName);
+}
+
+/**
+ * isQuotedPassphrase accepts a quoted password of a few words (`password = "correct horse battery"`),
+ * which detect-secrets' keyword plugin reports: not a sentence, not a placeholder, not an expression.
+ */
+function isQuotedPassphrase(value: string): boolean {
+  const words = value.trim().split(/[ \t]+/);
+  if (words.length > 6 || value.length < 8 || value.length > 80 || /[.!?:]$/.test(value)) return false;
+  return !isPlaceholder(value) && !/[$<>{}()[\]|&;/\\=]/.test(value);
+}
+
+/** The values gitleaks' generic rule matches: token characters only. */
+const TOKEN_VALUE_RE = /^[\w.=+/-]+$/;
 
 /** isGenericCredential applies the name's format (if it pins one), then the generic value test. */
 function isGenericCredential(value: string, keyName: KeyName): boolean {

@@ -1,5 +1,6 @@
 import type { Severity } from '../types.js';
 import { charClasses, shannonEntropy } from './entropy.js';
+import { findCurlHeader, findCurlUser } from './curl.js';
 import { isCredentialValue, isPlaceholder } from './value.js';
 
 /** A secret found in a text: what it is, how bad, and where (the secret alone, not its label). */
@@ -16,7 +17,12 @@ const PEM_HEADER_RE = /-----BEGIN ([A-Z0-9 _-]{0,40}PRIVATE KEY(?: BLOCK)?)-----
 /** Body of an armoured key: base64 lines, `Proc-Type:`-style headers, and `\n` escapes of JSON text. */
 const PEM_BODY_CHAR_RE = /[A-Za-z0-9+/=\s:,-]/;
 
-/** findPrivateKeys reports PEM/OpenSSH/PGP private key blocks with a real body (≥ 64 base64 characters). */
+/**
+ * findPrivateKeys reports PEM/OpenSSH/PGP private key blocks with a real body (≥ 64 base64
+ * characters, gitleaks' private-key rule), and, at lower severity, a key header followed by a few
+ * words of text (detect-secrets flags the header alone). A one-word or empty body (`anything`) is a
+ * documentation stub, as gitleaks' negative samples say.
+ */
 export const findPrivateKeys: Finder = (text, lower) => {
   if (!lower.includes('private key')) return [];
   const out: SecretFinding[] = [];
@@ -35,11 +41,12 @@ export const findPrivateKeys: Finder = (text, lower) => {
       if (/[A-Za-z0-9+/]/.test(ch)) base64++;
       end++;
     }
-    if (base64 < 64) continue;
     const body = text.slice(start, end);
     const lead = body.length - body.trimStart().length;
     const trail = body.length - body.trimEnd().length;
-    out.push({ kind: `Private key (${m[1] ?? 'PRIVATE KEY'})`, severity: 'critical', start: start + lead, end: end - trail });
+    const kind = `Private key (${m[1] ?? 'PRIVATE KEY'})`;
+    if (base64 >= 64) out.push({ kind, severity: 'critical', start: start + lead, end: end - trail });
+    else if (body.replace(/\s|\\[nr]/g, '').length >= 12) out.push({ kind, severity: 'medium', start: start + lead, end: end - trail });
   }
   return out;
 };
@@ -80,8 +87,11 @@ export const findUrlCredentials: Finder = (text, lower) => {
   for (let m = URL_CREDENTIALS_RE.exec(text); m !== null; m = URL_CREDENTIALS_RE.exec(text)) {
     const password = m[2] ?? '';
     // `host:80+&@evil` (an SSRF userinfo trick) has a port, not a password: require a letter.
-    if (password.length < 4 || !/[A-Za-z]/.test(password) || isPlaceholder(password) || /^[$%{<[]/.test(password)) continue;
-    if (password === m[1] || DEFAULT_PASSWORD_RE.test(password)) continue;
+    if (password.length < 4 || !/[A-Za-z]/.test(password) || /^[$%{<[]/.test(password)) continue;
+    // gitleaks' MongoDB rule takes any embedded credentials; detect-secrets' basic-auth plugin flags
+    // `user:password@`. Other schemes skip documentation defaults (`postgres:postgres@localhost`).
+    const mongo = /^mongodb/i.test(m[0]);
+    if (!mongo && ((isPlaceholder(password) && password.toLowerCase() !== 'password') || password === m[1] || DEFAULT_PASSWORD_RE.test(password))) continue;
     const start = m.index + m[0].indexOf(`:${password}@`, m[0].indexOf('://') + 3) + 1;
     out.push({ kind: 'Credentials in URL', severity: 'high', start, end: start + password.length });
   }
@@ -109,47 +119,55 @@ export const findAuthHeaders: Finder = (text, lower) => {
   return out;
 };
 
-const CURL_USER_RE = /(?:^|\s)(?:-u|--user)(?:=|[ \t]+)("[^"\n]*"(?::"[^"\n]*")?|'[^'\n]*'|[^\s'"]+)/g;
-
-/** findCurlUser reports the password of `curl -u user:password` / `--user`. */
-export const findCurlUser: Finder = (text, lower) => {
-  if (!lower.includes('curl')) return [];
-  const out: SecretFinding[] = [];
-  CURL_USER_RE.lastIndex = 0;
-  for (let m = CURL_USER_RE.exec(text); m !== null; m = CURL_USER_RE.exec(text)) {
-    const raw = m[1] ?? '';
-    const colon = raw.indexOf(':');
-    if (colon < 0) continue;
-    let password = raw.slice(colon + 1).replace(/^["']|["']$/g, '');
-    if (/^\{[\w-]+\}$/.test(password)) password = password.slice(1, -1);
-    if (!isCredentialValue(password, 'password')) continue;
-    const start = m.index + m[0].lastIndexOf(password);
-    out.push({ kind: 'curl user credentials', severity: 'high', start, end: start + password.length });
-  }
-  return out;
-};
-
-const K8S_SECRET_KIND_RE = /\bkind:[ \t]*["']?secret\b/i;
-const K8S_DATA_VALUE_RE = /^[ \t]+[\w.-]+:[ \t]*["']?([A-Za-z0-9+/]{12,}={0,2})["']?[ \t]*$/gm;
+const K8S_SECRET_KIND_RE = /\bkind:[ \t]*["']?secret\b["']?/i;
+const K8S_DATA_HEADER_RE = /^([ \t]*)(?:data|stringData):[ \t]*$/m;
+const K8S_ENTRY_RE = /^([ \t]*)[\w.-]+:[ \t]*(.*?)[ \t]*$/;
+const K8S_VALUE_RE = /^["']?([A-Za-z0-9+/]{10,}={0,3})["']?$/;
 
 /**
  * findKubernetesSecretData reports the base64 values under `data:` in a Kubernetes Secret manifest
- * (`kind: Secret`): each is an encoded credential, whatever its key is called.
+ * (`kind: Secret` in the same `---` document, before or after the data), block scalars (`|`, `>`)
+ * included, as gitleaks' kubernetes-secret-yaml rule does: each is an encoded credential, whatever
+ * its key is called.
  */
 export const findKubernetesSecretData: Finder = (text, lower) => {
-  if (!lower.includes('data:') || !K8S_SECRET_KIND_RE.test(text)) return [];
-  const data = text.search(/^[ \t]*(?:data|stringData):[ \t]*$/m);
-  if (data < 0) return [];
+  if (!lower.includes('data:') || !lower.includes('kind:')) return [];
   const out: SecretFinding[] = [];
-  K8S_DATA_VALUE_RE.lastIndex = data;
-  for (let m = K8S_DATA_VALUE_RE.exec(text); m !== null; m = K8S_DATA_VALUE_RE.exec(text)) {
-    const value = m[1] ?? '';
-    if (shannonEntropy(value) < 3) continue;
-    const start = m.index + m[0].indexOf(value);
-    out.push({ kind: 'Kubernetes Secret data', severity: 'high', start, end: start + value.length });
+  let docStart = 0;
+  for (const doc of text.split(/^---[ \t]*$/m)) {
+    if (K8S_SECRET_KIND_RE.test(doc)) findDataValues(doc, docStart, out);
+    docStart += doc.length + 3;
   }
   return out;
 };
+
+/** findDataValues adds the base64 values of the `data:` block of one YAML document (at `offset` in the text). */
+function findDataValues(doc: string, offset: number, out: SecretFinding[]): void {
+  const header = K8S_DATA_HEADER_RE.exec(doc);
+  if (!header) return;
+  const indent = (header[1] ?? '').length;
+  let pos = header.index + header[0].length + 1;
+  const lines = doc.slice(pos).split('\n');
+  for (let i = 0; i < lines.length; i++, pos += (lines[i - 1] ?? '').length + 1) {
+    const line = lines[i] ?? '';
+    if (/^\s*(?:#.*)?$/.test(line)) continue;
+    const entry = K8S_ENTRY_RE.exec(line);
+    if (!entry || (entry[1] ?? '').length <= indent) break;
+    let value = entry[2] ?? '';
+    let at = pos + line.lastIndexOf(value);
+    if (/^[|>][-+]?$/.test(value)) {
+      // A block scalar: the value is on the next line, indented further.
+      const next = lines[i + 1] ?? '';
+      value = next.trim();
+      at = pos + line.length + 1 + next.indexOf(value);
+    }
+    const m = K8S_VALUE_RE.exec(value);
+    const secret = m?.[1];
+    if (!secret || shannonEntropy(secret) < 3) continue;
+    const start = offset + at + value.indexOf(secret);
+    out.push({ kind: 'Kubernetes Secret data', severity: 'high', start, end: start + secret.length });
+  }
+}
 
 const AWS_SECRET_RE = /(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g;
 
@@ -224,4 +242,4 @@ export function tokenRuns(text: string): Array<[number, number]> {
   return runs;
 }
 
-export const STRUCTURED_FINDERS: readonly Finder[] = [findPrivateKeys, findJwts, findUrlCredentials, findAuthHeaders, findCurlUser, findKubernetesSecretData];
+export const STRUCTURED_FINDERS: readonly Finder[] = [findPrivateKeys, findJwts, findUrlCredentials, findAuthHeaders, findCurlUser, findCurlHeader, findKubernetesSecretData];

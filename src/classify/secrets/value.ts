@@ -48,7 +48,9 @@ export function isCredentialValue(value: string, strictness: Strictness): boolea
   if (value.length < minLength || value.length > 500) return false;
   if (/\s/.test(value)) return false;
   if (isPlaceholder(value) || PLACEHOLDER_INSIDE_RE.test(value) || EXPRESSION_RE.test(value) || PATH_RE.test(value) || VERSIONED_NAME_RE.test(value)) return false;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || isHumanLabel(value) || isSequence(value)) return false;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || isHumanLabel(value) || isSequence(value) || hasCountingRun(value)) return false;
+  // Three or more capitalised words run together (`AgencyIdentificationCodeContentType`): an identifier.
+  if (strictness === 'token' && CAMEL_WORDS_RE.test(value)) return false;
   const c = charClasses(value);
   if (c.lower + c.upper + c.digit === 0) return false;
   const entropy = shannonEntropy(value);
@@ -85,6 +87,25 @@ function isHumanLabel(value: string): boolean {
 }
 
 const SEQUENCES = ['0123456789012345678901234567890', 'abcdefghijklmnopqrstuvwxyz', 'qwertyuiopasdfghjklzxcvbnm'];
+const CAMEL_WORDS_RE = /(?:[A-Z][a-z]{3,}){3,}/;
+/** Counting order over digits then letters: `0123456789abcdef` is one run. */
+const COUNTING = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * hasCountingRun is true when the value contains ten or more characters in counting order
+ * (`0123456789abcdef`, `ABCDEFGHIJK`): an alphabet or a placeholder, which a random secret almost
+ * never contains.
+ */
+function hasCountingRun(value: string): boolean {
+  const v = value.toLowerCase();
+  let run = 1;
+  for (let i = 1; i < v.length; i++) {
+    const prev = COUNTING.indexOf(v[i - 1] ?? '');
+    run = prev >= 0 && v[i] === COUNTING[prev + 1] ? run + 1 : 1;
+    if (run >= 10) return true;
+  }
+  return false;
+}
 
 /**
  * isSequence is true for keyboard and counting runs (`12345678`, `abcdefgh`, `qwerty123`) and for a

@@ -62,14 +62,14 @@ export function analyzeCodeField(code: string, language: string): Finding[] {
   return findings;
 }
 
-function analyzeShell(text: string, depth: number, cache = true): Finding[] {
+function analyzeShell(text: string, depth: number, cache = true, remote = false): Finding[] {
   const script = parseScript(text, cache);
-  const out = [...findInjection(script), ...findDestructive(script)];
+  const out = [...findInjection(script), ...findDestructive(script, remote)];
   if (depth >= MAX_DEPTH) return out;
   for (const view of scriptView(script).views) {
     if (!view) continue;
     for (const program of nestedPrograms(view)) {
-      if (program.language === 'shell') out.push(...analyzeShell(program.text, depth + 1));
+      if (program.language === 'shell') out.push(...analyzeShell(program.text, depth + 1, true, remote || program.remote === true));
       else out.push(...analyzeCode(program.text, view.name, depth + 1));
     }
   }

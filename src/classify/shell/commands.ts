@@ -152,6 +152,8 @@ export const INERT_COMMANDS = new Set([
 export interface NestedProgram {
   language: 'shell' | 'code';
   text: string;
+  /** The program runs on another host (`ssh host …`), where our temporary directories mean nothing. */
+  remote?: boolean;
 }
 
 const CODE_FLAGS: Record<string, string[]> = {
@@ -184,7 +186,16 @@ export function nestedPrograms(view: CommandView): NestedProgram[] {
     if (at > 0) shellString(args.slice(at).join(' '));
   } else if (name === 'ssh') {
     const rest = sshRemoteCommand(args);
-    if (rest.length > 0) shellString(rest.join(' '));
+    if (rest.length > 0) out.push({ language: 'shell', text: rest.join(' '), remote: true });
+  } else if (name === 'ansible') {
+    // dcg infrastructure.ansible: `ansible web -m shell -a 'rm -rf /srv/app'` runs the command on every host.
+    const valueOf = (flags: string[]): string | undefined => {
+      const at = args.findIndex((a) => flags.includes(a));
+      return at > 0 ? args[at + 1] : undefined;
+    };
+    const module = valueOf(['-m', '--module-name']);
+    const command = valueOf(['-a', '--args']);
+    if (module && /^(ansible\.builtin\.)?(shell|command|raw)$/.test(module) && command) out.push({ language: 'shell', text: command, remote: true });
   } else if ((name === 'docker' || name === 'podman' || name === 'kubectl' || name === 'oc') && args.includes('exec')) {
     const dash = args.indexOf('--');
     if (dash > 0) shellString(quoteJoin(args.slice(dash + 1)));

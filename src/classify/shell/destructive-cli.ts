@@ -1,5 +1,6 @@
 import { flagSet, positionals, type CommandView } from './commands.js';
 import type { Verdict } from './destructive.js';
+import { packVerdict } from './packs.js';
 import { viewOf, type ScriptView } from './view.js';
 
 /** Subcommand verbs that delete for good wherever they appear among a CLI's first words. */
@@ -27,14 +28,15 @@ const LOCAL_RUNNERS = new Set(['run', 'exec', 'x', 'run-script', 'dlx', 'script'
  * `<tool> <noun…> delete|remove|purge …` shape most CLIs share.
  */
 export function cliVerdict(view: CommandView, sv: ScriptView): Verdict | undefined {
-  return specificVerdict(view, sv) ?? genericVerdict(view);
+  const pack = packVerdict(view);
+  if (pack === 'safe') return undefined;
+  return pack ?? specificVerdict(view, sv) ?? genericVerdict(view);
 }
 
 function specificVerdict(view: CommandView, sv: ScriptView): Verdict | undefined {
   const { name, args } = view;
   const { short, long } = flagSet(args);
   const pos = positionals(args);
-  const joined = `${name} ${pos.slice(0, 3).join(' ')}`.trim();
   switch (name) {
     case 'docker':
     case 'podman':
@@ -48,29 +50,11 @@ function specificVerdict(view: CommandView, sv: ScriptView): Verdict | undefined
       if (a === 'compose' && pos.includes('down') && (short.has('v') || long.has('--volumes'))) return { severity: 'high', label: `${name} compose down -v` };
       return undefined;
     }
-    case 'kubectl':
-    case 'oc':
-    case 'k3s':
-    case 'microk8s': {
-      const verb = pos.find((p) => /^(delete|drain|replace|scale|cordon)$/.test(p));
-      if (verb === 'delete') return { severity: 'high', label: `${name} delete ${pos.slice(pos.indexOf('delete') + 1, pos.indexOf('delete') + 3).join(' ')}`.trim() };
-      if (verb === 'drain') return { severity: 'medium', label: `${name} drain` };
-      if (verb === 'replace' && long.has('--force')) return { severity: 'medium', label: `${name} replace --force` };
-      if (verb === 'scale' && args.some((a) => /^--replicas=0$/.test(a))) return { severity: 'medium', label: `${name} scale to zero` };
-      return undefined;
-    }
-    case 'helm':
-      return /^(uninstall|delete|del|un)$/.test(pos[0] ?? '') ? { severity: 'high', label: `helm ${pos[0]} ${pos[1] ?? ''}`.trim() } : undefined;
-    case 'terraform':
-    case 'tofu':
-    case 'terragrunt':
-    case 'pulumi':
     case 'cdk':
     case 'cdktf': {
       if (pos.includes('destroy') || args.some((a) => /^--?destroy$/.test(a))) return { severity: 'high', label: `${name} destroy` };
       if (pos[0] === 'state' && (pos[1] === 'rm' || pos[1] === 'delete')) return { severity: 'medium', label: `${name} state rm` };
       if (pos[0] === 'stack' && (pos[1] === 'rm' || pos[1] === 'remove')) return { severity: 'high', label: `${name} stack rm` };
-      if (pos[0] === 'force-unlock' || pos[0] === 'taint') return { severity: 'medium', label: `${name} ${pos[0]}` };
       return undefined;
     }
     case 'aws': {
@@ -95,12 +79,6 @@ function specificVerdict(view: CommandView, sv: ScriptView): Verdict | undefined
       return pos.length > 0 ? { severity: 'high', label: `${name} ${pos[pos.length - 1]}` } : undefined;
     case 'mysqladmin':
       return pos.some((p) => /^(drop|shutdown)$/i.test(p)) ? { severity: 'high', label: `mysqladmin ${pos.find((p) => /^(drop|shutdown)$/i.test(p))} ${pos[pos.length - 1]}` } : undefined;
-    case 'redis-cli':
-    case 'valkey-cli':
-    case 'keydb-cli': {
-      const verb = pos.find((p) => /^(flushall|flushdb|del|unlink|shutdown)$/i.test(p));
-      return verb ? { severity: /^flush/i.test(verb) ? 'high' : 'medium', label: `${name} ${verb}` } : undefined;
-    }
     case 'psql':
     case 'mysql':
     case 'mariadb':
@@ -117,36 +95,15 @@ function specificVerdict(view: CommandView, sv: ScriptView): Verdict | undefined
     case 'bq':
     case 'sqlcmd':
     case 'usql':
-      return sqlVerdict(view);
+      return sqlVerdict(view, sv);
     case 'rsync':
       if (short.has('n') || long.has('--list-only')) return undefined;
       return args.some((a) => DELETE_FLAG.test(a)) ? { severity: 'high', label: `rsync ${args.filter((a) => DELETE_FLAG.test(a)).join(' ')}` } : undefined;
-    case 'rclone':
-      return /^(sync|move|moveto|delete|deletefile|purge|rmdir|rmdirs|dedupe|cleanup)$/.test(pos[0] ?? '') ? { severity: 'high', label: `rclone ${pos[0]}` } : undefined;
-    case 'deck':
-      return pos.slice(0, 2).some((p) => p === 'sync' || p === 'reset') ? { severity: 'high', label: joined } : undefined;
-    case 'borg':
     case 'borgmatic':
-      return /^(delete|prune|recreate|break-lock|compact)$/.test(pos[0] ?? '') ? { severity: 'high', label: `borg ${pos[0]}` } : undefined;
-    case 'restic':
-      if (/^(forget|prune)$/.test(pos[0] ?? '') || (pos[0] === 'key' && pos[1] === 'remove')) return { severity: 'high', label: joined };
-      if ((pos[0] === 'unlock' && long.has('--remove-all')) || (pos[0] === 'cache' && long.has('--cleanup'))) return { severity: 'medium', label: `restic ${pos[0]} ${args.find((a) => a.startsWith('--'))}` };
-      return undefined;
-    case 'gsutil':
-      if (pos[0] === 'rsync' && (short.has('d') || short.has('D'))) return { severity: 'high', label: 'gsutil rsync -d' };
-      break;
-    case 'azcopy': {
-      const at = args.findIndex((a) => a.startsWith('--delete-destination'));
-      if (at >= 0) {
-        const value = args[at]!.includes('=') ? args[at]!.split('=')[1] : args[at + 1];
-        if (/^(true|prompt)$/i.test(value ?? '')) return { severity: 'high', label: 'azcopy sync --delete-destination' };
-        return undefined;
-      }
-      break;
-    }
+      return /^(delete|prune|recreate|break-lock|compact)$/.test(pos[0] ?? '') ? { severity: 'high', label: `borgmatic ${pos[0]}` } : undefined;
     case 'systemctl':
       if (/^(stop|disable|mask|kill|isolate)$/.test(pos[0] ?? '') && pos.length > 1) return { severity: 'medium', label: `systemctl ${pos[0]} ${pos[1]}` };
-      if (/^(poweroff|reboot|halt|kexec)$/.test(pos[0] ?? '')) return { severity: 'high', label: `systemctl ${pos[0]}` };
+      if (/^(poweroff|reboot|halt|kexec|suspend|hibernate)$/.test(pos[0] ?? '')) return { severity: 'high', label: `systemctl ${pos[0]}` };
       return undefined;
     case 'service':
       return /^(stop|kill)$/.test(pos[1] ?? '') ? { severity: 'medium', label: `service ${pos[0]} ${pos[1]}` } : undefined;
@@ -158,7 +115,10 @@ function specificVerdict(view: CommandView, sv: ScriptView): Verdict | undefined
     case 'socat':
     case 'nc':
     case 'ncat':
-      return adminSocketVerdict(view, sv);
+    case 'nsupdate':
+    case 'redis-cli':
+    case 'valkey-cli':
+      return fedVerdict(view, sv);
     case 'ssh-add':
       return short.has('d') || short.has('D') ? { severity: 'medium', label: `ssh-add ${short.has('D') ? '-D' : '-d'}` } : undefined;
     case 'ssh-keygen':
@@ -169,12 +129,7 @@ function specificVerdict(view: CommandView, sv: ScriptView): Verdict | undefined
     case 'yay':
     case 'paru':
       return args.some((a) => /^-R/.test(a)) ? { severity: 'medium', label: `${name} -R` } : undefined;
-    case 'mvn':
-    case 'mvnw':
-    case './mvnw':
-      return pos.some((p) => /^(deploy|release:perform)$/.test(p)) ? { severity: 'medium', label: `mvn ${pos.find((p) => /^(deploy|release:perform)$/.test(p))}` } : undefined;
     case 'twine':
-    case 'gem':
       return /^(upload|push|yank)$/.test(pos[0] ?? '') ? { severity: 'medium', label: `${name} ${pos[0]}` } : undefined;
     case 'rake':
     case 'rails':
@@ -230,29 +185,44 @@ function genericVerdict(view: CommandView): Verdict | undefined {
   return undefined;
 }
 
-/** httpVerdict flags DELETE requests and POSTs to deleting endpoints (`/_delete_by_query`, `/doDelete`). */
+/**
+ * Requests other than DELETE that destroy or reconfigure a service (dcg search.elasticsearch,
+ * search.meilisearch, monitoring.prometheus, cicd.jenkins): the methods, the path, the severity.
+ */
+const HTTP_RULES: Array<[RegExp, RegExp, Verdict['severity']]> = [
+  [/^(POST|PUT)$/, /\/api\/v1\/admin\/tsdb\/(delete_series|clean_tombstones)\b/, 'critical'],
+  [/^(POST|PUT)$/, /(_delete_by_query|\/doDelete\b|\/delete(-batch|_all)?(\/|$|\?)|\/purge(\/|$)|\/_flush|\/_close(\/|$|\?)|\/wipe(\/|$))/i, 'high'],
+  [/^(POST|PUT|PATCH)$/, /\/_cluster\/settings\b/, 'high'],
+];
+const DATA_FLAG = /^(-d|--data|--data-raw|--data-binary|--data-urlencode|--json|-F|--form)(=|$)/;
+const GRAPHQL_DELETE = /\bmutation\b[\s\S]*\b(delete|destroy|remove|purge)\w*/i;
+
+/** httpVerdict flags DELETE requests, POSTs/PUTs to deleting endpoints (HTTP_RULES) and GraphQL delete mutations. */
 function httpVerdict(view: CommandView): Verdict | undefined {
   const { name, args } = view;
   let method = '';
   for (let i = 1; i < args.length; i++) {
-    const a = args[i]!;
-    const m = /^(?:-X|--request|--method)(?:=)?(\w*)$/.exec(a);
+    const m = /^(?:-X|--request|--method)(?:=)?(\w*)$/.exec(args[i]!);
     if (m) method = (m[1] || args[i + 1] || '').toUpperCase();
   }
   const pos = positionals(args).filter((p) => !/^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/.test(p) || name === 'curl');
   if (!method && (name === 'http' || name === 'https' || name === 'xh' || name === 'httpie')) {
-    const m = positionals(args).find((p) => /^(GET|POST|PUT|PATCH|DELETE)$/.test(p));
-    if (m) method = m;
+    method = positionals(args).find((p) => /^(GET|POST|PUT|PATCH|DELETE)$/.test(p)) ?? '';
   }
+  if (!method && args.some((a) => DATA_FLAG.test(a))) method = 'POST';
   const url = pos.find((p) => /^(\w+:\/\/|:\d|localhost|[\w.-]+:\d+\/|\/?[\w-]+\/)/.test(p)) ?? pos[pos.length - 1] ?? '';
   if (method === 'DELETE') return { severity: 'high', label: `DELETE ${url}`.trim() };
-  if ((method === 'POST' || method === 'PUT') && /(_delete_by_query|\/doDelete\b|\/delete(-batch|_all)?(\/|$|\?)|\/purge(\/|$)|\/_flush|\/_close(\/|$|\?)|\/wipe(\/|$))/i.test(url)) {
-    return { severity: 'high', label: `${method} ${url}` };
-  }
+  const rule = HTTP_RULES.find(([methods, path]) => methods.test(method) && path.test(url));
+  if (rule) return { severity: rule[2], label: `${method} ${url}` };
+  if (method === 'POST' && /graphql/i.test(url) && GRAPHQL_DELETE.test(args.join(' '))) return { severity: 'high', label: `GraphQL delete mutation to ${url}` };
   return undefined;
 }
 
-const DROP_SQL = /\b(drop\s+(table|database|schema|index|view|user|role|collection|keyspace|materialized\s+view)\b|truncate\s+(table\s+)?[\w."`[]|alter\s+table\s+\S+\s+drop\b)/i;
+/**
+ * DROP/TRUNCATE, dcg database.mysql's RESET MASTER (deletes every binary log) and GRANT ALL ON *.*
+ * (a new superuser), and database.sqlite's VACUUM INTO (overwrites its target file).
+ */
+const DROP_SQL = /\b(drop\s+(table|database|schema|index|view|user|role|collection|keyspace|materialized\s+view)\b|truncate\s+(table\s+)?[\w."`[]|alter\s+table\s+\S+\s+drop\b|reset\s+(master|slave|replica)\b|vacuum\s+into\b|grant\s+all\s+(privileges\s+)?on\s+\*\.\*)/i;
 const MONGO_DROP = /\.(drop|dropDatabase|dropCollection)\s*\(|\.(deleteMany|remove)\s*\(\s*\{\s*\}\s*\)/;
 
 /** destructiveSql returns the first statement of `sql` that drops, truncates, or deletes/updates every row. */
@@ -267,32 +237,55 @@ export function destructiveSql(sql: string): string | undefined {
   return undefined;
 }
 
-/** sqlVerdict flags destructive SQL passed to a database shell (`psql -c "DROP TABLE x"`, a here-doc). */
-function sqlVerdict(view: CommandView): Verdict | undefined {
-  const texts = [...view.args.slice(1)];
-  for (const r of view.cmd.redirs) {
-    if (r.op === '<<<' && r.target) texts.push(r.target.value);
-    if (r.heredoc) texts.push(r.heredoc.value);
-  }
-  for (const t of texts) {
+/** sqlVerdict flags destructive SQL given to a database shell: in its arguments (`psql -c "DROP TABLE x"`) or on stdin. */
+function sqlVerdict(view: CommandView, sv: ScriptView): Verdict | undefined {
+  for (const t of [...view.args.slice(1), ...fedText(view, sv)]) {
     const hit = destructiveSql(t);
     if (hit) return { severity: 'high', label: `${view.name}: ${hit.trim()}` };
+  }
+  // dcg database.sqlite: a script file run into the database is applied unseen.
+  const script = view.name.startsWith('sqlite') ? view.cmd.redirs.find((r) => r.op === '<' && r.target) : undefined;
+  if (script) return { severity: 'medium', label: `${view.name} runs ${script.target!.value} unreviewed` };
+  return undefined;
+}
+
+/**
+ * Tools that take destructive instructions on stdin (dcg dns.generic, loadbalancer.haproxy): the
+ * instruction pattern, the severity and what to call it. An admin socket only counts when the
+ * command talks to one (`socat stdio /run/haproxy.sock`).
+ */
+const FED_RULES: Record<string, { text: RegExp; severity: Verdict['severity']; what: string; socket?: boolean }> = {
+  nsupdate: { text: /(^|\n|;)\s*(update\s+)?(delete|del)\b/i, severity: 'high', what: 'nsupdate delete' },
+  socat: { text: /\b(disable|shutdown|del|clear|kill)\s+(server|sessions?|frontend|backend|map|acl|table)\b/i, severity: 'medium', what: 'admin socket', socket: true },
+  'redis-cli': { text: /\b(flushall|flushdb)\b/i, severity: 'high', what: 'redis-cli' },
+};
+FED_RULES.nc = FED_RULES.ncat = FED_RULES.socat!;
+FED_RULES['valkey-cli'] = FED_RULES['redis-cli']!;
+
+/** fedVerdict reads what a command gets on stdin (echo/printf earlier in its pipe, a here-doc or here-string) against FED_RULES. */
+function fedVerdict(view: CommandView, sv: ScriptView): Verdict | undefined {
+  const rule = FED_RULES[view.name];
+  if (!rule || (rule.socket && !view.args.some((a) => /\.sock$|^unix-connect:/i.test(a)))) return undefined;
+  for (const text of fedText(view, sv)) {
+    if (rule.text.test(text)) return { severity: rule.severity, label: `${rule.what}: ${text.trim().split('\n')[0]}` };
   }
   return undefined;
 }
 
-/** adminSocketVerdict flags `echo 'disable server …' | socat stdio /run/haproxy.sock`. */
-function adminSocketVerdict(view: CommandView, sv: ScriptView): Verdict | undefined {
-  if (!view.args.some((a) => /\.sock$|^unix-connect:/i.test(a))) return undefined;
-  const pipe = sv.pipelines.find((p) => p.includes(view.cmd));
-  if (!pipe) return undefined;
-  for (const c of pipe) {
-    const v = viewOf(sv, c);
-    if (v && (v.name === 'echo' || v.name === 'printf') && /\b(disable|shutdown|del|clear|kill)\s+(server|sessions?|frontend|backend|map|acl|table)\b/i.test(v.args.join(' '))) {
-      return { severity: 'medium', label: `admin socket: ${v.args.slice(1).join(' ')}` };
-    }
+/** fedText lists the texts a command reads on stdin: its here-docs and here-strings, and what echo/printf print into its pipe. */
+export function fedText(view: CommandView, sv: ScriptView): string[] {
+  const out: string[] = [];
+  for (const r of view.cmd.redirs) {
+    if (r.op === '<<<' && r.target) out.push(r.target.value);
+    if (r.heredoc) out.push(r.heredoc.value);
   }
-  return undefined;
+  const pipe = sv.pipelines.find((p) => p.includes(view.cmd));
+  for (const c of pipe ?? []) {
+    if (c === view.cmd) break;
+    const v = viewOf(sv, c);
+    if (v && (v.name === 'echo' || v.name === 'printf')) out.push(v.args.slice(1).filter((a) => !/^-[neE]+$/.test(a)).join(' ').replace(/\\n/g, '\n'));
+  }
+  return out;
 }
 
 /** scpVerdict flags copies that overwrite a remote system directory (`scp x host:/etc/`). */

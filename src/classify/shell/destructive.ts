@@ -18,9 +18,10 @@ const BLOCK_DEVICE = /^\/dev\/(sd[a-z]|hd[a-z]|vd[a-z]|xvd[a-z]|nvme\d|mmcblk\d|
  * paths, disk formatting and overwrites, permission wipes, fork bombs, history-rewriting git,
  * and the deleting verbs of cluster, cloud, service and database CLIs. Words inside the arguments
  * of printing commands (`echo "rm -rf /"`, `rg "git reset --hard"`) and here-documents fed to
- * non-shells are data, so they do not count.
+ * non-shells are data, so they do not count. `remote` marks a script run on another host
+ * (`ssh host '…'`), whose temporary directories are not ours to judge.
  */
-export function findDestructive(script: ShellScript): Finding[] {
+export function findDestructive(script: ShellScript, remote = false): Finding[] {
   const sv = scriptView(script);
   const src = script.source;
   const out: Finding[] = [];
@@ -32,7 +33,7 @@ export function findDestructive(script: ShellScript): Finding[] {
     const view = sv.views[i];
     if (!view || INERT_COMMANDS.has(view.name) || isInformational(view.args)) return;
     const viaFind = view.find ? findVerdict({ ...view, args: view.find, name: 'find' }) : undefined;
-    add(cmd, viaFind ?? fileVerdict(view) ?? gitVerdict(view) ?? cliVerdict(view, sv));
+    add(cmd, viaFind ?? fileVerdict(view, remote) ?? gitVerdict(view) ?? cliVerdict(view, sv));
   });
   if (isForkBomb(sv)) out.push({ id: 'destructive_operation', severity: 'critical', label: 'fork bomb', text: src, start: 0, end: src.length });
   if (!script.parsed) out.push(...codeLikeCalls(src));
@@ -43,7 +44,8 @@ export function findDestructive(script: ShellScript): Finding[] {
 function isInformational(args: string[]): boolean {
   const rest = args.slice(1);
   if (rest.length === 0) return false;
-  if (rest.some((a) => a === '--help' || a === '--dry-run' || a === '--dryrun' || /^--dry-run=/.test(a) || a === '--what-if')) return true;
+  // `--dry-run=none` (kubectl) and `--dry-run=false` turn the preview off.
+  if (rest.some((a) => a === '--help' || a === '--dry-run' || a === '--dryrun' || (/^--dry-run=/.test(a) && !/=(none|false|0)$/i.test(a)) || a === '--what-if')) return true;
   return rest.length === 1 && /^(-h|help|--version|-V|version)$/.test(rest[0]!);
 }
 
@@ -70,7 +72,7 @@ function worstScope(paths: string[]): { scope: PathScope; path: string } | undef
 }
 
 /** fileVerdict covers rm, shred, mkfs, dd, partitioners, chmod/chown -R, mv, find -delete and system power/users. */
-function fileVerdict(view: CommandView): Verdict | undefined {
+function fileVerdict(view: CommandView, remote: boolean): Verdict | undefined {
   const { name, args } = view;
   const { short, long } = flagSet(args);
   const pos = positionals(args);
@@ -92,7 +94,8 @@ function fileVerdict(view: CommandView): Verdict | undefined {
         if (worst.scope === 'root' || worst.scope === 'home' || worst.scope === 'system') return { severity: 'critical', label };
         if (worst.scope === 'all' || worst.scope === 'absolute') return { severity: 'high', label };
         if (worst.scope === 'unknown' || worst.scope === 'relative') return { severity: 'medium', label };
-        return undefined;
+        // dcg remote.ssh: `ssh host 'rm -rf …'` is denied whatever the path.
+        return remote && (short.has('f') || long.has('--force')) ? { severity: 'medium', label: `${label} on a remote host` } : undefined;
       }
       if (worst.scope === 'root' || worst.scope === 'system') return { severity: 'high', label };
       if (worst.scope === 'all') return { severity: 'medium', label };
@@ -235,11 +238,14 @@ function gitVerdict(view: CommandView): Verdict | undefined {
       return force && !dry ? high(`git clean ${flags}`) : undefined;
     }
     case 'push': {
-      const force = short.has('f') || long.has('--force') || long.has('--force-with-lease') || long.has('--force-if-includes') || long.has('--mirror') || long.has('--prune');
+      // --force-with-lease alone is dcg core.git's suggested safe alternative: it refuses to drop unseen commits.
+      const force = short.has('f') || long.has('--force') || long.has('--mirror') || long.has('--prune');
       const del = short.has('d') || long.has('--delete') || pos.some((p) => p.startsWith(':') && p.length > 1);
       const plus = pos.some((p) => p.startsWith('+'));
       if (force || plus) return high(`git push ${flags || pos.find((p) => p.startsWith('+'))}`);
       if (del) return high('git push --delete');
+      // dcg strict_git: a direct push to master bypasses review (`git push origin HEAD:master`).
+      if (pos.some((p) => /(^|:)master$/.test(p))) return { severity: 'medium', label: `git push ${pos.join(' ')} (direct push to master)` };
       return undefined;
     }
     case 'branch': {

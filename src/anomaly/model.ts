@@ -1,0 +1,107 @@
+import { AgentModel } from './agent-model.js';
+import { BoundedMap } from './bounded-map.js';
+import { analyseArguments } from './features.js';
+import { ANOMALY_MODEL_FORMAT, ANOMALY_MODEL_VERSION, parseOrgModelJSON, type OrgAnomalyModelJSON } from './json.js';
+import type { AnomalyAssessment, ObservedCall } from './types.js';
+
+export type { AnomalyAssessment, AnomalyFeature, ObservedCall } from './types.js';
+export { DEFAULT_ANOMALY_THRESHOLD } from './combine.js';
+export { ANOMALY_MODEL_VERSION, type OrgAnomalyModelJSON } from './json.js';
+
+/** Agents remembered per org by default; the least recently active is forgotten first. */
+export const DEFAULT_MAX_AGENTS = 10_000;
+
+export interface OrgAnomalyModelOptions {
+  /** Agents kept (least recently active evicted; a returning agent starts cold). Default 10,000. */
+  maxAgents?: number;
+}
+
+/**
+ * OrgAnomalyModel is the layer-2 behaviour model of one org: one AgentModel per agent id, learnt
+ * online from every check. It is pure and synchronous (time comes from `call.at`, never the clock),
+ * so replaying the same calls gives the same scores, and `toJSON()` / `fromJSON()` carry it across a
+ * restart unchanged. Memory is bounded: per agent by the caps in ./agent-model.ts (tens of KB at
+ * worst), per org by `maxAgents`.
+ *
+ * The score of a call is how unusual it is *for this agent*: a never-used tool, a new argument shape,
+ * unusually large or odd-looking values, a burst above its own rate, a rare tool sequence, an hour it
+ * never works, a destination (domain, recipient, table, path root) it never touched, a classifier
+ * signal its calls never raise. Each feature's surprise is shrunk while the evidence is thin, so a
+ * new agent scores low; the assessment is their noisy-OR (see ./combine.ts).
+ */
+export class OrgAnomalyModel {
+  private readonly models: BoundedMap<AgentModel>;
+
+  constructor(options: OrgAnomalyModelOptions = {}) {
+    const maxAgents = options.maxAgents ?? DEFAULT_MAX_AGENTS;
+    if (!(Number.isInteger(maxAgents) && maxAgents >= 1)) throw new Error(`maxAgents must be a positive integer, got ${maxAgents}`);
+    this.models = new BoundedMap<AgentModel>(maxAgents);
+  }
+
+  /** assess scores `call` against its agent's history, then learns it (one pass over the arguments). */
+  assess(call: ObservedCall): AnomalyAssessment {
+    const analysis = analyseArguments(call.arguments);
+    let model = this.models.touch(call.agentId);
+    if (model === undefined) {
+      model = new AgentModel();
+      this.models.set(call.agentId, model);
+    }
+    const assessment = model.assess(call, analysis);
+    model.observe(call, analysis);
+    return assessment;
+  }
+
+  /** peek scores `call` without learning it or touching the agent's recency (for explanations and tests). */
+  peek(call: ObservedCall): AnomalyAssessment {
+    const analysis = analyseArguments(call.arguments);
+    return (this.models.peek(call.agentId) ?? new AgentModel()).assess(call, analysis);
+  }
+
+  /** observe learns `call` without scoring it (backfill from stored checks). */
+  observe(call: ObservedCall): void {
+    const analysis = analyseArguments(call.arguments);
+    let model = this.models.touch(call.agentId);
+    if (model === undefined) {
+      model = new AgentModel();
+      this.models.set(call.agentId, model);
+    }
+    model.observe(call, analysis);
+  }
+
+  /** agents lists the agent ids with a model, least recently active first. */
+  agents(): string[] {
+    return [...this.models.keys()];
+  }
+
+  /** callCount is the number of calls learnt for an agent (0 if unknown). */
+  callCount(agentId: string): number {
+    return this.models.peek(agentId)?.callCount ?? 0;
+  }
+
+  /** forget drops an agent's model (its next call starts cold); false if there was none. */
+  forget(agentId: string): boolean {
+    return this.models.delete(agentId);
+  }
+
+  get size(): number {
+    return this.models.size;
+  }
+
+  /** toJSON is the whole model as plain JSON (see OrgAnomalyModelJSON), versioned. */
+  toJSON(): OrgAnomalyModelJSON {
+    const agents: OrgAnomalyModelJSON['agents'] = [];
+    for (const [id, model] of this.models.entries()) agents.push([id, model.toJSON()]);
+    return { format: ANOMALY_MODEL_FORMAT, version: ANOMALY_MODEL_VERSION, agents };
+  }
+
+  /**
+   * fromJSON rebuilds a model from toJSON() output; it scores every call exactly as the original
+   * would. Throws an Error naming the offending field if `json` is not a model of this version.
+   */
+  static fromJSON(json: unknown, options: OrgAnomalyModelOptions = {}): OrgAnomalyModel {
+    const parsed = parseOrgModelJSON(json);
+    const model = new OrgAnomalyModel(options);
+    for (const [id, agent] of parsed.agents) model.models.set(id, AgentModel.fromJSON(agent));
+    return model;
+  }
+}

@@ -1,0 +1,122 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Connection } from '@temporalio/client';
+import { AgentTokens } from '../auth/agent-tokens.js';
+import { Authenticator } from '../auth/authenticator.js';
+import { CredentialCache } from '../auth/credential-cache.js';
+import { identityRoutes } from '../auth/routes.js';
+import { auditRoutes } from '../audit/routes.js';
+import { OutboxDispatcher } from '../checks/dispatcher.js';
+import { ReviewService } from '../checks/review.js';
+import { checkRoutes } from '../checks/routes.js';
+import { CheckService } from '../checks/service.js';
+import { DecisionWaiters } from '../checks/waiters.js';
+import { PendingWorkflows } from '../checks/workflows.js';
+import { CheckWriter } from '../checks/writer.js';
+import { initClassifier } from '../classify/classify.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/knex.js';
+import { NotifiedCache } from '../db/notified-cache.js';
+import { PgListener } from '../db/notifications.js';
+import { HealthProbe } from '../health/health.js';
+import { healthRoutes } from '../health/routes.js';
+import { buildApp } from '../http/app.js';
+import { killSwitchRoutes } from '../killswitch/routes.js';
+import { KillSwitchService } from '../killswitch/service.js';
+import type { Logger } from '../log.js';
+import { createMetrics } from '../metrics.js';
+import { configRoutes } from '../orgs/routes.js';
+import { loadSettings, type OrgSettings } from '../orgs/settings.js';
+import { PolicyCache } from '../policies/cache.js';
+import { policyRoutes } from '../policies/routes.js';
+import { loadSigningKeys } from './signing-key.js';
+
+export interface ApiDeps {
+  config: Config;
+  db: Db;
+  databaseUrl: string;
+  /** The Temporal client connection (lazy). */
+  temporal: Connection;
+  temporalAddress: string;
+  log: Logger;
+  embedded: boolean;
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * startApi wires the HTTP API — caches fed by NOTIFY, the check pipeline, the pending-check
+ * dispatcher — and listens. Everything it starts is registered with onCleanup (stopped in reverse).
+ * Returns the base URL.
+ */
+export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () => Promise<void> | void) => void): Promise<string> {
+  const { config, db, databaseUrl, temporal, log } = deps;
+  if (!config.signingKey && !deps.embedded) {
+    log.warn('AEGIS_SIGNING_KEY is not set: agent tokens are signed with a key generated in the data dir, which other replicas do not share');
+  }
+  const keys = loadSigningKeys(config.signingKey, config.dataDir);
+
+  // Everything that listens for notifications registers before the LISTEN connection starts.
+  const listener = new PgListener(databaseUrl, log.child({ component: 'listener' }));
+  const credentials = new CredentialCache(db, listener, log);
+  const policies = new PolicyCache(db, listener, log);
+  const settings = new NotifiedCache<OrgSettings>(listener, 'aegis_orgs', (orgId) => loadSettings(db, orgId));
+  const workflows = new PendingWorkflows(temporal, config.temporal.namespace, config.temporal.taskQueue);
+  const dispatcher = new OutboxDispatcher(db, listener, workflows, log.child({ component: 'dispatcher' }));
+  const waiters = new DecisionWaiters(listener);
+  const reviews = new ReviewService(db, workflows, dispatcher, waiters, log);
+  const killSwitches = new KillSwitchService(db, listener, reviews, log);
+  await Promise.all([listener.start(), initClassifier()]);
+  onCleanup('LISTEN connection', () => listener.stop());
+  credentials.start();
+  onCleanup('credential cache', () => credentials.stop());
+
+  const writer = new CheckWriter(databaseUrl, log);
+  onCleanup('check writer', () => writer.drain());
+  const checks = new CheckService({ killSwitches, policies, settings, writer });
+  dispatcher.start();
+  onCleanup('outbox dispatcher', () => dispatcher.stop());
+
+  // Health probes get a connection without the client's retry interceptor: a probe should fail
+  // fast, and a retry timer must not outlive the connection at shutdown.
+  const healthConnection = Connection.lazy({ address: deps.temporalAddress, interceptors: [] });
+  onCleanup('Temporal health connection', () => healthConnection.close());
+  const metrics = createMetrics();
+  const tokens = new AgentTokens(keys.tokenKey, keys.tokenPublicKey);
+  const app = buildApp({
+    log,
+    metrics,
+    auth: new Authenticator(db, credentials, tokens),
+    routers: [
+      healthRoutes(new HealthProbe(db, healthConnection), metrics),
+      identityRoutes({ db, tokens }),
+      checkRoutes(db, checks, reviews),
+      policyRoutes(db, policies),
+      configRoutes(db, settings, { allowPrivateWebhooks: config.webhookAllowPrivate }),
+      auditRoutes(db),
+      killSwitchRoutes(db, killSwitches),
+    ],
+  });
+  const server = http.createServer(app.callback());
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 120_000;
+  const host = config.host ?? (deps.embedded ? '127.0.0.1' : '0.0.0.0');
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, host, () => resolve());
+  });
+  onCleanup('HTTP server', () => closeServer(server));
+  const { port } = server.address() as AddressInfo;
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+}

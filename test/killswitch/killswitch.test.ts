@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, newOrg, startTestGateway, type TestGateway, type TestOrg } from '../helpers/gateway.js';
+import { pendingCheck, requireReview } from '../helpers/pending.js';
+import { eventually } from '../helpers/wait.js';
+
+let gw: TestGateway;
+let replica: TestGateway;
+let org: TestOrg;
+let other: TestOrg;
+
+beforeAll(async () => {
+  // Two replicas of one deployment: same database, same task queue.
+  const env = { AEGIS_TASK_QUEUE: `ks-${randomUUID()}` };
+  [gw, replica] = await Promise.all([startTestGateway(env), startTestGateway(env, { worker: false })]);
+  [org, other] = await Promise.all([newOrg(gw), newOrg(gw)]);
+  await requireReview(gw, org);
+});
+afterAll(async () => Promise.all([gw?.shutdown(), replica?.shutdown()]));
+
+const check = (g: TestGateway, o: TestOrg, agent: string, tool = 'read_docs') => call(g.url, 'POST', '/api/v1/check', { key: o.adminKey, body: { agent_id: agent, tool_name: tool, arguments: {} } });
+
+describe('kill switches', () => {
+  it('block an agent at once on every replica, resolve its pending checks, and lift when released', async () => {
+    const waiting = [await pendingCheck(gw.url, org.adminKey, 'rogue-bot'), await pendingCheck(gw.url, org.adminKey, 'rogue-bot')];
+    const bystander = await pendingCheck(gw.url, org.adminKey, 'good-bot');
+    expect((await check(replica, org, 'rogue-bot')).body.decision).toBe('allow');
+
+    const engaged = await call(gw.url, 'POST', '/api/v1/kill-switches', { key: org.adminKey, body: { scope: 'agent', target: 'rogue-bot', reason: 'exfiltration suspected' } });
+    expect(engaged.status, engaged.text).toBe(201);
+    expect(engaged.body).toMatchObject({ scope: 'agent', target: 'rogue-bot', active: true, reason: 'exfiltration suspected', resolved_pending: 2, unresolved_pending: 0 });
+
+    await eventually(async () => {
+      const res = await check(replica, org, 'rogue-bot');
+      expect(res.body).toMatchObject({ decision: 'block', policy_name: 'kill-switch', risk_level: 'CRITICAL' });
+      expect(res.body.reason).toMatch(/exfiltration suspected/);
+    }, 1_000, 20);
+    expect((await check(gw, org, 'good-bot')).body.decision).toBe('allow');
+    expect((await check(gw, other, 'rogue-bot')).body.decision).toBe('allow');
+
+    for (const id of waiting) {
+      const v = await call(gw.url, 'GET', `/api/v1/check/${id}/decision`, { key: org.adminKey });
+      expect(v.body).toMatchObject({ decision: 'block', status: 'decided', decided_by: 'kill-switch' });
+    }
+    expect((await call(gw.url, 'GET', `/api/v1/check/${bystander}/decision`, { key: org.adminKey })).body.status).toBe('pending');
+
+    const listed = await call(gw.url, 'GET', '/api/v1/kill-switches?active=true', { key: await org.keyFor('viewer') });
+    expect(listed.body.data.map((s: { id: string }) => s.id)).toContain(engaged.body.id);
+    expect((await call(gw.url, 'DELETE', `/api/v1/kill-switches/${engaged.body.id}`, { key: other.adminKey })).status).toBe(404);
+    expect((await call(gw.url, 'DELETE', `/api/v1/kill-switches/${engaged.body.id}`, { key: await org.keyFor('reviewer') })).status).toBe(403);
+    expect((await call(gw.url, 'DELETE', `/api/v1/kill-switches/${engaged.body.id}`, { key: org.adminKey })).status).toBe(204);
+    await eventually(async () => expect((await check(replica, org, 'rogue-bot')).body.decision).toBe('allow'), 1_000, 20);
+
+    const audit = await call(gw.url, 'GET', '/api/v1/audit-log?resource_type=kill_switch', { key: org.adminKey });
+    expect(audit.body.data.map((e: { action: string }) => e.action)).toEqual(['kill_switch.release', 'kill_switch.engage']);
+    expect(audit.body.data[0]).toMatchObject({ before: { active: true }, after: { active: false } });
+  });
+
+  it('cover a whole org or a tool (globs)', async () => {
+    const o = await newOrg(gw);
+    const tool = await call(gw.url, 'POST', '/api/v1/kill-switches', { key: o.adminKey, body: { scope: 'tool', target: 'payments_*', reason: 'incident 42' } });
+    expect(tool.status).toBe(201);
+    expect((await check(gw, o, 'any', 'payments_refund')).body.policy_name).toBe('kill-switch');
+    expect((await check(gw, o, 'any', 'read_docs')).body.decision).toBe('allow');
+    const all = await call(gw.url, 'POST', '/api/v1/kill-switches', { key: o.adminKey, body: { scope: 'org', reason: 'stop everything' } });
+    expect(all.status).toBe(201);
+    expect((await check(gw, o, 'any', 'read_docs')).body).toMatchObject({ decision: 'block', policy_name: 'kill-switch' });
+  });
+
+  it('validate their input', async () => {
+    for (const body of [{ scope: 'agent', reason: 'x' }, { scope: 'org', target: 'a', reason: 'x' }, { scope: 'planet', reason: 'x' }, { scope: 'org' }]) {
+      const res = await call(gw.url, 'POST', '/api/v1/kill-switches', { key: org.adminKey, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+  });
+});
