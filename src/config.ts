@@ -40,6 +40,8 @@ const envSchema = z.object({
   AEGIS_BOOTSTRAP_SCIM_TOKEN: optionalString,
   /** Ed25519 private key (PEM, or base64 of the 32-byte seed); unset = generated once into the data dir. */
   AEGIS_SIGNING_KEY: optionalString,
+  /** Origin (and signing-key name) prefix of the transparency logs; each org's log is <origin>/<org id>. */
+  AEGIS_LOG_ORIGIN: z.string().regex(/^[A-Za-z0-9.-]+(\/[A-Za-z0-9._-]+)*$/, 'a schema-less URL like example.com/log').default('aegis.local/log'),
   /** Allow reviewer webhooks and proxy upstreams on loopback/private addresses (off: they are SSRF targets). */
   AEGIS_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   /** pino log level. */
@@ -71,6 +73,7 @@ export interface Config {
   };
   readonly signingKey: string | undefined;
   readonly webhookAllowPrivate: boolean;
+  readonly logOrigin: string;
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -111,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrap: Object.freeze({ apiKey: e.AEGIS_BOOTSTRAP_API_KEY, scimToken: e.AEGIS_BOOTSTRAP_SCIM_TOKEN }),
     signingKey: e.AEGIS_SIGNING_KEY,
     webhookAllowPrivate: e.AEGIS_WEBHOOK_ALLOW_PRIVATE === 'true',
+    logOrigin: e.AEGIS_LOG_ORIGIN,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -9,12 +9,14 @@ import { confidence, formatCount, formatShare, RARE_DISCOUNT, surpriseOfProbabil
 import { ToolProfile, type ToolProfileJSON } from './tool-profile.js';
 import type { AnomalyAssessment, ObservedCall } from './types.js';
 
-/** Tools (and so tool profiles) remembered per agent; the least recently used is forgotten. */
+/** Tools counted per agent (the least frequent is forgotten)… */
 const MAX_TOOLS = 64;
+/** …and profiled, with their transitions (the least recently used is forgotten). */
+const MAX_PROFILES = 32;
 const MAX_CATEGORIES = 16;
 const MAX_SIGNALS = 16;
 /** Successors remembered per tool. */
-const MAX_SUCCESSORS = 32;
+const MAX_SUCCESSORS = 16;
 /** Values remembered per destination kind. */
 const MAX_DESTINATIONS = 128;
 /** Agent-level counts halve every 2,000 calls of the agent. */
@@ -30,8 +32,8 @@ const AGENT_EVIDENCE = 40;
 const TRANSITION_EVIDENCE = 20;
 /** A transition is ordinary if it happens at least a quarter as often as the tool does overall… */
 const LIFT_ORDINARY = 0.25;
-/** …and fully surprising at a hundredth of it. */
-const LIFT_UNHEARD_OF = 0.01;
+/** …and fully surprising at a twentieth of it. */
+const LIFT_UNHEARD_OF = 0.05;
 /** A new host within a known domain, or a new recipient at a known mail domain, weighs less. */
 const KIND_WEIGHT: Readonly<Record<DestinationKind, number>> = {
   domain: 1,
@@ -70,6 +72,13 @@ function surpriseOf(est: FrequencyEstimate): number {
   return est.known ? RARE_DISCOUNT * surpriseOfProbability(est.probability) : surpriseOfProbability(est.novelty);
 }
 
+const describeNothing = (): string => '';
+
+/** A feature that found nothing (shared: the hot path allocates no closure for it). */
+function nothing(name: FeatureResult['name']): FeatureResult {
+  return { name, surprise: 0, describe: describeNothing };
+}
+
 /** "1 in 1,234" for a probability. */
 function oneIn(p: number): string {
   return `1 in ${formatCount(1 / Math.max(p, 1e-9))}`;
@@ -78,7 +87,8 @@ function oneIn(p: number): string {
 /**
  * AgentModel is one agent's behaviour: which tools it calls and in what order, with which
  * arguments, when, how fast, and to which destinations. Memory is bounded by the caps above.
- * `assess` scores a call against the model; `observe` learns it.
+ * `assess` scores a call against the model; `observe` learns it. Requires calls checked by
+ * OrgAnomalyModel (a valid `at`, names clipped).
  */
 export class AgentModel {
   private calls = 0;
@@ -87,8 +97,8 @@ export class AgentModel {
   private readonly tools = new FrequencyTable(MAX_TOOLS, AGENT_HALF_LIFE);
   private readonly categories = new FrequencyTable(MAX_CATEGORIES, AGENT_HALF_LIFE);
   private readonly signals = new FrequencyTable(MAX_SIGNALS, AGENT_HALF_LIFE);
-  private readonly profiles = new BoundedMap<ToolProfile>(MAX_TOOLS);
-  private readonly transitions = new BoundedMap<FrequencyTable>(MAX_TOOLS + 1);
+  private readonly profiles = new BoundedMap<ToolProfile>(MAX_PROFILES);
+  private readonly transitions = new BoundedMap<FrequencyTable>(MAX_PROFILES + 1);
   private readonly destinations = Object.fromEntries(
     DESTINATION_KINDS.map((k) => [k, new FrequencyTable(MAX_DESTINATIONS, AGENT_HALF_LIFE)]),
   ) as Record<DestinationKind, FrequencyTable>;
@@ -208,10 +218,12 @@ export class AgentModel {
     const toolSurprise = surpriseOf(est);
     const cat = this.categories.estimate(call.category, calls);
     const catSurprise = cat.known ? 0 : surpriseOfProbability(cat.novelty);
+    const surprise = Math.max(toolSurprise, catSurprise);
+    if (surprise === 0) return nothing('tool');
     const newCategory = catSurprise > 0 ? `; its first '${call.category}' call` : '';
     return {
       name: 'tool',
-      surprise: Math.max(toolSurprise, catSurprise),
+      surprise,
       describe: () =>
         est.known
           ? `tool ${tool} is rare for this agent: ≈${formatCount(est.count)} of its last ≈${formatCount(est.total)} calls${newCategory}`
@@ -222,11 +234,12 @@ export class AgentModel {
   private assessTransition(tool: string, ms: number, toolEst: FrequencyEstimate): FeatureResult {
     const previous = this.predecessor(ms);
     const successors = this.transitions.peek(previous);
-    if (successors === undefined || !toolEst.known) return { name: 'transition', surprise: 0, describe: () => '' };
+    if (successors === undefined || !toolEst.known) return nothing('transition');
     const est = successors.estimate(tool);
     const lift = est.probability / Math.max(toolEst.probability, 1e-9);
     const surprise =
       Math.min(surpriseOf(est), surpriseOfRatio(lift, LIFT_ORDINARY, LIFT_UNHEARD_OF)) * confidence(successors.count, TRANSITION_EVIDENCE);
+    if (surprise === 0) return nothing('transition');
     const after = previous === SESSION_START ? 'as the first call of a session' : `after ${previous}`;
     return {
       name: 'transition',
@@ -252,16 +265,16 @@ export class AgentModel {
         bestEst = est;
       }
     }
+    if (bestEst === undefined) return nothing('destination');
+    const est = bestEst;
     const calls = this.calls;
     return {
       name: 'destination',
       surprise: best,
       describe: () =>
-        bestEst === undefined
-          ? ''
-          : bestEst.known
-            ? `${KIND_LABEL[bestKind]} ${bestValue} is rare for this agent: in ≈${formatCount(bestEst.count)} of its last ≈${formatCount(bestEst.total)} calls`
-            : `new ${KIND_LABEL[bestKind]} ${bestValue}: never seen in this agent's ${formatCount(calls)} calls (new ${KIND_LABEL[bestKind]}s: ${oneIn(bestEst.novelty)})`,
+        est.known
+          ? `${KIND_LABEL[bestKind]} ${bestValue} is rare for this agent: in ≈${formatCount(est.count)} of its last ≈${formatCount(est.total)} calls`
+          : `new ${KIND_LABEL[bestKind]} ${bestValue}: never seen in this agent's ${formatCount(calls)} calls (new ${KIND_LABEL[bestKind]}s: ${oneIn(est.novelty)})`,
     };
   }
 
@@ -278,16 +291,16 @@ export class AgentModel {
         bestEst = est;
       }
     }
+    if (bestEst === undefined) return nothing('signals');
+    const est = bestEst;
     const calls = this.calls;
     return {
       name: 'signals',
       surprise: best,
       describe: () =>
-        bestEst === undefined
-          ? ''
-          : bestEst.known
-            ? `signal ${bestId} is rare on this agent's calls: ≈${formatCount(bestEst.count)} of its last ≈${formatCount(bestEst.total)}`
-            : `signal ${bestId} never raised on this agent's ${formatCount(calls)} calls before`,
+        est.known
+          ? `signal ${bestId} is rare on this agent's calls: ≈${formatCount(est.count)} of its last ≈${formatCount(est.total)}`
+          : `signal ${bestId} never raised on this agent's ${formatCount(calls)} calls before`,
     };
   }
 }

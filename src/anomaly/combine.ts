@@ -1,5 +1,20 @@
 import type { AnomalyAssessment, AnomalyFeature, FeatureName } from './types.js';
 
+/*
+ * The score, in short (README):
+ * 1. Each feature yields a surprise s ∈ [0, 1] against the agent's own history:
+ *    - categorical (tool, key set, transition, destination, signal): p = decayed Good–Turing novelty
+ *      (weight of values seen once + 1) / (observations + 1) for a never-seen value, its decayed
+ *      frequency (× 0.8) for a known one; s = clamp(ln(p₀/p) / ln(p₀/p₁)), p₀ = 1/20, p₁ = 1/500.
+ *      A transition a → b must also be rare relative to b: lift p(b|a)/p(b) from 1/4 (0) to 1/20 (1).
+ *    - numeric (argument size, string length / entropy, number magnitude): z against a winsorised
+ *      EWMA in log space, s = clamp((z − 3.5) / 3.5); call rate: s = clamp(ln(r / e^(μ+2.5σ)) / ln 4).
+ *    - hour: share of the agent's calls at this hour of day (weekday) vs. uniform, lift 1/4 → 1/50 (1/100).
+ * 2. Cold start: s × (1 − e^(−n/n₀)) for the evidence n behind the feature, and × (1 − e^(−N/40))
+ *    for the agent's N calls.
+ * 3. c = weight × s (FEATURE_WEIGHTS); anomaly_score = 1 − Π(1 − c), features listed by c.
+ */
+
 /**
  * How much each feature can contribute on its own: its contribution is weight × surprise, and the
  * assessment is the noisy-OR of the contributions. A weight is the probability that a fully
@@ -10,7 +25,7 @@ export const FEATURE_WEIGHTS: Readonly<Record<FeatureName, number>> = Object.fre
   tool: 0.95,
   destination: 0.95,
   burst: 0.95,
-  key_set: 0.85,
+  key_set: 0.95,
   argument_size: 0.85,
   value_shape: 0.85,
   transition: 0.85,

@@ -3,7 +3,7 @@
  * domains, SQL table names and file-system path roots. A small, fast extractor for the behaviour
  * model (new destinations for an agent); the classifier does the careful parsing (WHATWG URL,
  * PostgreSQL's parser, a shell parser) for the security signals, this only has to name things
- * consistently. Each string is scanned up to SCAN_LIMIT characters.
+ * consistently. Each string is scanned up to SCAN_LIMIT characters, a call up to SCAN_BUDGET.
  */
 
 export const DESTINATION_KINDS = ['domain', 'host', 'recipient_domain', 'recipient', 'table', 'path_root'] as const;
@@ -20,14 +20,20 @@ export interface KeyedString {
   value: string;
 }
 
-/** Characters of each string that are scanned: destinations past this are not seen. */
+/** Characters of each string that are scanned: destinations past this are not seen… */
 export const SCAN_LIMIT = 8192;
+/** …and of all the strings of a call together. */
+export const SCAN_BUDGET = 32_768;
 /** Destinations kept per call. */
 export const MAX_DESTINATIONS = 16;
+/** Characters kept of a destination (they are stored per agent). */
+export const MAX_DESTINATION_LENGTH = 200;
 
 const URL_RE = /\b(?:https?|wss?|ftps?|sftp|ssh|s3|gs|git|redis|postgres(?:ql)?|mysql|mongodb(?:\+srv)?|amqps?):\/\/(?:[^\s/?#@'"<>]*@)?(\[[0-9a-fA-F:.]+\]|[^\s/?#:'"<>\\|,;)]+)/gi;
 const EMAIL_RE = /[a-z0-9._%+'-]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi;
-const SQL_START_RE = /^\s*(?:\(\s*)?(?:select|with|insert|update|delete|merge|create|drop|alter|truncate|copy|grant|revoke|replace|upsert)\b/i;
+/** Text that reads like a SQL statement (not merely prose starting with "Update" or "Select"). */
+const SQL_LIKE_RE =
+  /^\s*\(?\s*(?:select\b[\s\S]*?\bfrom\s|with\s+\w+\s+as\s*\(|insert\s+into\s|update\s+\S+\s+set\s|delete\s+from\s|merge\s+into\s|(?:create|drop|alter)\s+(?:temp(?:orary)?\s+)?(?:table|view|index)\s|truncate\s|copy\s+\S+\s+(?:from|to)\s)/i;
 const IDENT = '(?:[a-z_][\\w$]*|"[^"]{1,128}"|`[^`]{1,128}`|\\[[^\\]]{1,128}\\])';
 const SQL_TABLE_RE = new RegExp(
   `\\b(?:from|join|into|update|table(?:\\s+if\\s+(?:not\\s+)?exists)?|truncate(?:\\s+table)?)\\s+(?:only\\s+)?(${IDENT}(?:\\s*\\.\\s*${IDENT}){0,2})`,
@@ -39,7 +45,6 @@ const SQL_NOT_TABLES = new Set(['select', 'lateral', 'unnest', 'values', 'genera
 const COMMAND_PATH_RE = /(?:^|[\s=<>|;&'"(])(~?\/[^\s'";|&<>()]*)/g;
 
 const RECIPIENT_KEY_RE = /^(?:to|cc|bcc|recipients?|email|emails|email_address|address|reply_to|forward_to|send_to|notify)$|_(?:email|recipients?)$/;
-const SQL_KEY_RE = /^(?:sql|query|statement|q|sql_query)$/;
 const PATH_KEY_RE = /^(?:path|paths|file|files|filename|filepath|dir|directory|folder|dest|destination|target|src|source|output|output_path|input_path|cwd)$|_(?:path|file|dir)$/;
 const COMMAND_KEY_RE = /^(?:command|cmd|script|shell|commands|args)$/;
 const HOST_KEY_RE = /^(?:host|hostname|domain|server|endpoint_host)$/;
@@ -99,57 +104,69 @@ function unquoteIdentifier(part: string): string {
   return t.toLowerCase();
 }
 
+/** The destinations of one call, without duplicates, at most MAX_DESTINATIONS. */
+class DestinationList {
+  readonly items: Destination[] = [];
+
+  get full(): boolean {
+    return this.items.length >= MAX_DESTINATIONS;
+  }
+
+  /** add appends a destination unless present; false once the list is full. */
+  add(kind: DestinationKind, raw: string): boolean {
+    if (this.full) return false;
+    const value = raw.length > MAX_DESTINATION_LENGTH ? raw.slice(0, MAX_DESTINATION_LENGTH) : raw;
+    for (const d of this.items) if (d.kind === kind && d.value === value) return true;
+    this.items.push({ kind, value });
+    return true;
+  }
+
+  addHost(raw: string): boolean {
+    const host = raw.toLowerCase().replace(/\.+$/, '');
+    if (host === '') return true;
+    return this.add('domain', registrableDomain(host)) && this.add('host', host);
+  }
+}
+
 /**
  * extractDestinations returns the destinations named by a call's string fields, in field order,
  * without duplicates, at most MAX_DESTINATIONS. URLs are found in any field; recipients only under
- * recipient-like keys (`to`, `cc`, `recipients`, `*_email`); SQL tables in SQL-like keys or strings
- * that start like a statement; path roots under path-like keys and in command lines.
+ * recipient-like keys (`to`, `cc`, `recipients`, `*_email`); SQL tables in strings that read like a
+ * statement (`SELECT … FROM`, `INSERT INTO`, `UPDATE … SET`, …); path roots under path-like keys and in command lines.
  */
 export function extractDestinations(fields: Iterable<KeyedString>): Destination[] {
-  const out: Destination[] = [];
-  const seen = new Set<string>();
-  const add = (kind: DestinationKind, value: string): boolean => {
-    if (out.length >= MAX_DESTINATIONS) return false;
-    const id = `${kind}\u0000${value}`;
-    if (!seen.has(id)) {
-      seen.add(id);
-      out.push({ kind, value });
-    }
-    return true;
-  };
-  const addHost = (raw: string): boolean => {
-    const host = raw.toLowerCase().replace(/\.+$/, '');
-    if (host === '') return true;
-    return add('domain', registrableDomain(host)) && add('host', host);
-  };
+  const out = new DestinationList();
+  let budget = SCAN_BUDGET;
   for (const { key, value } of fields) {
-    if (out.length >= MAX_DESTINATIONS) break;
-    const text = value.length > SCAN_LIMIT ? value.slice(0, SCAN_LIMIT) : value;
+    if (out.full || budget <= 0) break;
+    const limit = Math.min(SCAN_LIMIT, budget);
+    const text = value.length > limit ? value.slice(0, limit) : value;
+    budget -= text.length;
     if (text.includes('://')) {
-      for (const m of text.matchAll(URL_RE)) if (!addHost(m[1]!)) break;
+      for (const m of text.matchAll(URL_RE)) if (!out.addHost(m[1]!)) break;
     }
-    if (HOST_KEY_RE.test(key) && BARE_HOST_RE.test(text)) addHost(text);
+    if (HOST_KEY_RE.test(key) && BARE_HOST_RE.test(text)) out.addHost(text);
     if (RECIPIENT_KEY_RE.test(key) && text.includes('@')) {
       for (const m of text.matchAll(EMAIL_RE)) {
-        if (!add('recipient_domain', registrableDomain(m[1]!.toLowerCase())) || !add('recipient', m[0].toLowerCase())) break;
+        if (!out.add('recipient_domain', registrableDomain(m[1]!.toLowerCase())) || !out.add('recipient', m[0].toLowerCase())) break;
       }
     }
-    if (SQL_KEY_RE.test(key) || SQL_START_RE.test(text)) {
+    if (SQL_LIKE_RE.test(text)) {
       for (const m of text.matchAll(SQL_TABLE_RE)) {
         const name = m[1]!.split('.').map(unquoteIdentifier).join('.');
         if (SQL_NOT_TABLES.has(name)) continue;
-        if (!add('table', name)) break;
+        if (!out.add('table', name)) break;
       }
     }
     if (PATH_KEY_RE.test(key) && !text.includes('://')) {
       const root = pathRoot(text);
-      if (root !== undefined) add('path_root', root);
+      if (root !== undefined) out.add('path_root', root);
     } else if (COMMAND_KEY_RE.test(key)) {
       for (const m of text.matchAll(COMMAND_PATH_RE)) {
         const root = pathRoot(m[1]!);
-        if (root !== undefined && !add('path_root', root)) break;
+        if (root !== undefined && !out.add('path_root', root)) break;
       }
     }
   }
-  return out;
+  return out.items;
 }

@@ -30,8 +30,17 @@ export const MAX_NODES = 4096;
 export const MAX_VALUES = 32;
 /** Depth of key paths: deeper values are attributed to their ancestor at this depth. */
 export const MAX_PATH_DEPTH = 4;
+/** Characters kept of a key path. */
+export const MAX_PATH_LENGTH = 128;
 /** Top-level keys in a key set. */
 export const MAX_KEYS = 32;
+/** Characters kept of a key (in a key set or a key path): stored names stay small whatever is sent. */
+export const MAX_KEY_LENGTH = 64;
+
+/** clip shortens a name to at most `max` characters (names are stored; the model must stay bounded). */
+export function clip(name: string, max: number): string {
+  return name.length > max ? name.slice(0, max) : name;
+}
 
 /** The class bit of every ASCII code. */
 const CLASS_OF_ASCII: Uint16Array = (() => {
@@ -64,8 +73,9 @@ export interface StringShape {
 export type ValueSample = { path: string; kind: 'string'; shape: StringShape } | { path: string; kind: 'number'; value: number };
 
 export interface CallAnalysis {
-  /** The sorted top-level argument keys joined by ',' (the key set). */
+  /** The key set: a 53-bit hash of the sorted top-level keys (what is stored, so 16 key sets of 32 long keys stay small). */
   keySet: string;
+  /** The sorted top-level keys (at most MAX_KEYS, each at most MAX_KEY_LENGTH characters). */
   keys: string[];
   /** Approximate size of the arguments as JSON, in bytes. */
   size: number;
@@ -105,10 +115,27 @@ export function classNames(mask: number): string[] {
   return CHARACTER_CLASSES.filter((_, bit) => (mask & (1 << bit)) !== 0);
 }
 
+/** hashKeys is a 53-bit FNV-1a–style hash of the keys, in base 36: collisions among a tool's 16 remembered key sets are negligible. */
+export function hashKeys(keys: readonly string[]): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (const key of keys) {
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    }
+    h1 = Math.imul(h1 ^ 0x2c, 0x01000193);
+    h2 = Math.imul(h2 ^ 0x2c, 0x5bd1e995);
+  }
+  return ((h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff)).toString(36);
+}
+
 /** analyseArguments measures a call's arguments (see CallAnalysis). Requires a tree (parsed JSON is one). */
 export function analyseArguments(args: Record<string, unknown>): CallAnalysis {
   const keys = Object.keys(args);
   if (keys.length > MAX_KEYS) keys.length = MAX_KEYS;
+  for (let i = 0; i < keys.length; i++) keys[i] = clip(keys[i]!, MAX_KEY_LENGTH);
   keys.sort();
   const values: ValueSample[] = [];
   const strings: KeyedString[] = [];
@@ -125,7 +152,7 @@ export function analyseArguments(args: Record<string, unknown>): CallAnalysis {
       if (values.length < MAX_VALUES && Number.isFinite(v)) values.push({ path, kind: 'number', value: v });
     } else if (Array.isArray(v)) {
       size += 2;
-      const itemPath = depth < MAX_PATH_DEPTH ? `${path}[]` : path;
+      const itemPath = depth < MAX_PATH_DEPTH && path.length < MAX_PATH_LENGTH ? `${path}[]` : path;
       for (const item of v) {
         if (nodes > MAX_NODES) break;
         visit(item, itemPath, key, depth + 1);
@@ -136,7 +163,8 @@ export function analyseArguments(args: Record<string, unknown>): CallAnalysis {
       for (const [childKey, child] of Object.entries(v as Record<string, unknown>)) {
         if (nodes > MAX_NODES) break;
         size += childKey.length + 4;
-        visit(child, depth < MAX_PATH_DEPTH ? `${path}.${childKey}` : path, childKey.toLowerCase(), depth + 1);
+        const childPath = depth < MAX_PATH_DEPTH && path.length < MAX_PATH_LENGTH ? clip(`${path}.${clip(childKey, MAX_KEY_LENGTH)}`, MAX_PATH_LENGTH) : path;
+        visit(child, childPath, childKey.toLowerCase(), depth + 1);
       }
     } else {
       size += 5;
@@ -145,7 +173,7 @@ export function analyseArguments(args: Record<string, unknown>): CallAnalysis {
   for (const [key, value] of Object.entries(args)) {
     if (nodes > MAX_NODES) break;
     size += key.length + 4;
-    visit(value, key, key.toLowerCase(), 1);
+    visit(value, clip(key, MAX_KEY_LENGTH), key.toLowerCase(), 1);
   }
-  return { keySet: keys.join(','), keys, size, values, destinations: extractDestinations(strings) };
+  return { keySet: hashKeys(keys), keys, size, values, destinations: extractDestinations(strings) };
 }

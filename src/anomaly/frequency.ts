@@ -1,5 +1,3 @@
-import { BoundedMap } from './bounded-map.js';
-
 /** Pseudo-counts of the novelty estimate: before any evidence, the next value is taken to be new. */
 const PRIOR_NEW = 1;
 const PRIOR_ALL = 1;
@@ -28,9 +26,14 @@ interface Entry {
   at: number;
   /** Observations, capped at 2: only "seen once" matters (Good–Turing singletons). */
   hits: number;
+  /**
+   * The eviction rank, ln(count) + at·ln 2 / halfLife: it orders entries as their decayed counts do
+   * at any common clock, and does not change as the clock moves, so eviction needs no exp() or log().
+   */
+  rank: number;
 }
 
-/** The plain-JSON form of a FrequencyTable: scalars, then entries least recently used first. */
+/** The plain-JSON form of a FrequencyTable: scalars, then [value, count, clock, hits] in insertion order. */
 export interface FrequencyTableJSON {
   clock: number;
   observations: number;
@@ -43,20 +46,23 @@ export interface FrequencyTableJSON {
  * FrequencyTable is a bounded, exponentially decaying categorical distribution with a novelty
  * estimate. Counts decay by `halfLife` ticks of a clock: by default the table's own observation
  * count; a caller may pass another clock (the agent's call count) so that several tables age together.
- * At most `capacity` values are kept (least recently seen evicted); an evicted value that returns is
- * new again, which only makes the table more tolerant of novelty, never less.
+ * At most `capacity` values are kept: a new value at capacity evicts the one with the smallest decayed
+ * count (ties: the earliest inserted), so favourites survive a stream of one-offs. An evicted value
+ * that returns is new again, which only makes the table more tolerant of novelty, never less.
  */
 export class FrequencyTable {
   private clock = 0;
   private observations = 0;
   private total = 0;
   private singles = 0;
-  private readonly entries: BoundedMap<Entry>;
+  private readonly entries = new Map<string, Entry>();
   private readonly logDecay: number;
 
   /** Requires capacity >= 1 and halfLife > 0. */
-  constructor(capacity: number, halfLife: number) {
-    this.entries = new BoundedMap<Entry>(capacity);
+  constructor(
+    private readonly capacity: number,
+    halfLife: number,
+  ) {
     this.logDecay = -Math.LN2 / halfLife;
   }
 
@@ -70,12 +76,17 @@ export class FrequencyTable {
   }
 
   has(value: string): boolean {
-    return this.entries.peek(value) !== undefined;
+    return this.entries.has(value);
   }
 
-  /** values, least recently seen first. */
+  /** values, in insertion order. */
   values(): IterableIterator<string> {
     return this.entries.keys();
+  }
+
+  /** totalAt is the decayed number of observations at `clock`. */
+  totalAt(clock = this.observations): number {
+    return this.total * this.decayFactor(clock - this.clock);
   }
 
   /**
@@ -87,7 +98,7 @@ export class FrequencyTable {
     const factor = this.decayFactor(clock - this.clock);
     const total = denominator ?? this.total * factor;
     const novelty = Math.min(1, (this.singles * factor + PRIOR_NEW) / (total + PRIOR_ALL));
-    const entry = this.entries.peek(value);
+    const entry = this.entries.get(value);
     if (entry === undefined) return { known: false, count: 0, total, novelty, probability: novelty };
     const count = entry.count * this.decayFactor(clock - entry.at);
     return { known: true, count, total, novelty, probability: Math.max(novelty, Math.min(1, count / (total + PRIOR_ALL))) };
@@ -98,9 +109,10 @@ export class FrequencyTable {
     this.advance(clock);
     this.observations += 1;
     this.total += 1;
-    const entry = this.entries.touch(value);
+    const entry = this.entries.get(value);
     if (entry === undefined) {
-      this.entries.set(value, { count: 1, at: this.clock, hits: 1 });
+      if (this.entries.size >= this.capacity) this.evictLeastFrequent();
+      this.entries.set(value, { count: 1, at: this.clock, hits: 1, rank: this.rankOf(1, this.clock) });
       this.singles += 1;
       return;
     }
@@ -111,25 +123,12 @@ export class FrequencyTable {
     }
     entry.count = entry.count * this.decayFactor(this.clock - entry.at) + 1;
     entry.at = this.clock;
-  }
-
-  /** mostCommon is the value with the largest decayed count (undefined when empty). */
-  mostCommon(): string | undefined {
-    let best: string | undefined;
-    let bestCount = -1;
-    for (const [value, e] of this.entries.entries()) {
-      const count = e.count * this.decayFactor(this.clock - e.at);
-      if (count > bestCount) {
-        best = value;
-        bestCount = count;
-      }
-    }
-    return best;
+    entry.rank = this.rankOf(entry.count, this.clock);
   }
 
   toJSON(): FrequencyTableJSON {
     const entries: FrequencyTableJSON['entries'] = [];
-    for (const [value, e] of this.entries.entries()) entries.push([value, e.count, e.at, e.hits]);
+    for (const [value, e] of this.entries) entries.push([value, e.count, e.at, e.hits]);
     return { clock: this.clock, observations: this.observations, total: this.total, singles: this.singles, entries };
   }
 
@@ -139,8 +138,25 @@ export class FrequencyTable {
     this.observations = json.observations;
     this.total = json.total;
     this.singles = json.singles;
-    for (const [value, count, at, hits] of json.entries) this.entries.set(value, { count, at, hits });
+    if (json.entries.length > this.capacity) throw new Error(`frequency table has ${json.entries.length} entries, more than its capacity ${this.capacity}`);
+    for (const [value, count, at, hits] of json.entries) this.entries.set(value, { count, at, hits, rank: this.rankOf(count, at) });
     return this;
+  }
+
+  private evictLeastFrequent(): void {
+    let victim: string | undefined;
+    let smallest = Infinity;
+    for (const [value, e] of this.entries) {
+      if (e.rank < smallest) {
+        smallest = e.rank;
+        victim = value;
+      }
+    }
+    if (victim !== undefined) this.entries.delete(victim);
+  }
+
+  private rankOf(count: number, at: number): number {
+    return Math.log(count) - at * this.logDecay;
   }
 
   private advance(clock: number): void {

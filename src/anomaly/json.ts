@@ -44,7 +44,7 @@ const toolProfile: z.ZodType<ToolProfileJSON> = z.object({
   size: runningStats,
   values: z.array(z.tuple([z.string(), valueProfile])),
 });
-const hourProfile: z.ZodType<HourProfileJSON> = z.object({ week: z.array(count).length(168), total: count, first: time, decayedAt: time });
+const hourProfile: z.ZodType<HourProfileJSON> = z.object({ week: z.array(count).length(168), total: count, first: time, lastHour: time, callsThisHour: count });
 const callRate: z.ZodType<CallRateJSON> = z.object({ last: time, counts: z.array(count), baselines: z.array(runningStats) });
 const agentModel: z.ZodType<AgentModelJSON> = z.object({
   calls: count,

@@ -1,6 +1,6 @@
 import { AgentModel } from './agent-model.js';
 import { BoundedMap } from './bounded-map.js';
-import { analyseArguments } from './features.js';
+import { analyseArguments, clip } from './features.js';
 import { ANOMALY_MODEL_FORMAT, ANOMALY_MODEL_VERSION, parseOrgModelJSON, type OrgAnomalyModelJSON } from './json.js';
 import type { AnomalyAssessment, ObservedCall } from './types.js';
 
@@ -8,12 +8,31 @@ export type { AnomalyAssessment, AnomalyFeature, ObservedCall } from './types.js
 export { DEFAULT_ANOMALY_THRESHOLD } from './combine.js';
 export { ANOMALY_MODEL_VERSION, type OrgAnomalyModelJSON } from './json.js';
 
+/** Characters kept of tool names, categories and signal ids (the gateway allows 128 for tool names). */
+const MAX_NAME_LENGTH = 128;
+
 /** Agents remembered per org by default; the least recently active is forgotten first. */
 export const DEFAULT_MAX_AGENTS = 10_000;
 
 export interface OrgAnomalyModelOptions {
   /** Agents kept (least recently active evicted; a returning agent starts cold). Default 10,000. */
   maxAgents?: number;
+}
+
+function long(name: string): boolean {
+  return name.length > MAX_NAME_LENGTH;
+}
+
+/** checkedCall rejects an invalid time and clips names, so nothing a caller sends can grow or poison the model. */
+function checkedCall(call: ObservedCall): ObservedCall {
+  if (!(call.at instanceof Date) || !Number.isFinite(call.at.getTime())) throw new RangeError(`call.at must be a valid Date, got ${String(call.at)}`);
+  if (!long(call.toolName) && !long(call.category) && !(call.signals ?? []).some((s) => long(s.id))) return call;
+  return {
+    ...call,
+    toolName: clip(call.toolName, MAX_NAME_LENGTH),
+    category: clip(call.category, MAX_NAME_LENGTH),
+    signals: call.signals?.map((s) => ({ id: clip(s.id, MAX_NAME_LENGTH) })),
+  };
 }
 
 /**
@@ -38,8 +57,12 @@ export class OrgAnomalyModel {
     this.models = new BoundedMap<AgentModel>(maxAgents);
   }
 
-  /** assess scores `call` against its agent's history, then learns it (one pass over the arguments). */
-  assess(call: ObservedCall): AnomalyAssessment {
+  /**
+   * assess scores `call` against its agent's history, then learns it (one pass over the arguments).
+   * Throws a RangeError if `call.at` is not a valid date (it would poison the rate baseline).
+   */
+  assess(input: ObservedCall): AnomalyAssessment {
+    const call = checkedCall(input);
     const analysis = analyseArguments(call.arguments);
     let model = this.models.touch(call.agentId);
     if (model === undefined) {
@@ -52,13 +75,15 @@ export class OrgAnomalyModel {
   }
 
   /** peek scores `call` without learning it or touching the agent's recency (for explanations and tests). */
-  peek(call: ObservedCall): AnomalyAssessment {
+  peek(input: ObservedCall): AnomalyAssessment {
+    const call = checkedCall(input);
     const analysis = analyseArguments(call.arguments);
     return (this.models.peek(call.agentId) ?? new AgentModel()).assess(call, analysis);
   }
 
   /** observe learns `call` without scoring it (backfill from stored checks). */
-  observe(call: ObservedCall): void {
+  observe(input: ObservedCall): void {
+    const call = checkedCall(input);
     const analysis = analyseArguments(call.arguments);
     let model = this.models.touch(call.agentId);
     if (model === undefined) {

@@ -1,7 +1,7 @@
 import { RunningStats, type RunningStatsJSON } from './running-stats.js';
 import { clamp01, formatNumber } from './surprise.js';
 
-/** The windows of the call rate: seconds of the time constant, the fewest calls that can be a burst, and a label. */
+/** The windows of the call rate: the time constant, the fewest calls that can be a burst, and a label. */
 const WINDOWS = [
   { tauMs: 10_000, minCalls: 6, label: '10 s' },
   { tauMs: 120_000, minCalls: 20, label: '2 min' },
@@ -10,6 +10,8 @@ const WINDOWS = [
 const BASELINE_WINDOW = 2000;
 /** The log-rate deviation is at least this (×1.28), so a metronomic agent is not alarmed by jitter. */
 const SD_FLOOR = 0.25;
+/** Rates beyond mean ± 3 sd enter the baseline clipped, so past bursts do not raise it. */
+const BASELINE_CLIP = { sds: 3, floor: SD_FLOOR };
 /** A rate up to mean + 2.5 sd (in log space) is ordinary… */
 const ORDINARY_SDS = 2.5;
 /** …and four times that ordinary maximum is fully surprising. */
@@ -26,6 +28,8 @@ export interface BurstEstimate {
   surprise: number;
   describe: () => string;
 }
+
+const NONE: BurstEstimate = { surprise: 0, describe: () => '' };
 
 /**
  * CallRate is an agent's call rate against its own baseline. For each window it keeps an
@@ -56,7 +60,7 @@ export class CallRate {
         bestCount = count;
       }
     }
-    if (bestWindow < 0) return { surprise: 0, describe: () => '' };
+    if (bestWindow < 0) return NONE;
     const window = WINDOWS[bestWindow]!;
     const stats = this.baselines[bestWindow]!;
     return {
@@ -72,7 +76,7 @@ export class CallRate {
     for (let w = 0; w < WINDOWS.length; w++) {
       const count = this.countAt(w, ms);
       this.counts[w] = count;
-      this.baselines[w]!.push(Math.log(count));
+      this.baselines[w]!.push(Math.log(count), BASELINE_CLIP);
     }
     if (!(ms <= this.last)) this.last = ms;
   }

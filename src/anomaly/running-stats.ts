@@ -1,10 +1,14 @@
 /** The plain-JSON form of RunningStats: [n, mean, variance]. */
 export type RunningStatsJSON = [number, number, number];
 
+/** Values pushed before outliers are clipped: the first ones define what an outlier is. */
+const UNCLIPPED = 20;
+
 /**
  * RunningStats is an exponentially weighted mean and variance: a plain running average for the
  * first `window` values, then an EWMA over roughly the last `window` values, so a drifting baseline
- * is followed while one outlier barely moves it.
+ * is followed. Pushes may be winsorised (clipped to mean ± k·sd), so that the outliers the model is
+ * there to flag (a burst, an oversized payload) do not widen the baseline they are judged against.
  */
 export class RunningStats {
   n = 0;
@@ -14,7 +18,16 @@ export class RunningStats {
   /** Requires window >= 1. */
   constructor(private readonly window: number) {}
 
-  push(x: number): void {
+  /**
+   * push adds x; with `clip` (k, floor) and some history, x is first clipped to mean ± k·sd(floor).
+   * A real shift still gets learnt: each clipped value moves the mean by up to k·sd / window.
+   */
+  push(value: number, clip?: { sds: number; floor: number }): void {
+    let x = value;
+    if (clip !== undefined && this.n >= UNCLIPPED) {
+      const limit = clip.sds * this.sd(clip.floor);
+      x = Math.min(this.mean + limit, Math.max(this.mean - limit, x));
+    }
     this.n += 1;
     const alpha = 1 / Math.min(this.n, this.window);
     const d = x - this.mean;

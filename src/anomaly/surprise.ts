@@ -7,8 +7,8 @@
 
 /** A value with this probability (1 in 20) or higher is not surprising. */
 export const P_EXPECTED = 1 / 20;
-/** A value with this probability (1 in 1,000) or lower is fully surprising. */
-export const P_UNHEARD_OF = 1 / 1000;
+/** A value with this probability (1 in 500) or lower is fully surprising. */
+export const P_UNHEARD_OF = 1 / 500;
 /** Known-but-rare values weigh this much of a never-seen one ("rarely used" < "never used"). */
 export const RARE_DISCOUNT = 0.8;
 
@@ -17,7 +17,7 @@ export function clamp01(x: number): number {
   return x > 0 ? (x < 1 ? x : 1) : 0;
 }
 
-/** surpriseOfProbability maps p to [0, 1]: 0 at p ≥ 1/20, 1 at p ≤ 1/1,000, linear in log p between. */
+/** surpriseOfProbability maps p to [0, 1]: 0 at p ≥ 1/20, 1 at p ≤ 1/500, linear in log p between. */
 export function surpriseOfProbability(p: number): number {
   return clamp01(Math.log(P_EXPECTED / p) / Math.log(P_EXPECTED / P_UNHEARD_OF));
 }
@@ -56,12 +56,13 @@ export function formatBytes(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
 }
 
-/** formatShare writes a probability as a percentage with useful precision: "21%", "0.4%", "0.02%". */
+/** formatShare writes a probability as a percentage with useful precision: "21%", "0.4%", "0.02%", "<0.001%". */
 export function formatShare(p: number): string {
   const pct = p * 100;
   if (pct >= 10) return `${Math.round(pct)}%`;
   if (pct >= 1) return `${pct.toFixed(1)}%`;
-  return `${pct.toPrecision(1)}%`;
+  if (pct >= 0.001) return `${Number(pct.toPrecision(1))}%`;
+  return '<0.001%';
 }
 
 /** formatNumber writes a number compactly: 3 significant digits, no exponent below 1e15. */

@@ -8,9 +8,9 @@ import { ValueProfile, type ValueProfileJSON } from './value-profile.js';
 /** Key sets, top-level keys and key paths remembered per tool. */
 const MAX_KEY_SETS = 16;
 const MAX_TOP_KEYS = 32;
-const MAX_VALUE_PATHS = 24;
-/** Key-set counts halve every 500 calls of the tool. */
-const KEY_SET_HALF_LIFE = 500;
+const MAX_VALUE_PATHS = 16;
+/** Key-set counts halve every 1,000 calls of the tool. */
+const KEY_SET_HALF_LIFE = 1000;
 /** Calls of the tool at which its key sets and sizes are 63 % trusted. */
 const EVIDENCE = 20;
 /** A key set made only of keys seen before (an optional key left out) is this much less surprising. */
@@ -18,6 +18,8 @@ const RECOMBINED_DISCOUNT = 0.6;
 const LOG_SIZE_SD_FLOOR = 0.3;
 const SIZE_Z_FROM = 3.5;
 const SIZE_Z_TO = 7;
+/** Oversized calls enter the size statistics clipped to 4 sd, so they stay oversized. */
+const SIZE_CLIP = { sds: 4, floor: LOG_SIZE_SD_FLOOR };
 
 /** The plain-JSON form of a ToolProfile. */
 export interface ToolProfileJSON {
@@ -57,8 +59,10 @@ export class ToolProfile {
     const evidence = confidence(this.calls, EVIDENCE);
     const calls = this.calls;
     if (est.known) {
+      const surprise = RARE_DISCOUNT * surpriseOfProbability(est.probability) * evidence;
+      if (surprise === 0) return NONE;
       return {
-        surprise: RARE_DISCOUNT * surpriseOfProbability(est.probability) * evidence,
+        surprise,
         describe: () => `${tool} called with the rare key set {${analysis.keys.join(', ')}}: ≈${formatCount(est.count)} of its last ≈${formatCount(est.total)} calls`,
       };
     }
@@ -67,10 +71,10 @@ export class ToolProfile {
     return {
       surprise,
       describe: () => {
-        const usual = this.keySets.mostCommon() ?? '';
+        const usual = this.usualKeys().join(', ');
         return fresh.length > 0
-          ? `${tool} called with new argument key${fresh.length > 1 ? 's' : ''} ${listKeys(fresh)}, never used in its ${formatCount(calls)} calls (usual keys {${usual.split(',').join(', ')}})`
-          : `${tool} called with the key set {${analysis.keys.join(', ')}}, never seen in its ${formatCount(calls)} calls (usual {${usual.split(',').join(', ')}})`;
+          ? `${tool} called with new argument key${fresh.length > 1 ? 's' : ''} ${listKeys(fresh)}, never used in its ${formatCount(calls)} calls (usual keys {${usual}})`
+          : `${tool} called with the key set {${analysis.keys.join(', ')}}, never seen in its ${formatCount(calls)} calls (usual keys {${usual}})`;
       },
     };
   }
@@ -91,17 +95,24 @@ export class ToolProfile {
     for (const sample of analysis.values) {
       const profile = this.values.peek(sample.path);
       if (profile === undefined) continue;
-      const est = profile.assess(sample, `${tool} \`${sample.path}\``);
+      const est = profile.assess(sample, tool);
       if (est.surprise > best.surprise) best = est;
     }
     return best;
   }
 
+  /** usualKeys lists the keys passed in at least half of the tool's recent calls. */
+  private usualKeys(): string[] {
+    const total = this.keySets.totalAt();
+    return [...this.keys.values()].filter((k) => this.keys.estimate(k, this.calls).count >= total / 2).sort();
+  }
+
   observe(analysis: CallAnalysis): void {
-    this.calls += 1;
+    // Keys age with the tool's calls (the key-set table's own clock), so their counts compare with its total.
+    for (const key of analysis.keys) this.keys.observe(key, this.calls);
     this.keySets.observe(analysis.keySet);
-    for (const key of analysis.keys) this.keys.observe(key);
-    this.size.push(Math.log1p(analysis.size));
+    this.calls += 1;
+    this.size.push(Math.log1p(analysis.size), SIZE_CLIP);
     for (const sample of analysis.values) {
       let profile = this.values.touch(sample.path);
       if (profile === undefined) {

@@ -1,6 +1,6 @@
 import { CHARACTER_CLASSES, classNames, type ValueSample } from './features.js';
 import { RunningStats, type RunningStatsJSON } from './running-stats.js';
-import { confidence, formatCount, formatNumber, formatShare, surpriseOfProbability, surpriseOfZ } from './surprise.js';
+import { confidence, formatCount, formatNumber, formatShare, P_EXPECTED, surpriseOfProbability, surpriseOfZ } from './surprise.js';
 
 /** Values of one key remembered, in effect: older ones fade (EWMA). */
 const WINDOW = 1000;
@@ -13,6 +13,8 @@ const LOG_MAGNITUDE_SD_FLOOR = 0.3;
 /** z-scores: not surprising up to Z_FROM standard deviations, fully surprising from Z_TO. */
 const Z_FROM = 3.5;
 const Z_TO = 7;
+/** Outliers enter the statistics clipped to this many standard deviations. */
+const CLIP_SDS = 4;
 /** A string shorter than usual is half as suspicious as a longer one (truncation is not exfiltration). */
 const SHORTER_DISCOUNT = 0.5;
 
@@ -35,6 +37,8 @@ export interface ValueEstimate {
 
 const NONE: ValueEstimate = { surprise: 0, describe: () => '' };
 
+type Finding = 'type' | 'length' | 'entropy' | 'classes' | 'magnitude' | 'negative';
+
 /** A frequency learnt from `n` values, smoothed towards 1/2 by one pseudo-value. */
 function smoothed(share: number, n: number): number {
   const m = Math.min(n, WINDOW);
@@ -49,7 +53,8 @@ function updateShare(share: number, hit: boolean, n: number): number {
 /**
  * ValueProfile is what one argument key (of one tool, of one agent) usually holds: for strings the
  * log length, entropy and character classes; for numbers the log magnitude and sign; and how often
- * it is a string at all. It scores a new value by its largest deviation.
+ * it is a string at all. A value is scored by its largest deviation; rare character classes count
+ * together (the product of their frequencies: "quotes and metacharacters, each in 0.2 %").
  */
 export class ValueProfile {
   private strings = 0;
@@ -61,56 +66,45 @@ export class ValueProfile {
   private readonly magnitude = new RunningStats(WINDOW);
   private negativeShare = 0;
 
-  /** assess scores a value of this key; `label` names it in the description ("send_email `body`"). */
-  assess(sample: ValueSample, label: string): ValueEstimate {
+  /**
+   * assess scores a value of this key of `tool` (named in the description: "send_email `body` …").
+   * The findings (type, length, entropy, rare classes, magnitude, sign) are combined by noisy-OR:
+   * a value that is too long, too random and full of characters the key never holds is odder than
+   * one that is only too long.
+   */
+  assess(sample: ValueSample, tool: string): ValueEstimate {
     const n = this.strings + this.numbers;
     if (n === 0) return NONE;
     const isString = sample.kind === 'string';
     const typeShare = smoothed(isString ? this.stringShare : 1 - this.stringShare, n);
-    let best: ValueEstimate = NONE;
-    const consider = (surprise: number, describe: () => string): void => {
-      if (surprise > best.surprise) best = { surprise, describe };
-    };
-    const total = n;
-    consider(surpriseOfProbability(typeShare) * confidence(n, EVIDENCE), () =>
-      `${label} is ${isString ? 'text' : 'a number'}; it was ${isString ? 'a number' : 'text'} in ${formatShare(1 - typeShare)} of ${formatCount(total)} values`,
-    );
-    if (sample.kind === 'string') {
-      if (this.strings === 0) return best;
+    const found = new Findings();
+    found.add('type', surpriseOfProbability(typeShare) * confidence(n, EVIDENCE), 0);
+    let rareClasses = 0;
+    let jointShare = 1;
+    if (sample.kind === 'string' && this.strings > 0) {
       const evidence = confidence(this.strings, EVIDENCE);
-      const { length, entropy, classes } = sample.shape;
-      const z = this.length.z(Math.log1p(length), LOG_LENGTH_SD_FLOOR);
-      const usual = Math.expm1(this.length.mean);
-      consider((z > 0 ? surpriseOfZ(z, Z_FROM, Z_TO) : SHORTER_DISCOUNT * surpriseOfZ(-z, Z_FROM, Z_TO)) * evidence, () =>
-        `${label} is ${formatCount(length)} characters long vs. usually ≈${formatNumber(usual)} (z = ${z.toFixed(1)})`,
-      );
-      const ze = this.entropy.z(entropy, ENTROPY_SD_FLOOR);
-      const usualEntropy = this.entropy.mean;
-      consider(surpriseOfZ(Math.abs(ze), Z_FROM, Z_TO) * evidence, () =>
-        `${label} has ${entropy.toFixed(1)} bits of entropy per character vs. usually ${usualEntropy.toFixed(1)} (z = ${ze.toFixed(1)})`,
-      );
+      const shape = sample.shape;
+      const zl = this.length.z(Math.log1p(shape.length), LOG_LENGTH_SD_FLOOR);
+      found.add('length', (zl > 0 ? surpriseOfZ(zl, Z_FROM, Z_TO) : SHORTER_DISCOUNT * surpriseOfZ(-zl, Z_FROM, Z_TO)) * evidence, zl);
+      const ze = this.entropy.z(shape.entropy, ENTROPY_SD_FLOOR);
+      found.add('entropy', surpriseOfZ(Math.abs(ze), Z_FROM, Z_TO) * evidence, ze);
       for (let bit = 0; bit < CHARACTER_CLASSES.length; bit++) {
-        if ((classes & (1 << bit)) === 0) continue;
+        if ((shape.classes & (1 << bit)) === 0) continue;
         const share = smoothed(this.classes[bit]!, this.strings);
-        const strings = this.strings;
-        consider(surpriseOfProbability(share) * evidence, () =>
-          `${label} contains ${classNames(1 << bit)[0]}, seen in ${formatShare(share)} of its ${formatCount(strings)} values`,
-        );
+        if (share < P_EXPECTED) {
+          rareClasses |= 1 << bit;
+          jointShare *= share;
+        }
       }
-      return best;
+      if (rareClasses !== 0) found.add('classes', surpriseOfProbability(jointShare) * evidence, 0);
+    } else if (sample.kind === 'number' && this.numbers > 0) {
+      const evidence = confidence(this.numbers, EVIDENCE);
+      const zm = this.magnitude.z(Math.log1p(Math.abs(sample.value)), LOG_MAGNITUDE_SD_FLOOR);
+      found.add('magnitude', surpriseOfZ(Math.abs(zm), Z_FROM, Z_TO) * evidence, zm);
+      if (sample.value < 0) found.add('negative', surpriseOfProbability(smoothed(this.negativeShare, this.numbers)) * evidence, 0);
     }
-    if (this.numbers === 0) return best;
-    const evidence = confidence(this.numbers, EVIDENCE);
-    const value = sample.value;
-    const z = this.magnitude.z(Math.log1p(Math.abs(value)), LOG_MAGNITUDE_SD_FLOOR);
-    const usual = Math.expm1(this.magnitude.mean);
-    consider(surpriseOfZ(Math.abs(z), Z_FROM, Z_TO) * evidence, () => `${label} = ${formatNumber(value)} vs. usually ≈${formatNumber(usual)} in magnitude (z = ${z.toFixed(1)})`);
-    if (value < 0) {
-      const share = smoothed(this.negativeShare, this.numbers);
-      const numbers = this.numbers;
-      consider(surpriseOfProbability(share) * evidence, () => `${label} is negative, as ${formatShare(share)} of its ${formatCount(numbers)} values were`);
-    }
-    return best;
+    if (found.surprise === 0) return NONE;
+    return { surprise: found.surprise, describe: () => this.describe(found, sample, `${tool} \`${sample.path}\``, rareClasses, jointShare, typeShare) };
   }
 
   observe(sample: ValueSample): void {
@@ -119,14 +113,14 @@ export class ValueProfile {
     if (sample.kind === 'string') {
       this.strings += 1;
       const { length, entropy, classes } = sample.shape;
-      this.length.push(Math.log1p(length));
-      this.entropy.push(entropy);
+      this.length.push(Math.log1p(length), { sds: CLIP_SDS, floor: LOG_LENGTH_SD_FLOOR });
+      this.entropy.push(entropy, { sds: CLIP_SDS, floor: ENTROPY_SD_FLOOR });
       for (let bit = 0; bit < CHARACTER_CLASSES.length; bit++) {
         this.classes[bit] = updateShare(this.classes[bit]!, (classes & (1 << bit)) !== 0, this.strings);
       }
     } else {
       this.numbers += 1;
-      this.magnitude.push(Math.log1p(Math.abs(sample.value)));
+      this.magnitude.push(Math.log1p(Math.abs(sample.value)), { sds: CLIP_SDS, floor: LOG_MAGNITUDE_SD_FLOOR });
       this.negativeShare = updateShare(this.negativeShare, sample.value < 0, this.numbers);
     }
   }
@@ -155,5 +149,63 @@ export class ValueProfile {
     this.magnitude.restore(json.magnitude);
     this.negativeShare = json.negativeShare;
     return this;
+  }
+
+  private describe(found: Findings, sample: ValueSample, label: string, rareClasses: number, jointShare: number, typeShare: number): string {
+    const n = this.strings + this.numbers;
+    const z = found.z;
+    let text: string;
+    switch (found.top) {
+      case 'type':
+        text = `${label} is ${sample.kind === 'string' ? 'text' : 'a number'}, as only ${formatShare(typeShare)} of its ${formatCount(n)} values were`;
+        break;
+      case 'length':
+        text = `${label} is ${formatCount(sample.kind === 'string' ? sample.shape.length : 0)} characters long vs. usually ≈${formatNumber(Math.expm1(this.length.mean))} (z = ${z.toFixed(1)})`;
+        break;
+      case 'entropy':
+        text = `${label} has ${(sample.kind === 'string' ? sample.shape.entropy : 0).toFixed(1)} bits of entropy per character vs. usually ${this.entropy.mean.toFixed(1)} (z = ${z.toFixed(1)})`;
+        break;
+      case 'classes': {
+        const each = classNames(rareClasses).map((name) => {
+          const bit = CHARACTER_CLASSES.indexOf(name as (typeof CHARACTER_CLASSES)[number]);
+          return `${name} (${formatShare(smoothed(this.classes[bit]!, this.strings))})`;
+        });
+        text = `${label} contains ${each.join(', ')}, rare in its ${formatCount(this.strings)} values (together ${formatShare(jointShare)})`;
+        break;
+      }
+      case 'magnitude':
+        text = `${label} = ${formatNumber(sample.kind === 'number' ? sample.value : 0)} vs. usually ≈${formatNumber(Math.expm1(this.magnitude.mean))} in magnitude (z = ${z.toFixed(1)})`;
+        break;
+      case 'negative':
+        text = `${label} is negative, as only ${formatShare(smoothed(this.negativeShare, this.numbers))} of its ${formatCount(this.numbers)} values were`;
+        break;
+    }
+    const also = found.others();
+    return also.length === 0 ? text : `${text}; also unusual: ${also.join(', ')}`;
+  }
+}
+
+/** The findings on one value: their noisy-OR, the largest, and the rest worth a mention. */
+class Findings {
+  surprise = 0;
+  top: Finding = 'type';
+  z = 0;
+  private best = 0;
+  private readonly seen: Array<[Finding, number]> = [];
+
+  add(finding: Finding, surprise: number, z: number): void {
+    if (!(surprise > 0)) return;
+    this.surprise = 1 - (1 - this.surprise) * (1 - surprise);
+    this.seen.push([finding, surprise]);
+    if (surprise > this.best) {
+      this.best = surprise;
+      this.top = finding;
+      this.z = z;
+    }
+  }
+
+  /** others names the findings besides the top one that carry at least 0.1. */
+  others(): string[] {
+    return this.seen.filter(([f, s]) => f !== this.top && s >= 0.1).map(([f]) => (f === 'classes' ? 'character classes' : f));
   }
 }

@@ -9,6 +9,7 @@ import type { ReviewService } from './review.js';
 import { CheckBody, Identifier } from './schema.js';
 import type { CheckService } from './service.js';
 import { getCheck, listChecks } from './store.js';
+import { receiptOf } from '../tlog/store.js';
 
 export const ReviewBody = z.strictObject({
   decision: z.enum(['allow', 'block']),
@@ -31,12 +32,15 @@ export function checkRoutes(db: Db, service: CheckService, reviews: ReviewServic
     ctx.body = presentDecision(record, evaluation);
   }));
 
+  // Reads carry the transparency-log receipt ({ leaf_index, tree_size, … }) once integrated, else null.
   router.get('/check/:id', validate({ params: IdParams }, async (ctx, { params }) => {
-    ctx.body = presentCheck(await getCheck(db, principalOf(ctx), params.id));
+    const check = await getCheck(db, principalOf(ctx), params.id);
+    ctx.body = { ...presentCheck(check), log: await receiptOf(db, check.org_id, check.id) };
   }));
 
   router.get('/check/:id/decision', validate({ params: IdParams, query: DecisionQuery }, async (ctx, { params, query }) => {
-    ctx.body = presentVerdict(await reviews.decision(principalOf(ctx), params.id, query.wait));
+    const check = await reviews.decision(principalOf(ctx), params.id, query.wait);
+    ctx.body = { ...presentVerdict(check), log: check.status === 'decided' ? await receiptOf(db, check.org_id, check.id) : null };
   }));
 
   router.patch('/check/:id', requireRole('admin', 'reviewer'), validate({ params: IdParams, body: ReviewBody }, async (ctx, { params, body }) => {

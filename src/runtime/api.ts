@@ -29,6 +29,8 @@ import { configRoutes } from '../orgs/routes.js';
 import { loadSettings, type OrgSettings } from '../orgs/settings.js';
 import { PolicyCache } from '../policies/cache.js';
 import { policyRoutes } from '../policies/routes.js';
+import { transparencyLogRoutes } from '../tlog/routes.js';
+import { LogSigner, Sequencer } from '../tlog/sequencer.js';
 import { loadSigningKeys } from './signing-key.js';
 
 export interface ApiDeps {
@@ -76,6 +78,8 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
   const waiters = new DecisionWaiters(listener);
   const reviews = new ReviewService(db, workflows, dispatcher, waiters, log);
   const killSwitches = new KillSwitchService(db, listener, reviews, log);
+  const signer = new LogSigner(config.logOrigin, keys.logKey);
+  const sequencer = new Sequencer(db, listener, signer, log.child({ component: 'sequencer' }));
   await Promise.all([listener.start(), initClassifier()]);
   onCleanup('LISTEN connection', () => listener.stop());
   credentials.start();
@@ -86,6 +90,8 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
   const checks = new CheckService({ killSwitches, policies, settings, writer });
   dispatcher.start();
   onCleanup('outbox dispatcher', () => dispatcher.stop());
+  sequencer.start();
+  onCleanup('transparency log sequencer', () => sequencer.stop());
 
   // Health probes get a connection without the client's retry interceptor: a probe should fail
   // fast, and a retry timer must not outlive the connection at shutdown.
@@ -105,6 +111,7 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
       configRoutes(db, settings, { allowPrivateWebhooks: config.webhookAllowPrivate }),
       auditRoutes(db),
       killSwitchRoutes(db, killSwitches),
+      transparencyLogRoutes(db, signer),
     ],
   });
   const server = http.createServer(app.callback());

@@ -202,16 +202,25 @@ function checkRawKey(raw: Uint8Array): Uint8Array {
 
 /** checkKeyName enforces the signed-note rule: non-empty, no Unicode white space, no plus. */
 function checkKeyName(name: string): void {
-  if (name === '' || /[\p{White_Space}+]/u.test(name) || /[\u0000-\u001f]/.test(name)) {
+  if (name === '' || /[\p{White_Space}+]/u.test(name) || controlCharacter(name, false) >= 0) {
     throw new NoteError(`key name ${JSON.stringify(name)} is empty or contains a space, plus or control character`);
   }
 }
 
 /** checkText enforces the signed-note rule: valid Unicode, no ASCII control characters but newline. */
 function checkText(s: string, what: string): void {
-  const ctl = /[\u0000-\u0009\u000b-\u001f]/.exec(s);
-  if (ctl) throw new NoteError(`${what} contains control character U+${ctl[0].charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const ctl = controlCharacter(s, true);
+  if (ctl >= 0) throw new NoteError(`${what} contains control character U+${ctl.toString(16).padStart(4, '0')}`);
   if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s)) throw new NoteError(`${what} is not valid Unicode`);
+}
+
+/** controlCharacter returns the first ASCII control character (below U+0020) in s, or -1. */
+function controlCharacter(s: string, allowNewline: boolean): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 && !(allowNewline && c === 0x0a)) return c;
+  }
+  return -1;
 }
 
 function checkLine(s: string, what: string): void {

@@ -50,11 +50,10 @@ export function rootFromInclusionProof(leafHash: Uint8Array, index: number, size
     if (sn === 0) throw new VerificationError('inclusion proof is longer than the path to the root');
     if (fn % 2 === 1 || fn === sn) {
       r = nodeHash(p, r);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
+      // Step 4.b.ii: if LSB(fn) is not set, shift until it is or fn is 0.
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
       }
     } else {
       r = nodeHash(r, p);
@@ -113,11 +112,10 @@ export function rootFromConsistencyProof(first: number, second: number, proof: r
     if (fn % 2 === 1 || fn === sn) {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
+      // Step 6.b.iii: if LSB(fn) is not set, shift until it is or fn is 0.
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
       }
     } else {
       sr = nodeHash(sr, c);

@@ -42,7 +42,7 @@ describe('detectSecrets()', () => {
     ['a GitHub OAuth token', `token: gho_${fake(ALNUM, 36, 6)}`, 'GitHub token', 'critical'],
     ['a GitHub fine-grained token', `github_pat_${fake(`${ALNUM}_`, 82, 7)}`, 'GitHub token', 'critical'],
     ['a GitLab personal access token', `glpat-${fake(ALNUM, 20, 8)}`, 'GitLab token', 'critical'],
-    ['a Slack bot token', `SLACK_BOT_TOKEN=xoxb-${fake('0123456789', 12, 9)}-${fake('0123456789', 13, 10)}-${fake(ALNUM, 24, 11)}`, 'Slack token', 'critical'],
+    ['a Slack bot token', `SLACK_BOT_TOKEN=xoxb-${fake('0123456789', 12, 9)}-${fake('0123456789', 13, 10)}-${fake(ALNUM, 24, 11)}`, 'Slack bot token', 'critical'],
     ['a Slack webhook', `https://hooks.slack.com/services/T${fake(UPPER32, 8, 12)}/B${fake(UPPER32, 8, 13)}/${fake(ALNUM, 24, 14)}`, 'Slack webhook', 'high'],
     ['a Stripe live key', `stripe.api_key = "sk_live_${fake(ALNUM, 24, 15)}"`, 'Stripe live key', 'critical'],
     ['a Stripe test key', `sk_test_${fake(ALNUM, 24, 16)}`, 'Stripe test key', 'high'],
@@ -59,9 +59,9 @@ describe('detectSecrets()', () => {
     ['an exported token', `export DEPLOY_TOKEN=${fake(HEX, 40, 26)}`, 'Credential in DEPLOY_TOKEN', 'high'],
     ['a YAML password', `db:\n  password: ${fake(ALNUM, 10, 27)}!`, 'Credential in password', 'high'],
     ['a command-line flag', `tool login --api-key ${fake(ALNUM, 32, 28)}`, 'Credential in --api-key', 'high'],
-    ['a Mailgun key in a Mailgun setting', `MAILGUN_API_KEY=key-${fake(HEX, 32, 54)}`, 'Mailgun API key', 'critical'],
+    ['a Mailgun key in a Mailgun setting', `MAILGUN_API_KEY=key-${fake(HEX, 32, 54)}`, 'Mailgun private API token', 'critical'],
     ['a token under a service name', `sourcegraph: ${fake(HEX, 40, 46)}`, 'Credential in sourcegraph', 'high'],
-    ['a registry-scoped npm token', `//registry.npmjs.org/:_authToken=${fake(HEX, 8, 47)}-${fake(HEX, 4, 48)}-${fake(HEX, 4, 49)}-${fake(HEX, 4, 50)}-${fake(HEX, 12, 51)}`, 'Credential in _authToken', 'high'],
+    ['a registry-scoped npm token', `//registry.npmjs.org/:_authToken=${fake(HEX, 8, 47)}-${fake(HEX, 4, 48)}-${fake(HEX, 4, 49)}-${fake(HEX, 4, 50)}-${fake(HEX, 12, 51)}`, 'npm token', 'critical'],
     ['a base64-encoded JWT', `session: ${Buffer.from(jwt).toString('base64')}`, 'JSON Web Token (base64)', 'high'],
     ['Kubernetes Secret data', `apiVersion: v1\nkind: Secret\ntype: Opaque\ndata:\n  password: ${Buffer.from(fake(ALNUM, 24, 45)).toString('base64')}\n`, 'Kubernetes Secret data', 'high'],
   ])('finds %s', (_name, content, kind, severity) => {
@@ -112,6 +112,105 @@ describe('detectSecrets()', () => {
     ['a cache key', 'key = "session_abc123def456"'],
   ])('ignores %s', (_name, content) => {
     expect(secretSignals({ path: 'notes.txt', content })).toEqual([]);
+  });
+});
+
+const DIGITS = '0123456789';
+const LOWER36 = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+const uuid = (seed: number): string => [8, 4, 4, 4, 12].map((n, i) => fake(HEX, n, seed + i)).join('-');
+const kubernetesSecret = (value: string): string => `apiVersion: v1\nkind: Secret\ntype: Opaque\ndata:\n  .dockercfg: |\n    ${value}\n`;
+
+/** gitleaks' own line templates (`utils.GenerateSampleSecrets`) a provider's sample secret is tested in. */
+const GITLEAKS_TEMPLATES = [
+  '{i}Token = "{s}"', '{i}_token: {s}', '<{i}Token>\n    {s}\n</{i}Token>', 'var {i}Token string = "{s}"', '{i}_TOKEN :::= "{s}"',
+  'System.setProperty("{I}_TOKEN", "{s}")', '{"config.ini": "{I}_TOKEN={s}\\nBACKUP_ENABLED=true"}', '  "{i}Token" => "{s}"',
+];
+const inTemplates = (id: string, secret: string): string[] =>
+  GITLEAKS_TEMPLATES.map((t) => t.replaceAll('{i}', id).replaceAll('{I}', id.toUpperCase()).replaceAll('{s}', secret));
+
+describe('gitleaks rules', () => {
+  it.each([
+    ['OpenRouter', `sk-or-v1-${fake(HEX, 64, 60)}`, 'OpenRouter API key'],
+    ['LangSmith', `lsv2_pt_${fake(LOWER36, 32, 61)}_${fake(LOWER36, 10, 62)}`, 'LangSmith API key'],
+    ['Pinecone', `pcsk_${fake(ALNUM, 5, 63)}_${fake(ALNUM, 63, 64)}`, 'Pinecone API key'],
+    ['Supabase', `sbp_${fake(HEX, 40, 65)}`, 'Supabase personal access token'],
+    ['Resend', `re_${fake(BASE58, 8, 66)}_${fake(BASE58, 24, 67)}`, 'Resend API key'],
+    ['Tailscale', `tskey-auth-${fake(ALNUM, 12, 68)}-${fake(ALNUM, 18, 69)}`, 'Tailscale key'],
+    ['Cast AI', `castai_v1_${fake(ALNUM, 64, 70)}_${fake(ALNUM, 8, 71)}`, 'Cast AI API key'],
+    ['Groq', `gsk_${fake(ALNUM, 48, 72)}`, 'Groq API key'],
+    ['Replicate', `r8_${fake(ALNUM, 40, 73)}`, 'Replicate token'],
+    ['Claude Code', `sk-ant-oat01-${fake(`${ALNUM}-_`, 95, 74)}`, 'Claude Code OAuth token'],
+    ['Braintree', `access_token$sandbox$${fake(LOWER36, 16, 75)}`, 'Braintree access token'],
+    ['Chief Tools', `ctp_${fake(ALNUM, 36, 76)}`, 'Chief Tools token'],
+    ['Adyen', `AQE${fake(LOWER36, 6, 77)}.${fake(`${ALNUM}-_=`, 60, 78)}`, 'Adyen API key'],
+  ])('finds a %s token in every gitleaks sample template', (_name, secret, kind) => {
+    for (const content of inTemplates('service', secret)) {
+      expect(secretSignals({ path: 'notes.txt', content })[0]?.evidence).toContain(kind);
+    }
+  });
+
+  it.each([
+    ['adafruit', fake('abcdefghijklmnopqrstuvwxyz0123456789_-', 32, 80), 'Adafruit API key'],
+    ['asana', fake(DIGITS, 16, 81), 'Asana client ID'],
+    ['discord', fake(DIGITS, 18, 82), 'Discord client ID'],
+    ['heroku', uuid(83), 'Heroku API key'],
+    ['linkedin', fake(LOWER36, 14, 88), 'LinkedIn client ID'],
+    ['telegram', `${fake(DIGITS, 8, 89)}:A${fake(`${LOWER36}_-`, 34, 90)}`, 'Telegram bot token'],
+    ['DB_PASSWORD', `${fake(ALNUM, 3, 91)};<@${fake(ALNUM, 3, 92)}`, 'Database password'],
+  ])('finds a %s credential assigned to the service name (semi-generic rule)', (id, secret, kind) => {
+    for (const content of inTemplates(id, secret)) {
+      const found = findSecrets(content);
+      expect(found.map((f) => f.kind)).toContain(kind);
+    }
+  });
+
+  it.each([
+    ['a Claude Code session URL', `see https://claude.ai/code/session_${fake(ALNUM, 24, 93)} for context`],
+    ['a Django insecure key', `SECRET_KEY = "django-insecure-${fake(`${LOWER36}!%_&*^)`, 40, 94)}"`],
+    ['an Azure Data Factory runtime key', `IR@${uuid(95)}@adf-app-001@we@${fake(B64, 43, 100)}=`],
+    ['an Ansible Vault blob', `$ANSIBLE_VAULT;1.1;AES256\n${fake(HEX, 80, 101)}`],
+    ['MongoDB credentials', `MONGO_URI=mongodb://root:root@mongo:27017/admin?authSource=admin`],
+    ['curl user credentials', `curl -s --user 'api:${fake(ALNUM, 12, 102)}' \\\n    https://api.example.net/v2/messages`],
+    ['a curl API key header', `curl -X GET \\\n     -H "apikey: ${uuid(103)}" \\\n     -H "Accept: application/json"`],
+    ['a Kubernetes Secret block scalar', kubernetesSecret(Buffer.from(JSON.stringify({ auths: { 'registry.example': { auth: fake(ALNUM, 24, 108) } } })).toString('base64'))],
+    ['a JWT without a JSON header', `${'ey'}${fake(ALNUM, 30, 109)}.${'ey'}${fake(ALNUM, 40, 110)}.${fake(ALNUM, 20, 111)}`],
+    ['a Go typed declaration', `var apiToken string = "${fake(ALNUM, 32, 112)}"`],
+    ['a private key header with a text body (detect-secrets)', '-----BEGIN RSA PRIVATE KEY-----\nsuper secret private key here\n-----END RSA PRIVATE KEY-----'],
+    ['an Artifactory token the way detect-secrets flags it', 'X-JFrog-Art-Api: AKCxxxxxxxxxx'],
+    ['a quoted passphrase (detect-secrets keyword plugin)', 'password = "value with quotes and spaces"'],
+    ['a key name with a service suffix', `apikey_myservice: "${fake(ALNUM, 24, 113)}"`],
+  ])('finds %s', (_name, content) => {
+    expect(findSecrets(content)).not.toEqual([]);
+  });
+
+  // gitleaks' own negative samples (`fps`) for its rules, and detect-secrets' negatives.
+  it.each([
+    ['a Telegram token with a prefix glued on', `telegram_api_token = "${fake(DIGITS, 8, 120)}:Ahello${fake(`${LOWER36}_-`, 34, 121)}"`],
+    ['a Telegram token with a short bot id', `telegram_api_token = "${fake(DIGITS, 4, 122)}:A${fake(`${LOWER36}_-`, 34, 123)}"`],
+    ['an alphabet constant', 'const keyStr = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"'],
+    ['a legacy LangChain key placeholder', 'LANGCHAIN_API_KEY=ls__0123456789abcdef0123456789abcdef'],
+    ['a Resend key outside base58', `resendApiKey := "re_0${fake(BASE58, 7, 124)}_${fake(BASE58, 24, 125)}"`],
+    ['an unknown Tailscale key type', `tskey-unknown-${fake(ALNUM, 12, 126)}-${fake(ALNUM, 18, 127)}`],
+    ['an OpenRouter key with a non-hex character', `sk-or-v1-g${fake(HEX, 63, 128)}`],
+    ['a curl placeholder', 'curl -u <user:password> https://test.example/endpoint'],
+    ['a curl bracket placeholder', 'curl --user neo4j:[PASSWORD] http://[IP]:7474/db/data/'],
+    ['a curl variable', 'curl -XGET -i -u "${{ env.ELK_ID }}:${{ build.env.ELK_PASS }}"'],
+    ['a Secret kind in another YAML document', ` kind: Secret\n target:\n   name: mysecret\n---\nkind: ConfigMap\n data:\n       key: secret/mysecret\n       property: ${fake(ALNUM, 16, 129)}`],
+    ['a hash arrow to a variable', "'password' => $input"],
+    ['a key-press handler', '            keyPressed = kVK_Return.u16'],
+    ['an import of key constants', "import { chain_Anvil1_Key, chain_Anvil2_Key } from '../blockchain-tests/consts';"],
+    ['a Rails CSRF token', `<input type="hidden" name="authenticity_token" value="${fake(`${ALNUM}-_`, 86, 130)}" autocomplete="off" />`],
+    ['a MongoDB URL without credentials', 'mongodb+srv://cluster.mongodb.net/mydb'],
+    ['a README password placeholder', 'DB_PASSWORD=[value]'],
+    ['a PascalCase member after s.', 's.AcceptanceTimeoutSeconds '],
+    ['a one-word private key body', '-----BEGIN PRIVATE KEY-----\nanything\n-----END PRIVATE KEY-----'],
+    ['an Artifactory prefix inside a word', 'testAKCwithinsomeirrelevantstring'],
+    ['a NuGet password from the environment', '<add key="ClearTextPassword" value="%NUGET_PASSWORD%" />'],
+    ['a secret ARN', 'secret_prod = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf"'],
+    ['a password policy', 'password_policy = "min8-upper1-digit1"'],
+  ])('ignores %s', (_name, content) => {
+    expect(findSecrets(content)).toEqual([]);
   });
 });
 

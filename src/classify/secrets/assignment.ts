@@ -11,7 +11,7 @@ export interface Assignment {
 }
 
 /** Cheap pre-filter: only text containing one of these fragments can hold a key-like name. */
-const KEYWORD_RE = /key|token|secret|passw|pwd|pass|pw|cred|auth/gi;
+const KEYWORD_RE = /key|token|secret|passw|pwd|pass|pw|cred|auth|contrase/g;
 const NAME_CHAR_RE = /[A-Za-z0-9_.$-]/;
 const OPERATOR_RE = /^(?::::=|::=|:=|=>|\?=|\|\|=|\.=|\+=|===|!==|==|!=|=|:|<-)/;
 const QUOTES = '"\'`';
@@ -25,11 +25,11 @@ const MAX_VALUE = 500;
  * files, shells and HTTP use: `NAME = value`, `"name": "value"`, `name := value`, `name => value`,
  * `export NAME=value`, `--name value`, `<name>value</name>`, and `"value" == name` comparisons.
  */
-export function findAssignments(text: string): Assignment[] {
+export function findAssignments(text: string, lower = text.toLowerCase()): Assignment[] {
   const out: Assignment[] = [];
   const seen = new Set<number>();
   KEYWORD_RE.lastIndex = 0;
-  for (let m = KEYWORD_RE.exec(text); m !== null; m = KEYWORD_RE.exec(text)) {
+  for (let m = KEYWORD_RE.exec(lower); m !== null; m = KEYWORD_RE.exec(lower)) {
     let start = m.index;
     while (start > 0 && start > m.index - 80 && NAME_CHAR_RE.test(text[start - 1] ?? '') && !isEscape(text, start - 1)) start--;
     let end = m.index + m[0].length;
@@ -37,6 +37,8 @@ export function findAssignments(text: string): Assignment[] {
     KEYWORD_RE.lastIndex = Math.max(KEYWORD_RE.lastIndex, end);
     if (seen.has(start)) continue;
     seen.add(start);
+    // `arn:aws:secretsmanager:…:secret:prod/db`: a field of a colon-separated identifier, not a name.
+    if (text[start - 1] === ':' && /\w/.test(text[start - 2] ?? '')) continue;
     let name = text.slice(start, end);
     // `secret.assign("…")`: the method call is not part of the name.
     if (name.endsWith('.assign') && text.startsWith('("', start + name.length)) name = name.slice(0, -7);
@@ -55,10 +57,10 @@ export function findAssignments(text: string): Assignment[] {
  * findProviderAssignments returns values assigned to a service's bare name (`sourcegraph: …`,
  * `"heroku": "…"`), which findAssignments leaves out for want of a key word.
  */
-export function findProviderAssignments(text: string): Assignment[] {
+export function findProviderAssignments(text: string, lower = text.toLowerCase()): Assignment[] {
   const out: Assignment[] = [];
   PROVIDER_NAME_RE.lastIndex = 0;
-  for (let m = PROVIDER_NAME_RE.exec(text); m !== null; m = PROVIDER_NAME_RE.exec(text)) {
+  for (let m = PROVIDER_NAME_RE.exec(lower); m !== null; m = PROVIDER_NAME_RE.exec(lower)) {
     let start = m.index;
     while (start > 0 && start > m.index - 40 && NAME_CHAR_RE.test(text[start - 1] ?? '') && !isEscape(text, start - 1)) start--;
     let end = m.index + m[0].length;
@@ -162,6 +164,8 @@ function readValue(text: string, p: number): Span | undefined {
   // A bare right-hand side ending a statement (`secret = other_var;`) is code, not a literal.
   if (value.endsWith(';')) return undefined;
   while (/[,'"`]$/.test(value)) value = value.slice(0, -1);
-  if (value.endsWith(')') && !value.includes('(')) value = value.slice(0, -1);
+  // `initialize(token: abc123)`: a bare argument inside a call, not an assignment (gitleaks' generic rule
+  // wants a quote, a blank or `;` after the value).
+  if (value.endsWith(')') && !value.includes('(')) return undefined;
   return value ? { value, start: p, end: p + value.length } : undefined;
 }

@@ -26,13 +26,14 @@ export const PROVIDER_NAMES = new Set([
   'okta', 'plaid', 'rapidapi', 'sendbird', 'sendgrid', 'sentry', 'snyk', 'sonar', 'sourcegraph', 'squarespace', 'sumologic',
   'telegram', 'travis', 'twilio', 'twitch', 'twitter', 'typeform', 'yandex', 'zendesk',
 ]);
-export const PROVIDER_NAME_RE = new RegExp([...PROVIDER_NAMES].join('|'), 'gi');
+/** Matched against lower-cased text. */
+export const PROVIDER_NAME_RE = new RegExp([...PROVIDER_NAMES].join('|'), 'g');
 
 /**
  * Head words that name a credential; `password`-class ones also accept human-chosen values. Plurals
  * (`secrets`, `tokens`, `keys`) name collections and counts (`max_tokens`, `keyVaultToStoreSecrets`).
  */
-const PASSWORD_HEADS = new Set(['password', 'passwd', 'pwd', 'pass', 'pw', 'passphrase', 'secret', 'secrete']);
+const PASSWORD_HEADS = new Set(['password', 'passwd', 'pwd', 'pass', 'pw', 'passphrase', 'secret', 'secrete', 'contrasena']);
 const TOKEN_HEADS = new Set(['key', 'token', 'credential', 'credentials', 'creds', 'cred', 'auth', 'apikey', 'secretkey']);
 /** A run-together head (`SLAPIKEY`, `clientsecret`, `dbpassword`) ends with one of these. */
 const HEAD_SUFFIX_RE = /(?:password|passwd|pwd|secret|secrete|token|apikey|accesskey|secretkey|privatekey|authkey|key)$/;
@@ -58,6 +59,20 @@ const NOT_SECRET_WORDS = new Set([
   'uri', 'endpoint', 'header', 'prefix', 'format', 'pattern', 'regex', 'field', 'param', 'variable', 'ref', 'non',
 ]);
 
+/** Key words strong enough to name a credential with a word or two after them (detect-secrets' `api_?key…`). */
+const STRONG_HEADS = new Set(['apikey', 'password', 'passwd', 'pwd', 'secret', 'token', 'passphrase']);
+/** Words that, after a key word, name something about the credential rather than a place it is used. */
+const NOT_AFTER_KEY = new Set([
+  'version', 'policy', 'hint', 'question', 'label', 'manager', 'arn', 'store', 'vault', 'provider', 'source', 'mode', 'method',
+  'strategy', 'rotation', 'expiry', 'expires', 'expiration', 'ttl', 'enabled', 'required', 'hash', 'var', 'reset', 'change',
+  'confirmation', 'confirm', 'reminder', 'strength', 'rules', 'regexp', 'salt', 'error', 'message', 'text', 'placeholder', 'title',
+]);
+
+/** isKeyHead is true for a word that names a credential on its own (`token`, `dbpassword`, `SLAPIKEY`). */
+function isKeyHead(word: string): boolean {
+  return PASSWORD_HEADS.has(word) || /(?:password|passwd|pwd|secret)$/.test(word) || TOKEN_HEADS.has(word) || HEAD_SUFFIX_RE.test(word);
+}
+
 /** splitName breaks an identifier into lower-case words: `sengridAPIToken_token` → sengrid, api, token, token. */
 export function splitName(name: string): string[] {
   return name
@@ -82,13 +97,16 @@ export function classifyKeyName(name: string): KeyName | undefined {
   // `access_key_id` / `key-id` is an AWS-style key id; any other `…_id` is an identifier.
   if (words[i] === 'id' && i > 0 && /key$/.test(words[i - 1] ?? '')) i--;
   while (i > 0 && (QUALIFIERS.has(words[i] ?? '') || /^\d+$|^[a-z]$|^v\d$/.test(words[i] ?? ''))) i--;
+  if (!isKeyHead(words[i] ?? '')) {
+    // `apikey_myservice`, `password_eu_west`: a strong key word, then a word or two naming where it is used.
+    const k = [i - 1, i - 2].find((j) => j >= 0 && STRONG_HEADS.has(words[j] ?? ''));
+    if (k === undefined || words.slice(k + 1, i + 1).some((w) => NOT_SECRET_WORDS.has(w) || NOT_AFTER_KEY.has(w))) return undefined;
+    i = k;
+  }
   const head = words[i];
   if (head === undefined || NOT_KEY_RE.test(head)) return undefined;
   for (let j = 0; j < i; j++) if (NOT_SECRET_WORDS.has(words[j] ?? '')) return undefined;
-  let strictness: Strictness;
-  if (PASSWORD_HEADS.has(head) || /(?:password|passwd|pwd|secret)$/.test(head)) strictness = 'password';
-  else if (TOKEN_HEADS.has(head) || HEAD_SUFFIX_RE.test(head)) strictness = 'token';
-  else return undefined;
+  const strictness: Strictness = PASSWORD_HEADS.has(head) || /(?:password|passwd|pwd|secret)$/.test(head) ? 'password' : 'token';
   const bare = i === 0 && (head === 'key' || head === 'auth');
   return { strictness, shape: shapeOf(words), ...(bare ? { bare } : {}) };
 }

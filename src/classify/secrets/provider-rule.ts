@@ -33,6 +33,11 @@ export interface ProviderRule {
   fullText?: boolean;
   /** Match the pattern case-insensitively (gitleaks' `(?i)` rules). */
   ignoreCase?: boolean;
+  /**
+   * The secret must end the value as gitleaks' `GenerateUniqueTokenRegex` requires: a quote, a
+   * blank, `;`, a `\n` escape or the end of the text follows (not `)` or `,`).
+   */
+  strictEnd?: boolean;
 }
 
 /** Start-of-token markers: a pattern starting with one gets the matching `notAfter` check. */
@@ -50,8 +55,6 @@ const MARKERS: ReadonlyArray<[string, RegExp]> = [
 ];
 /** End of a token: not followed by more of one. */
 export const E = '(?![A-Za-z0-9_-])';
-/** gitleaks' end of a secret (`GenerateUniqueTokenRegex`): a quote, a blank, `;`, a `\n` escape or the end. */
-export const E_STRICT = '(?=[\\x60\'"\\s;]|\\\\[nr]|$)';
 
 /** rule builds a ProviderRule from a pattern source; a leading start-of-token marker becomes its `notAfter` check. */
 export function rule(kind: string, keywords: string[], source: string, severity: Severity = 'critical', extra: Partial<ProviderRule> = {}): ProviderRule {

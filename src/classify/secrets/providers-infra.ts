@@ -102,7 +102,7 @@ export const INFRA_RULES: readonly ProviderRule[] = [
   rule('ReadMe token', ['rdme_'], `${B}(rdme_[a-z0-9]{70})${E}`, 'critical', { minEntropy: 2 }),
   rule('Infracost token', ['ico-'], `${B_PATH}(ico-[A-Za-z0-9]{32})${E}`, 'critical', { minEntropy: 3 }),
   rule('Intra42 client secret', ['s-s4t2'], `${B}(s-s4t2(?:ud|af)-[a-fA-F0-9]{64})${E}`, 'critical', { minEntropy: 3 }),
-  rule('Settlemint token', ['sm_aat_', 'sm_pat_', 'sm_sat_'], `${B}(sm_[aps]at_[A-Za-z0-9]{16})${E}`, 'critical', { minEntropy: 3 }),
+  rule('Settlemint token', ['sm_aat_', 'sm_pat_', 'sm_sat_'], `${B}(sm_[aps]at_[A-Za-z0-9]{12,})${E}`, 'critical', { minEntropy: 3 }),
   rule('ClickHouse Cloud key', ['4b1d'], `${B}(4b1d[A-Za-z0-9]{38})${E}`, 'critical', { minEntropy: 3 }),
   rule('NuGet config password', ['<add key='], `<add key="(?:ClearText)?Password"\\s*value="([^"]{8,})"\\s*/>`, 'high', {
     fullText: true, ignoreCase: true, accept: (s) => !/^%\S.*%$/.test(s),
@@ -110,7 +110,7 @@ export const INFRA_RULES: readonly ProviderRule[] = [
   // detect-secrets' npm plugin: a registry-scoped `_authToken` holding an `npm_` token or a UUID.
   rule('npm token', ['_authtoken='], `//[^\\s/]+(?:/[^\\s:]*)?/:_authToken=[ \\t]*(npm_\\S+|[A-Fa-f0-9-]{36})`, 'critical', { allowFiller: true, fullText: true }),
   // detect-secrets' Artifactory plugin: `AKC…`/`AP[0-9A-F]…` after a blank, `=`, `:` or `"`, placeholder `x`s included.
-  rule('Artifactory token', ['akc', 'ap'], `(AKC[a-zA-Z0-9]{10,}|AP[\\dA-F][a-zA-Z0-9]{8,})`, 'medium', {
+  rule('Artifactory token', [], `(AKC[a-zA-Z0-9]{10,}|AP[\\dA-F][a-zA-Z0-9]{8,})`, 'medium', {
     notAfter: /[^\s=:"]/, allowFiller: true, fullText: true,
     // `AKCp…` is the prefix of JFrog keys proper (above): a value that fails that rule is not one.
     accept: (s) => !s.startsWith('AKCp'),

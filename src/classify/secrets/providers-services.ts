@@ -1,4 +1,4 @@
-import { B, B_ALNUM, B_TELEGRAM, E, E_STRICT, rule, type ProviderRule } from './provider-rule.js';
+import { B, B_ALNUM, B_TELEGRAM, E, rule, type ProviderRule } from './provider-rule.js';
 
 /** Base58 (no `0`, `O`, `I`, `l`), Resend's key alphabet. */
 const BASE58 = '[1-9A-HJ-NP-Za-km-z]';
@@ -47,7 +47,7 @@ export const SERVICE_RULES: readonly ProviderRule[] = [
   rule('Sendinblue API key', ['xkeysib-'], `${B}(xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16})${E}`, 'critical', { minEntropy: 2 }),
   rule('Resend API key', ['re_'], `${B}(re_${BASE58}{8}_${BASE58}{24})${E}`, 'critical', { minEntropy: 3 }),
   // detect-secrets' Mailchimp plugin; gitleaks' end-of-value rule keeps `initialize(token: …-us18)` out.
-  rule('Mailchimp API key', ['-us'], `${B}([a-f0-9]{32}-us\\d{1,2})${E_STRICT}`, 'critical', { minEntropy: 3 }),
+  rule('Mailchimp API key', ['-us'], `${B}([a-f0-9]{32}-us\\d{1,2})${E}`, 'critical', { minEntropy: 3, strictEnd: true }),
   rule('Twilio API key', [], `${B_ALNUM}(SK[0-9a-fA-F]{32})(?![A-Za-z0-9])`, 'critical', { minEntropy: 3 }),
   // detect-secrets' Twilio plugin: account SIDs and keys, placeholder `x`s included.
   rule('Twilio key', [], `${B_ALNUM}((?:AC|SK)[a-z0-9]{32})(?![A-Za-z0-9])`, 'medium', { allowFiller: true }),
@@ -64,7 +64,7 @@ export const SERVICE_RULES: readonly ProviderRule[] = [
   rule('MaxMind license key', ['_mmk'], `${B}([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)${E}`, 'critical', { minEntropy: 4 }),
   rule('Frame.io token', ['fio-u-'], `${B}(fio-u-[\\w=-]{64})${E}`),
   rule('Airtable token', [], `${B}(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})${E}`),
-  rule('Django secret key', ['django-insecure-'], `["'](django-insecure-[^"'\\s]{1,250})["']`),
+  rule('Django secret key', ['django-insecure-'], `["'](django-insecure-[^"'\\s]{1,250})["']`, 'critical', { fullText: true }),
 
   // Payments and commerce
   rule('Stripe live key', ['sk_live_', 'rk_live_', 'sk_prod_', 'rk_prod_'], `${B}([sr]k_(?:live|prod)_[A-Za-z0-9]{10,247})${E}`, 'critical', { minEntropy: 2 }),

@@ -1,9 +1,9 @@
 import { findAssignments, findProviderAssignments, type Assignment } from './assignment.js';
 import { shannonEntropy } from './entropy.js';
 import { containsStopWord, isGenericLineAllowed, isGenericNameAllowed } from './gitleaks-allowlist.js';
-import { classifyKeyName, type KeyName } from './key-name.js';
-import { rulesFor } from './providers.js';
-import { findSemiGeneric, isProviderNearMiss } from './semi-generic.js';
+import { classifyKeyName, PROVIDER_NAMES, type KeyName } from './key-name.js';
+import { rulesFor, type ProviderRule } from './providers.js';
+import { findSemiGeneric, isProviderNearMiss, serviceNamesIn } from './semi-generic.js';
 import { findAuthHeaders, findAwsSecretNearKeyId, findAwsSecretShaped, STRUCTURED_FINDERS, tokenRuns, type SecretFinding } from './structured.js';
 import { isCredentialValue, isMaskOrFiller, isPlaceholder } from './value.js';
 
@@ -23,7 +23,9 @@ const OWNED_PREFIX_RE = /^(?:gh[pousr]_|github_pat_|gl(?:pat|rt|dt|ft|imt|ptt|ag
  */
 export function findSecrets(text: string, fieldKey = ''): SecretFinding[] {
   if (text.length < 8) return [];
-  const lower = text.toLowerCase();
+  let lower = text.toLowerCase();
+  // Offsets in `lower` index `text`: keep one character per character (`İ` lower-cases to two).
+  if (lower.length !== text.length) lower = text.replace(/[A-Z]+/g, (w) => w.toLowerCase());
   const found: SecretFinding[] = [];
   const add = (f: SecretFinding): void => {
     if (f.end > f.start && !found.some((g) => f.start < g.end && g.start < f.end)) found.push(f);
@@ -31,30 +33,27 @@ export function findSecrets(text: string, fieldKey = ''): SecretFinding[] {
 
   let awsKeyId = false;
   // Every provider token, keyword included, lies in a run of 18+ token characters: look for the
-  // keywords in those runs only (prose has few), and skip the provider pass when there are none.
+  // keywords in those runs only (prose has few), and run the patterns over the runs alone, except
+  // for the few `fullText` formats that span other characters.
   const runs = tokenRuns(text);
+  const runTexts = runs.map(([from, to]) => text.slice(from, to));
   const providers = rulesFor(runs.map(([from, to]) => lower.slice(from, to)).join(' '), lower);
   for (const rule of providers) {
     if (rule.context && !rule.context.some((c) => lower.includes(c))) continue;
-    rule.re.lastIndex = 0;
-    for (let m = rule.re.exec(text); m !== null; m = rule.re.exec(text)) {
-      if (rule.notAfter && !startsToken(text, m.index, rule.notAfter)) continue;
-      const secret = m[1] ?? m[0];
-      if (!rule.allowFiller && isMaskOrFiller(secret)) continue;
-      if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
-      if (rule.accept && !rule.accept(secret)) continue;
-      const start = m.index + m[0].indexOf(secret);
-      add({ kind: rule.kind, severity: rule.severity, start, end: start + secret.length });
-      if (rule.kind === 'AWS access key ID') awsKeyId = true;
-    }
+    const before = found.length;
+    if (rule.fullText) scanProvider(rule, text, 0, text, add);
+    else for (let i = 0; i < runs.length; i++) scanProvider(rule, runTexts[i] ?? '', runs[i]?.[0] ?? 0, text, add);
+    if (rule.kind === 'AWS access key ID' && found.length > before) awsKeyId = true;
   }
   if (awsKeyId) findAwsSecretNearKeyId(text).forEach(add);
   for (const finder of STRUCTURED_FINDERS) finder(text, lower).forEach(add);
-  findSemiGeneric(text, lower).forEach(add);
+  const services = serviceNamesIn(lower);
+  findSemiGeneric(text, services).forEach(add);
   findAwsSecretShaped(text, runs).forEach(add);
 
   // A service's bare name needs a long value: only texts with a long token run can hold one.
-  for (const a of [...findAssignments(text), ...(runs.length > 0 ? findProviderAssignments(text) : [])]) {
+  const named = runs.length > 0 && [...services].some((s) => PROVIDER_NAMES.has(s)) ? findProviderAssignments(text, lower) : [];
+  for (const a of [...findAssignments(text, lower), ...named]) {
     if (isAssignedCredential(text, a)) add({ kind: `Credential in ${a.name.slice(0, 40)}`, severity: 'high', start: a.start, end: a.end });
   }
 
@@ -74,6 +73,24 @@ export function findSecrets(text: string, fieldKey = ''): SecretFinding[] {
     }
   }
   return found.sort((a, b) => a.start - b.start);
+}
+
+/** What may follow a `strictEnd` secret: a quote, a blank, `;`, a `\n` escape, or nothing. */
+const STRICT_END_RE = /^(?:[`'"\s;]|\\[nr]|$)/;
+
+/** scanProvider adds the matches of a provider rule in `part`, which starts at `offset` in `text`. */
+function scanProvider(rule: ProviderRule, part: string, offset: number, text: string, add: (f: SecretFinding) => void): void {
+  rule.re.lastIndex = 0;
+  for (let m = rule.re.exec(part); m !== null; m = rule.re.exec(part)) {
+    if (rule.notAfter && !startsToken(text, offset + m.index, rule.notAfter)) continue;
+    const secret = m[1] ?? m[0];
+    if (!rule.allowFiller && isMaskOrFiller(secret)) continue;
+    if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
+    if (rule.accept && !rule.accept(secret)) continue;
+    if (rule.strictEnd && !STRICT_END_RE.test(text.slice(offset + m.index + m[0].length, offset + m.index + m[0].length + 2))) continue;
+    const start = offset + m.index + m[0].indexOf(secret);
+    add({ kind: rule.kind, severity: rule.severity, start, end: start + secret.length });
+  }
 }
 
 /** startsToken is true when text[at] is not preceded by a `notAfter` character, or follows a `\n`-style escape. */

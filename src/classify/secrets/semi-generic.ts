@@ -2,6 +2,8 @@ import type { Severity } from '../types.js';
 import { shannonEntropy } from './entropy.js';
 import type { SecretFinding } from './structured.js';
 import { isGitleaksAllowed } from './gitleaks-allowlist.js';
+import { PROVIDER_NAMES } from './key-name.js';
+import { trieSource } from './trie.js';
 
 /**
  * A gitleaks "semi-generic" rule: a value of a fixed shape assigned to a name that mentions the
@@ -22,6 +24,8 @@ interface SemiGenericRule {
   identCase?: RegExp;
   /** Minimum Shannon entropy of the secret (gitleaks skips a secret at or below it). */
   entropy?: number;
+  /** 'critical' unless given: a service credential. */
+  severity?: Severity;
 }
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -136,7 +140,7 @@ const SEMI_GENERIC_RULES: readonly SemiGenericRule[] = [
   { kind: 'Yandex API key', keywords: ['yandex'], idents: 'yandex', secret: 'AQVN[A-Za-z0-9_-]{35,38}' },
   { kind: 'Yandex AWS access token', keywords: ['yandex'], idents: 'yandex', secret: 'YC[a-zA-Z0-9_-]{38}' },
   { kind: 'Zendesk secret key', keywords: ['zendesk'], idents: 'zendesk', secret: '[a-z0-9]{40}' },
-  { kind: 'Database password', keywords: ['db_passw', 'database_passw', 'pwd'], idents: 'db_passw(?:or)?d|database_passw(?:or)?d|pwd', secret: '[a-zA-Z0-9:;<@=},!$?^]{1,100}', caseSensitive: true },
+  { kind: 'Database password', keywords: ['db_passw', 'database_passw', 'pwd'], idents: 'db_passw(?:or)?d|database_passw(?:or)?d|pwd', secret: '[a-zA-Z0-9:;<@=},!$?^]{1,100}', caseSensitive: true, severity: 'high' },
 ];
 
 /**
@@ -164,22 +168,29 @@ const COMPILED: readonly CompiledRule[] = SEMI_GENERIC_RULES.map((r) => ({
   relaxed: new RegExp(r.secret.replace(/\{\d+(?:,\d*)?\}/g, '+'), r.caseSensitive ? '' : 'i'),
   anchored: r.secret.replace(/\[[^\]]*\]|\{[^}]*\}|\\[dws]|\(\?:|[()?|+*]/g, '').length > 0,
 }));
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const KEYWORDS = [...new Set(COMPILED.flatMap((r) => r.keywords))].sort((a, b) => b.length - a.length);
-/** One pass over the lower-cased text finds the service names present. */
-const KEYWORD_RE = new RegExp(KEYWORDS.map(escapeRe).join('|'), 'g');
+const KEYWORDS = [...new Set([...COMPILED.flatMap((r) => r.keywords), ...PROVIDER_NAMES])].sort((a, b) => b.length - a.length);
+/** One pass over the lower-cased text finds the service names present (longest alternative first). */
+const KEYWORD_RE = new RegExp(trieSource(KEYWORDS), 'g');
+/** A matched name implies the names inside it (`sumologic` → `sumo`). */
+const IMPLIED = new Map(KEYWORDS.map((k) => [k, KEYWORDS.filter((o) => k.includes(o))]));
 const IDENT_RES = new Map(COMPILED.map((r) => [r, new RegExp(r.idents, 'i')]));
 
-function keywordsIn(lower: string): Set<string> {
+/**
+ * serviceNamesIn returns the service names (semi-generic rule keywords and PROVIDER_NAMES) that
+ * occur in the lower-cased text: one scan serves both findSemiGeneric and the provider-name
+ * assignments.
+ */
+export function serviceNamesIn(lower: string): Set<string> {
   const present = new Set<string>();
   KEYWORD_RE.lastIndex = 0;
-  for (let m = KEYWORD_RE.exec(lower); m !== null; m = KEYWORD_RE.exec(lower)) present.add(m[0]);
+  for (let m = KEYWORD_RE.exec(lower); m !== null; m = KEYWORD_RE.exec(lower)) {
+    for (const k of IMPLIED.get(m[0]) ?? []) present.add(k);
+  }
   return present;
 }
 
 /** findSemiGeneric reports values of a service's credential shape assigned to a name that mentions the service. */
-export function findSemiGeneric(text: string, lower: string): SecretFinding[] {
-  const present = keywordsIn(lower);
+export function findSemiGeneric(text: string, present: ReadonlySet<string>): SecretFinding[] {
   if (present.size === 0) return [];
   const out: SecretFinding[] = [];
   for (const rule of COMPILED) {
@@ -194,13 +205,11 @@ export function findSemiGeneric(text: string, lower: string): SecretFinding[] {
       if (isGitleaksAllowed(secret)) continue;
       if (rule.kind === 'Database password' && !isDatabasePassword(secret)) continue;
       const start = m.index + m[0].length - secret.length;
-      out.push({ kind: rule.kind, severity: SEVERITY, start, end: start + secret.length });
+      out.push({ kind: rule.kind, severity: rule.severity ?? 'critical', start, end: start + secret.length });
     }
   }
   return out;
 }
-
-const SEVERITY: Severity = 'high';
 
 /**
  * gitleaks' database-password rule takes any 1–100 characters of its alphabet; a few characters

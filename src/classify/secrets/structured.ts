@@ -77,7 +77,9 @@ export const findJwts: Finder = (text, lower) => {
 
 /** Passwords of documentation and local-development URLs: `postgres://postgres:postgres@localhost`. */
 const DEFAULT_PASSWORD_RE = /^(?:pass|passwd|pwd|secret|admin|root|guest|changeme|changeit|postgres|mysql|redis|rabbitmq|mongo|test|user|demo)$/i;
-const URL_CREDENTIALS_RE = /\b[a-z][a-z0-9+.-]{1,30}:\/\/([^\s:@/?#"'`<>\\[\]]{1,128}):([^\s@/?#"'`<>\\[\]]{1,256})@[\w.[\]-]+/gi;
+/** From the `://` on (a literal V8 finds fast); the scheme before it is checked separately. */
+const URL_CREDENTIALS_RE = /:\/\/([^\s:@/?#"'`<>\\[\]]{1,128}):([^\s@/?#"'`<>\\[\]]{1,256})@[\w.[\]-]+/g;
+const URL_SCHEME_RE = /(?:^|[^A-Za-z0-9_])([a-z][a-z0-9+.-]{1,30})$/i;
 
 /** findUrlCredentials reports a password in a URL's userinfo (`scheme://user:password@host`). */
 export const findUrlCredentials: Finder = (text, lower) => {
@@ -85,14 +87,16 @@ export const findUrlCredentials: Finder = (text, lower) => {
   const out: SecretFinding[] = [];
   URL_CREDENTIALS_RE.lastIndex = 0;
   for (let m = URL_CREDENTIALS_RE.exec(text); m !== null; m = URL_CREDENTIALS_RE.exec(text)) {
+    const scheme = URL_SCHEME_RE.exec(text.slice(Math.max(0, m.index - 32), m.index))?.[1];
+    if (!scheme) continue;
     const password = m[2] ?? '';
     // `host:80+&@evil` (an SSRF userinfo trick) has a port, not a password: require a letter.
     if (password.length < 4 || !/[A-Za-z]/.test(password) || /^[$%{<[]/.test(password)) continue;
     // gitleaks' MongoDB rule takes any embedded credentials; detect-secrets' basic-auth plugin flags
     // `user:password@`. Other schemes skip documentation defaults (`postgres:postgres@localhost`).
-    const mongo = /^mongodb/i.test(m[0]);
+    const mongo = /^mongodb/i.test(scheme);
     if (!mongo && ((isPlaceholder(password) && password.toLowerCase() !== 'password') || password === m[1] || DEFAULT_PASSWORD_RE.test(password))) continue;
-    const start = m.index + m[0].indexOf(`:${password}@`, m[0].indexOf('://') + 3) + 1;
+    const start = m.index + m[0].indexOf(`:${password}@`, 3) + 1;
     out.push({ kind: 'Credentials in URL', severity: 'high', start, end: start + password.length });
   }
   return out;
@@ -221,7 +225,9 @@ export function findAwsSecretShaped(text: string, runs: ReadonlyArray<readonly [
 
 /** Characters of the token runs secrets live in: base64(url), hex, separators of provider formats. */
 const TOKEN_CHAR = new Uint8Array(128);
-for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./+=~|:%\\-') TOKEN_CHAR[ch.charCodeAt(0)] = 1;
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./+=~|:%@\\-') TOKEN_CHAR[ch.charCodeAt(0)] = 1;
+
+const RUN_MIN = 18;
 
 /**
  * tokenRuns returns the [start, end) spans of runs of 18+ token characters in `text`: every provider
@@ -229,15 +235,25 @@ for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
  */
 export function tokenRuns(text: string): Array<[number, number]> {
   const runs: Array<[number, number]> = [];
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    const code = i < text.length ? text.charCodeAt(i) : 0;
-    if (code < 128 && TOKEN_CHAR[code] === 1) {
-      if (start < 0) start = i;
-    } else if (start >= 0) {
-      if (i - start >= 18) runs.push([start, i]);
-      start = -1;
+  const n = text.length;
+  const isToken = (i: number): boolean => {
+    const code = text.charCodeAt(i);
+    return code < 128 && TOKEN_CHAR[code] === 1;
+  };
+  // Any 18 consecutive characters hold one index divisible by 18: probe those and grow runs from them.
+  let floor = 0;
+  for (let probe = 0; probe < n; ) {
+    if (!isToken(probe)) {
+      probe += RUN_MIN;
+      continue;
     }
+    let start = probe;
+    while (start > floor && isToken(start - 1)) start--;
+    let end = probe + 1;
+    while (end < n && isToken(end)) end++;
+    if (end - start >= RUN_MIN) runs.push([start, end]);
+    floor = end;
+    probe = (Math.floor(end / RUN_MIN) + 1) * RUN_MIN;
   }
   return runs;
 }

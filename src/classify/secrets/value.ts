@@ -48,7 +48,7 @@ export function isCredentialValue(value: string, strictness: Strictness): boolea
   if (value.length < minLength || value.length > 500) return false;
   if (/\s/.test(value)) return false;
   if (isPlaceholder(value) || PLACEHOLDER_INSIDE_RE.test(value) || EXPRESSION_RE.test(value) || PATH_RE.test(value) || VERSIONED_NAME_RE.test(value)) return false;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || isHumanLabel(value) || isSequence(value) || hasCountingRun(value)) return false;
+  if (/^[a-z][a-z0-9+.-]*:\/\/|^arn:/i.test(value) || isHumanLabel(value) || isSequence(value) || hasCountingRun(value)) return false;
   // Three or more capitalised words run together (`AgencyIdentificationCodeContentType`): an identifier.
   if (strictness === 'token' && CAMEL_WORDS_RE.test(value)) return false;
   const c = charClasses(value);

@@ -23,9 +23,10 @@ const LOCAL_RUNNERS = new Set(['run', 'exec', 'x', 'run-script', 'dlx', 'script'
 
 /**
  * cliVerdict covers the deleting verbs of service, cluster, cloud, backup, queue and database
- * CLIs: `kubectl delete`, `terraform destroy`, `docker system prune`, `aws s3 rb`, `curl -X
- * DELETE`, `dropdb`, `psql -c "DROP …"`, `rsync --delete`, `pip uninstall`, and the generic
- * `<tool> <noun…> delete|remove|purge …` shape most CLIs share.
+ * CLIs. The tool's dcg packs (./packs.ts) speak first: a destructive form is the verdict, a
+ * read-only form ends the matter. Then the rules below (`docker system prune`, `curl -X DELETE`,
+ * `dropdb`, `psql -c "DROP …"`, `rsync --delete`) and the generic `<tool> <noun…>
+ * delete|remove|purge …` shape most CLIs share.
  */
 export function cliVerdict(view: CommandView, sv: ScriptView): Verdict | undefined {
   const pack = packVerdict(view);

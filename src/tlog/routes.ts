@@ -1,0 +1,68 @@
+import { Router } from '@koa/router';
+import { z } from 'zod';
+import type { Db } from '../db/knex.js';
+import { principalOf, type AppState } from '../http/state.js';
+import { validate } from '../http/validate.js';
+import { rawEd25519PublicKey, verifierKey } from './note.js';
+import { ensureEmptyCheckpoint, type LogSigner } from './sequencer.js';
+import { consistencyProof, getLeaf, inclusionProof, latestHead, parseSize } from './store.js';
+import { createPublicKey } from 'node:crypto';
+
+const b64 = (b: Buffer): string => b.toString('base64');
+const SizeString = z.string().max(20);
+
+/**
+ * transparencyLogRoutes: the org's log for any role — size, signed tree head, inclusion and
+ * consistency proofs, leaves, and the public key to verify it all offline (tools/verify-log).
+ */
+export function transparencyLogRoutes(db: Db, signer: LogSigner): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/v1/transparency-log' });
+  const publicKey = createPublicKey(signer.key);
+
+  const head = async (orgId: string) => {
+    let h = await latestHead(db, orgId);
+    if (!h) {
+      await ensureEmptyCheckpoint(db, signer, orgId);
+      h = (await latestHead(db, orgId))!;
+    }
+    return h;
+  };
+
+  router.get('/size', async (ctx) => {
+    ctx.body = { tree_size: (await head(principalOf(ctx).orgId)).tree_size };
+  });
+
+  router.get('/sth', async (ctx) => {
+    const h = await head(principalOf(ctx).orgId);
+    if (ctx.accepts('application/json', 'text/plain') === 'text/plain' && !ctx.get('accept').includes('json')) {
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = h.checkpoint;
+      return;
+    }
+    ctx.body = { tree_size: h.tree_size, root_hash: b64(h.root_hash), timestamp: h.created_at.toISOString(), checkpoint: h.checkpoint };
+  });
+
+  router.get('/proof/:leaf_index', validate({ params: z.object({ leaf_index: SizeString }), query: z.object({ tree_size: SizeString.optional() }) }, async (ctx, { params, query }) => {
+    const index = parseSize(params.leaf_index, 'leaf_index')!;
+    const size = parseSize(query.tree_size, 'tree_size');
+    const p = await inclusionProof(db, principalOf(ctx).orgId, index, size);
+    ctx.body = { leaf_index: p.leaf_index, tree_size: p.tree_size, leaf_hash: b64(p.leaf_hash), root_hash: b64(p.root_hash), audit_path: p.audit_path.map(b64), checkpoint: p.checkpoint };
+  }));
+
+  router.get('/consistency', validate({ query: z.object({ first: SizeString, second: SizeString }) }, async (ctx, { query }) => {
+    const p = await consistencyProof(db, principalOf(ctx).orgId, parseSize(query.first, 'first')!, parseSize(query.second, 'second')!);
+    ctx.body = { first: p.first, second: p.second, consistency: p.consistency.map(b64) };
+  }));
+
+  router.get('/leaves/:leaf_index', validate({ params: z.object({ leaf_index: SizeString }) }, async (ctx, { params }) => {
+    const leaf = await getLeaf(db, principalOf(ctx).orgId, parseSize(params.leaf_index, 'leaf_index')!);
+    ctx.body = { leaf_index: leaf.leaf_index, leaf_hash: b64(leaf.leaf_hash), data: leaf.data, kind: leaf.kind, integrated_at: leaf.integrated_at.toISOString() };
+  }));
+
+  router.get('/public-key', async (ctx) => {
+    const name = signer.origin(principalOf(ctx).orgId);
+    ctx.body = { key_name: name, origin: name, vkey: verifierKey(name, publicKey), public_key: b64(rawEd25519PublicKey(publicKey)), algorithm: 'Ed25519' };
+  });
+
+  return router;
+}

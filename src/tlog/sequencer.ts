@@ -1,0 +1,149 @@
+import type { KeyObject } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Db } from '../db/knex.js';
+import type { PgListener } from '../db/notifications.js';
+import type { Logger } from '../log.js';
+import { appendNodes } from './compact.js';
+import { EMPTY_ROOT, leafHash } from './hash.js';
+import { formatCheckpoint, signNote } from './note.js';
+import { rootNodes } from './proof.js';
+import { readNodes } from './store.js';
+
+export const TLOG_CHANNEL = 'aegis_tlog';
+const LOCK_KEY = 'aegis:tlog-sequencer';
+
+/** LogSigner names and signs each org's log: origin = key name = `<AEGIS_LOG_ORIGIN>/<org id>`. */
+export class LogSigner {
+  constructor(
+    private readonly originPrefix: string,
+    readonly key: KeyObject,
+  ) {}
+
+  origin(orgId: string): string {
+    return `${this.originPrefix}/${orgId}`;
+  }
+
+  checkpoint(orgId: string, size: number, root: Uint8Array): string {
+    const origin = this.origin(orgId);
+    return signNote(formatCheckpoint(origin, size, root), origin, this.key);
+  }
+}
+
+interface Queued {
+  seq: number;
+  org_id: string;
+  kind: string;
+  ref_id: string | null;
+  data: string;
+}
+
+/**
+ * ensureEmptyCheckpoint signs (once, and keeps) the size-0 checkpoint of an org whose log is empty,
+ * so the STH endpoint never signs on read.
+ */
+export async function ensureEmptyCheckpoint(db: Db, signer: LogSigner, orgId: string): Promise<void> {
+  await db('tlog_checkpoints')
+    .insert({ org_id: orgId, tree_size: 0, root_hash: EMPTY_ROOT, note: signer.checkpoint(orgId, 0, EMPTY_ROOT) })
+    .onConflict(['org_id', 'tree_size'])
+    .ignore();
+}
+
+/**
+ * Sequencer integrates queued entries into each org's log: one replica at a time (a transaction-level
+ * advisory lock), all of a pass in one transaction — leaf indexes assigned, complete nodes and a
+ * signed checkpoint stored, queue rows deleted — so a crash mid-way leaves the queue as it was and
+ * can never fork the log. Runs every `intervalMs` and whenever an entry is queued.
+ */
+export class Sequencer {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Db,
+    listener: PgListener | undefined,
+    private readonly signer: LogSigner,
+    private readonly log: Logger,
+    private readonly opts: { intervalMs: number; maxBatch: number } = { intervalMs: 250, maxBatch: 20_000 },
+  ) {
+    listener?.on(TLOG_CHANNEL, () => this.wake());
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.wake(), this.opts.intervalMs);
+    this.timer.unref();
+  }
+
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.integrate()
+      .then((n) => {
+        if (n === this.opts.maxBatch) this.again = true;
+      })
+      .catch((err: Error) => this.log.warn({ err: err.message }, 'transparency log integration failed; will retry'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          setImmediate(() => this.wake());
+        }
+      });
+  }
+
+  /** integrate runs one pass and returns how many entries it integrated (0 if another replica holds the lock). */
+  async integrate(): Promise<number> {
+    return this.db.transaction(async (trx) => {
+      const { rows } = (await trx.raw('select pg_try_advisory_xact_lock(hashtext(?)) as locked', [LOCK_KEY])) as { rows: Array<{ locked: boolean }> };
+      if (!rows[0]?.locked) return 0;
+      const queued = (await trx('tlog_queue').select('seq', 'org_id', 'kind', 'ref_id', 'data').orderBy('seq').limit(this.opts.maxBatch)) as Queued[];
+      if (queued.length === 0) return 0;
+      const byOrg = new Map<string, Queued[]>();
+      for (const q of queued) byOrg.set(q.org_id, [...(byOrg.get(q.org_id) ?? []), q]);
+      for (const [orgId, entries] of byOrg) await this.integrateOrg(trx, orgId, entries);
+      await trx.raw('delete from tlog_queue where seq = any(?::bigint[])', [queued.map((q) => q.seq)]);
+      return queued.length;
+    });
+  }
+
+  private async integrateOrg(trx: Db, orgId: string, entries: Queued[]): Promise<void> {
+    const head = (await trx('tlog_heads').select('tree_size').where({ org_id: orgId }).first()) as { tree_size: number } | undefined;
+    const size = head?.tree_size ?? 0;
+    const spans = rootNodes(size);
+    const stored = await readNodes(trx, orgId, spans);
+    const frontier = spans.map((s) => {
+      const h = stored.get(`${s.level}/${s.index}`);
+      if (!h) throw new Error(`log of org ${orgId} lacks node ${s.level}/${s.index} of its frontier at size ${size}`);
+      return h;
+    });
+    const hashes = entries.map((e) => leafHash(Buffer.from(e.data, 'utf8')));
+    const { newNodes, newSize, root } = appendNodes(size, frontier, hashes);
+    await trx.raw(
+      `insert into tlog_leaves (org_id, leaf_index, leaf_hash, kind, ref_id, data)
+       select ?, u.i, u.h, u.k, u.r, u.d from unnest(?::bigint[], ?::bytea[], ?::text[], ?::text[], ?::text[]) as u(i, h, k, r, d)`,
+      // node-postgres sends each JavaScript array as one PostgreSQL array parameter.
+      [orgId, entries.map((_, i) => size + i), hashes, entries.map((e) => e.kind), entries.map((e) => e.ref_id), entries.map((e) => e.data)] as unknown as Knex.RawBinding[],
+    );
+    await trx.raw(
+      `insert into tlog_nodes (org_id, level, idx, hash)
+       select ?, u.l, u.i, u.h from unnest(?::smallint[], ?::bigint[], ?::bytea[]) as u(l, i, h)`,
+      [orgId, newNodes.map((n) => n.level), newNodes.map((n) => n.index), newNodes.map((n) => n.hash)] as unknown as Knex.RawBinding[],
+    );
+    await trx('tlog_checkpoints').insert({ org_id: orgId, tree_size: newSize, root_hash: root, note: this.signer.checkpoint(orgId, newSize, root) });
+    await trx.raw(
+      `insert into tlog_heads (org_id, tree_size, root_hash, updated_at) values (?, ?, ?, now())
+       on conflict (org_id) do update set tree_size = excluded.tree_size, root_hash = excluded.root_hash, updated_at = now()`,
+      [orgId, newSize, root],
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}
