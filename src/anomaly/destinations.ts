@@ -1,3 +1,5 @@
+import { storable } from './names.js';
+
 /**
  * Where a call sends or reads data: URL hosts and their domains, e-mail recipients and their
  * domains, SQL table names and file-system path roots. A small, fast extractor for the behaviour
@@ -115,7 +117,7 @@ class DestinationList {
   /** add appends a destination unless present; false once the list is full. */
   add(kind: DestinationKind, raw: string): boolean {
     if (this.full) return false;
-    const value = raw.length > MAX_DESTINATION_LENGTH ? raw.slice(0, MAX_DESTINATION_LENGTH) : raw;
+    const value = storable(raw, MAX_DESTINATION_LENGTH);
     for (const d of this.items) if (d.kind === kind && d.value === value) return true;
     this.items.push({ kind, value });
     return true;

@@ -1,4 +1,5 @@
 import { extractDestinations, type Destination, type KeyedString } from './destinations.js';
+import { storable } from './names.js';
 
 /**
  * What the behaviour model measures in one call's arguments, computed once per call and shared by
@@ -37,10 +38,6 @@ export const MAX_KEYS = 32;
 /** Characters kept of a key (in a key set or a key path): stored names stay small whatever is sent. */
 export const MAX_KEY_LENGTH = 64;
 
-/** clip shortens a name to at most `max` characters (names are stored; the model must stay bounded). */
-export function clip(name: string, max: number): string {
-  return name.length > max ? name.slice(0, max) : name;
-}
 
 /** The class bit of every ASCII code. */
 const CLASS_OF_ASCII: Uint16Array = (() => {
@@ -135,7 +132,7 @@ export function hashKeys(keys: readonly string[]): string {
 export function analyseArguments(args: Record<string, unknown>): CallAnalysis {
   const keys = Object.keys(args);
   if (keys.length > MAX_KEYS) keys.length = MAX_KEYS;
-  for (let i = 0; i < keys.length; i++) keys[i] = clip(keys[i]!, MAX_KEY_LENGTH);
+  for (let i = 0; i < keys.length; i++) keys[i] = storable(keys[i]!, MAX_KEY_LENGTH);
   keys.sort();
   const values: ValueSample[] = [];
   const strings: KeyedString[] = [];
@@ -163,7 +160,7 @@ export function analyseArguments(args: Record<string, unknown>): CallAnalysis {
       for (const [childKey, child] of Object.entries(v as Record<string, unknown>)) {
         if (nodes > MAX_NODES) break;
         size += childKey.length + 4;
-        const childPath = depth < MAX_PATH_DEPTH && path.length < MAX_PATH_LENGTH ? clip(`${path}.${clip(childKey, MAX_KEY_LENGTH)}`, MAX_PATH_LENGTH) : path;
+        const childPath = depth < MAX_PATH_DEPTH && path.length < MAX_PATH_LENGTH ? storable(`${path}.${storable(childKey, MAX_KEY_LENGTH)}`, MAX_PATH_LENGTH) : path;
         visit(child, childPath, childKey.toLowerCase(), depth + 1);
       }
     } else {
@@ -173,7 +170,7 @@ export function analyseArguments(args: Record<string, unknown>): CallAnalysis {
   for (const [key, value] of Object.entries(args)) {
     if (nodes > MAX_NODES) break;
     size += key.length + 4;
-    visit(value, clip(key, MAX_KEY_LENGTH), key.toLowerCase(), 1);
+    visit(value, storable(key, MAX_KEY_LENGTH), key.toLowerCase(), 1);
   }
   return { keySet: hashKeys(keys), keys, size, values, destinations: extractDestinations(strings) };
 }

@@ -1,6 +1,7 @@
 import { AgentModel } from './agent-model.js';
 import { BoundedMap } from './bounded-map.js';
-import { analyseArguments, clip } from './features.js';
+import { analyseArguments } from './features.js';
+import { storable } from './names.js';
 import { ANOMALY_MODEL_FORMAT, ANOMALY_MODEL_VERSION, parseOrgModelJSON, type OrgAnomalyModelJSON } from './json.js';
 import type { AnomalyAssessment, ObservedCall } from './types.js';
 
@@ -8,8 +9,10 @@ export type { AnomalyAssessment, AnomalyFeature, ObservedCall } from './types.js
 export { DEFAULT_ANOMALY_THRESHOLD } from './combine.js';
 export { ANOMALY_MODEL_VERSION, type OrgAnomalyModelJSON } from './json.js';
 
-/** Characters kept of tool names, categories and signal ids (the gateway allows 128 for tool names). */
+/** Characters kept of tool names, categories and signal ids (the gateway allows 128 for tool names)… */
 const MAX_NAME_LENGTH = 128;
+/** …and of agent ids (the gateway allows 128: longer ones would only be clipped, not refused). */
+const MAX_AGENT_ID_LENGTH = 256;
 
 /** Agents remembered per org by default; the least recently active is forgotten first. */
 export const DEFAULT_MAX_AGENTS = 10_000;
@@ -19,28 +22,27 @@ export interface OrgAnomalyModelOptions {
   maxAgents?: number;
 }
 
-function long(name: string): boolean {
-  return name.length > MAX_NAME_LENGTH;
-}
-
-/** checkedCall rejects an invalid time and clips names, so nothing a caller sends can grow or poison the model. */
+/**
+ * checkedCall rejects an invalid time and makes names storable (clipped, no control characters or
+ * lone surrogates), so nothing a caller sends can grow the model or break its JSON snapshot.
+ */
 function checkedCall(call: ObservedCall): ObservedCall {
   if (!(call.at instanceof Date) || !Number.isFinite(call.at.getTime())) throw new RangeError(`call.at must be a valid Date, got ${String(call.at)}`);
-  if (!long(call.toolName) && !long(call.category) && !(call.signals ?? []).some((s) => long(s.id))) return call;
-  return {
-    ...call,
-    toolName: clip(call.toolName, MAX_NAME_LENGTH),
-    category: clip(call.category, MAX_NAME_LENGTH),
-    signals: call.signals?.map((s) => ({ id: clip(s.id, MAX_NAME_LENGTH) })),
-  };
+  const agentId = storable(call.agentId, MAX_AGENT_ID_LENGTH);
+  const toolName = storable(call.toolName, MAX_NAME_LENGTH);
+  const category = storable(call.category, MAX_NAME_LENGTH);
+  const signals = call.signals?.some((s) => storable(s.id, MAX_NAME_LENGTH) !== s.id) ? call.signals.map((s) => ({ id: storable(s.id, MAX_NAME_LENGTH) })) : call.signals;
+  if (agentId === call.agentId && toolName === call.toolName && category === call.category && signals === call.signals) return call;
+  return { ...call, agentId, toolName, category, signals };
 }
 
 /**
  * OrgAnomalyModel is the layer-2 behaviour model of one org: one AgentModel per agent id, learnt
  * online from every check. It is pure and synchronous (time comes from `call.at`, never the clock),
  * so replaying the same calls gives the same scores, and `toJSON()` / `fromJSON()` carry it across a
- * restart unchanged. Memory is bounded: per agent by the caps in ./agent-model.ts (tens of KB at
- * worst), per org by `maxAgents`.
+ * restart unchanged. Memory is bounded: per agent by the caps in ./agent-model.ts and
+ * ./tool-profile.ts (≈0.5 MB of JSON under a flood of never-repeated names, ≈13 KB for a typical
+ * agent), per org by `maxAgents`.
  *
  * The score of a call is how unusual it is *for this agent*: a never-used tool, a new argument shape,
  * unusually large or odd-looking values, a burst above its own rate, a rare tool sequence, an hour it
@@ -100,12 +102,12 @@ export class OrgAnomalyModel {
 
   /** callCount is the number of calls learnt for an agent (0 if unknown). */
   callCount(agentId: string): number {
-    return this.models.peek(agentId)?.callCount ?? 0;
+    return this.models.peek(storable(agentId, MAX_AGENT_ID_LENGTH))?.callCount ?? 0;
   }
 
   /** forget drops an agent's model (its next call starts cold); false if there was none. */
   forget(agentId: string): boolean {
-    return this.models.delete(agentId);
+    return this.models.delete(storable(agentId, MAX_AGENT_ID_LENGTH));
   }
 
   get size(): number {

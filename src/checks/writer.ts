@@ -11,57 +11,42 @@ interface Waiter {
 
 // One statement: the checks; an outbox row for each pending one (so no pending check can exist
 // without the record that gets its workflow started); and a transparency-log entry for each one
-// decided at once (integrated later by the sequencer, never waited for here).
+// decided at once (integrated later by the sequencer, never waited for here). The rows travel as
+// one JSON array parameter: JSON.stringify is native and PostgreSQL parses JSON in C, far cheaper
+// than escaping two dozen text arrays in JavaScript.
 const INSERT = `
-  with inserted as (
+  with rows as (
+    select * from json_to_recordset($1::json) as r(
+      id uuid, org_id uuid, agent_id text, tool_name text, arguments jsonb, arguments_sha256 text, context jsonb,
+      category text, signals jsonb, anomaly_score real, decision text, status text, policy_name text, risk_level text,
+      reason text, counterfactual text, shadow_violations jsonb, credential_id text, created_at timestamptz,
+      expires_at timestamptz, decided_at timestamptz, decided_by text, leaf text)
+  ), inserted as (
     insert into checks (id, org_id, agent_id, tool_name, arguments, arguments_sha256, context, category, signals,
                         anomaly_score, decision, status, policy_name, risk_level, reason, counterfactual,
                         shadow_violations, credential_id, created_at, expires_at, decided_at, decided_by)
-    select u.id, u.org_id, u.agent_id, u.tool_name, u.arguments, decode(u.sha, 'hex'), u.context, u.category, u.signals,
-           u.anomaly_score, u.decision, u.status, u.policy_name, u.risk_level, u.reason, u.counterfactual,
-           u.shadow_violations, u.credential_id, u.created_at, u.expires_at, u.decided_at, u.decided_by
-    from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::jsonb[], $8::text[], $9::jsonb[],
-                $10::real[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-                $17::jsonb[], $18::text[], $19::timestamptz[], $20::timestamptz[], $21::timestamptz[], $22::text[])
-      as u(id, org_id, agent_id, tool_name, arguments, sha, context, category, signals, anomaly_score, decision, status,
-           policy_name, risk_level, reason, counterfactual, shadow_violations, credential_id, created_at, expires_at,
-           decided_at, decided_by)
-    returning id, org_id, status
+    select id, org_id, agent_id, tool_name, arguments, decode(arguments_sha256, 'hex'), context, category, signals,
+           anomaly_score, decision, status, policy_name, risk_level, reason, counterfactual,
+           shadow_violations, credential_id, created_at, expires_at, decided_at, decided_by
+    from rows
+    returning id
   ), outbox as (
-    insert into check_outbox (check_id, org_id) select id, org_id from inserted where status = 'pending'
+    insert into check_outbox (check_id, org_id)
+    select r.id, r.org_id from rows r join inserted i on i.id = r.id where r.status = 'pending'
   )
   insert into tlog_queue (org_id, kind, ref_id, data)
-  select l.org_id, 'decision', l.id::text, l.data
-  from unnest($2::uuid[], $1::uuid[], $23::text[]) as l(org_id, id, data)
-  where l.data is not null`;
+  select org_id, 'decision', id::text, leaf from rows where leaf is not null`;
 
-function columns(rows: CheckRecord[]): unknown[] {
-  const col = <T>(f: (r: CheckRecord) => T): T[] => rows.map(f);
-  return [
-    col((r) => r.id),
-    col((r) => r.org_id),
-    col((r) => r.agent_id),
-    col((r) => r.tool_name),
-    col((r) => JSON.stringify(r.arguments)),
-    col((r) => r.arguments_sha256),
-    col((r) => JSON.stringify(r.context)),
-    col((r) => r.category),
-    col((r) => JSON.stringify(r.signals)),
-    col((r) => r.anomaly_score),
-    col((r) => r.decision),
-    col((r) => r.status),
-    col((r) => r.policy_name),
-    col((r) => r.risk_level),
-    col((r) => r.reason),
-    col((r) => r.counterfactual),
-    col((r) => JSON.stringify(r.shadow_violations)),
-    col((r) => r.credential_id),
-    col((r) => r.created_at.toISOString()),
-    col((r) => r.expires_at?.toISOString() ?? null),
-    col((r) => r.decided_at?.toISOString() ?? null),
-    col((r) => r.decided_by),
-    col((r) => (r.status === 'decided' && r.decision !== 'pending' ? decisionLeafData({ ...r, check_id: r.id, decision: r.decision, decided_by: r.decided_by ?? 'policy', decided_at: (r.decided_at ?? r.created_at).toISOString() }) : null)),
-  ];
+function payload(rows: CheckRecord[]): string {
+  return JSON.stringify(
+    rows.map((r) => ({
+      ...r,
+      leaf:
+        r.status === 'decided' && r.decision !== 'pending'
+          ? decisionLeafData({ ...r, check_id: r.id, decision: r.decision, decided_by: r.decided_by ?? 'policy', decided_at: (r.decided_at ?? r.created_at).toISOString() })
+          : null,
+    })),
+  );
 }
 
 /**
@@ -119,7 +104,7 @@ export class CheckWriter {
     if (batch.length === 0) return;
     this.inFlight++;
     try {
-      await this.pools[kind].query(INSERT, columns(batch.map((w) => w.row)));
+      await this.pools[kind].query(INSERT, [payload(batch.map((w) => w.row))]);
       for (const w of batch) w.resolve();
     } catch (err) {
       this.log.error({ err: (err as Error).message, rows: batch.length }, 'could not persist checks');

@@ -11,6 +11,7 @@ import { createOrg } from '../../src/orgs/orgs.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/temporal/dev-server.js';
 import { call, startTestGateway, type TestGateway, type TestOrg } from '../helpers/gateway.js';
 import { pendingCheck, requireReview } from '../helpers/pending.js';
+import { testDatabaseUrl } from '../helpers/database.js';
 import { eventually } from '../helpers/wait.js';
 import { freePort } from '../setup/ports.js';
 
@@ -38,7 +39,7 @@ describe('no pending check is lost when Temporal is down', () => {
     cleanups.push(() => dev.stop());
     const gw: TestGateway = await startTestGateway({ TEMPORAL_ADDRESS: dev.address });
     cleanups.push(() => gw.shutdown());
-    const org = await orgWithKey(inject('databaseUrl'));
+    const org = await orgWithKey(await testDatabaseUrl());
     await requireReview(gw, org);
 
     await dev.stop();
@@ -82,12 +83,12 @@ describe('crash safety', () => {
   }
 
   it('keeps every pending check decidable, exactly once, after the gateway is killed with SIGKILL', async () => {
-    const org = await orgWithKey(inject('databaseUrl'));
+    const org = await orgWithKey(await testDatabaseUrl());
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      DATABASE_URL: inject('databaseUrl'),
+      DATABASE_URL: await testDatabaseUrl(),
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       AEGIS_TASK_QUEUE: `crash-${randomUUID()}`,
       AEGIS_DATA_DIR: path.join(inject('tmpRoot'), `crash-${randomUUID()}`),

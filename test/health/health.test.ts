@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { testDatabaseUrl } from '../helpers/database.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { eventually } from '../helpers/wait.js';
 import { freePort } from '../setup/ports.js';
@@ -49,7 +50,7 @@ describe('GET /ready', () => {
   });
 
   it('is 503 (and /health degraded) while the database is unreachable, and recovers', async () => {
-    const db = new URL(inject('databaseUrl'));
+    const db = new URL(await testDatabaseUrl());
     const proxy = await startTcpProxy(db.hostname, Number(db.port || 5432));
     db.host = `127.0.0.1:${proxy.port}`;
     const viaProxy = await startTestGateway({ DATABASE_URL: db.toString() }, { worker: false });

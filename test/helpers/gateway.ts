@@ -9,6 +9,7 @@ import { loadConfig, type Env } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createOrg } from '../../src/orgs/orgs.js';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/runtime/gateway.js';
+import { testDatabaseUrl } from './database.js';
 
 export interface TestGateway extends Gateway {
   readonly url: string;
@@ -27,7 +28,7 @@ export async function startTestGateway(env: Env = {}, opts: Partial<Omit<Gateway
   fs.mkdirSync(dataDir, { recursive: true });
   const taskQueue = `test-${randomUUID()}`;
   const config = loadConfig({
-    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_URL: await testDatabaseUrl(),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     AEGIS_DATA_DIR: dataDir,
     AEGIS_TASK_QUEUE: taskQueue,

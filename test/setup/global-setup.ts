@@ -17,6 +17,7 @@ import { freePort } from './ports.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** The run's migrated template database; each test file gets a copy (test/helpers/database.ts). */
     databaseUrl: string;
     temporalAddress: string;
     temporalCli: string;
@@ -50,7 +51,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     stops.push(() => embedded!.stop());
     serverUrl = embedded.url;
   }
-  // A database of its own for this run, dropped afterwards.
+  // A migrated template database for this run (each test file works on its own copy), dropped afterwards.
   const dbName = `aegis_test_${Date.now()}_${process.pid}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -62,7 +63,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   stops.push(async () => {
     const c = new pg.Client({ connectionString: serverUrl });
     await c.connect();
-    await c.query(`drop database if exists ${dbName} with (force)`);
+    const { rows } = await c.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${dbName}%`]);
+    for (const r of rows) await c.query(`drop database if exists ${r.datname} with (force)`);
     await c.end();
   });
   const db = createDb(databaseUrl, 2);

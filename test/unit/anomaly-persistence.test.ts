@@ -32,6 +32,25 @@ describe('OrgAnomalyModel.toJSON() / fromJSON()', () => {
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
 
+  it("writes JSON that PostgreSQL's jsonb accepts: no NUL and no lone surrogates, whatever the names sent", () => {
+    const model = new OrgAnomalyModel();
+    const bad = 'a\u0000b\ud800c';
+    for (let i = 0; i < 5; i++) {
+      model.assess({
+        agentId: `agent${bad}`,
+        toolName: `tool${bad}`,
+        category: bad,
+        signals: [{ id: bad }],
+        arguments: { [`key${bad}`]: { [`nested${bad}`]: 1 }, url: `https://h${bad}.example/`, path: `/srv${bad}/x/y`, sql: `SELECT * FROM "t${bad}"` },
+        at: new Date(Date.UTC(2025, 0, 6, 9, i)),
+      });
+    }
+    const text = JSON.stringify(model.toJSON());
+    expect(text).not.toMatch(/\\u0000|\\ud800/i);
+    expect(text).toContain('\ufffd');
+    expect(model.callCount(`agent${bad}`)).toBe(5);
+  });
+
   it.each<[string, (j: any) => unknown, RegExp]>([
     ['another version', (j) => ({ ...j, version: 99 }), /anomaly model version 99 is not supported \(this gateway reads version 1\)/],
     ['not a model at all', () => ({ hello: 'world' }), /anomaly model JSON is invalid at format/],
