@@ -9,6 +9,7 @@ import * as createCheckOutbox from './20261128140000_create_check_outbox.js';
 import * as createTransparencyLog from './20261128150000_create_transparency_log.js';
 import * as createKillSwitches from './20261128160000_create_kill_switches.js';
 import * as createAnomalyTables from './20261128160100_create_anomaly_tables.js';
+import * as addAnomalyFeatures from './20261128160200_add_anomaly_features_to_checks.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -31,4 +32,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261128150000_create_transparency_log', createTransparencyLog],
   ['20261128160000_create_kill_switches', createKillSwitches],
   ['20261128160100_create_anomaly_tables', createAnomalyTables],
+  ['20261128160200_add_anomaly_features_to_checks', addAnomalyFeatures],
 ];

@@ -15,7 +15,9 @@ interface Entry {
  * CredentialCache answers "whose secret is this?" from memory after the first lookup, so the hot
  * path does no database round trip for auth. Revocations reach it through NOTIFY (the credentials
  * table's trigger) within milliseconds on every replica; while the LISTEN connection is down it
- * bypasses itself. `last_used_at` is written in batches every few seconds.
+ * asks the database every time, and only if the database cannot answer either does it fall back to
+ * what it knew (no key can be revoked while the database is down). `last_used_at` is written in
+ * batches every few seconds.
  */
 export class CredentialCache {
   private readonly entries = new Map<string, Entry>();
@@ -50,7 +52,12 @@ export class CredentialCache {
       identity = hit.identity;
     } else {
       const generation = this.generation;
-      identity = await findCredentialByHash(this.db, key);
+      try {
+        identity = await findCredentialByHash(this.db, key);
+      } catch (err) {
+        if (this.listener.connected || !hit) throw err;
+        identity = hit.identity;
+      }
       if (identity && this.listener.connected && generation === this.generation) {
         if (this.entries.size >= this.opts.maxEntries) this.entries.delete(this.entries.keys().next().value!);
         this.entries.set(cacheKey, { identity, expires: now + this.opts.ttlMs });
@@ -66,9 +73,10 @@ export class CredentialCache {
     for (const [k, e] of this.entries) if (e.identity.id === id) this.entries.delete(k);
   }
 
+  /** clear forgets nothing: entries stay as a fallback for a database outage, but are re-checked. */
   private clear(): void {
     this.generation++;
-    this.entries.clear();
+    for (const e of this.entries.values()) e.expires = 0;
   }
 
   /** flushUsage writes last_used_at for credentials used since the last flush. */

@@ -28,7 +28,8 @@ export function checkRoutes(db: Db, service: CheckService, reviews: ReviewServic
   const router = new Router<AppState>({ prefix: '/api/v1' });
 
   router.post('/check', requireRole('admin', 'agent'), validate({ body: CheckBody }, async (ctx, { body }) => {
-    const { record, evaluation } = await service.check(principalOf(ctx), body);
+    const { record, evaluation, persisted } = await service.check(principalOf(ctx), body);
+    if (!persisted) ctx.set('X-AEGIS-Degraded', 'not-recorded');
     ctx.body = presentDecision(record, evaluation);
   }));
 

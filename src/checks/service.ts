@@ -1,12 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import type { AnomalyService } from '../anomaly/service.js';
 import type { Principal } from '../auth/authenticator.js';
 import { classify } from '../classify/classify.js';
 import type { NotifiedCache } from '../db/notified-cache.js';
-import { ForbiddenError } from '../errors.js';
-import type { OrgSettings } from '../orgs/settings.js';
+import { AppError, ForbiddenError } from '../errors.js';
 import type { KillSwitchService } from '../killswitch/service.js';
-import { matchKillSwitch } from '../killswitch/store.js';
+import { matchKillSwitch, type KillSwitch } from '../killswitch/store.js';
+import type { Logger } from '../log.js';
+import type { OrgSettings } from '../orgs/settings.js';
 import type { PolicyCache } from '../policies/cache.js';
 import { evaluate, type Evaluation } from '../policies/engine.js';
 import type { CallDocument } from '../policies/types.js';
@@ -15,22 +17,20 @@ import type { CheckInput } from './schema.js';
 import type { CheckRecord } from './types.js';
 import type { CheckWriter } from './writer.js';
 
-/**
- * The anomaly score every check carries until the layer-2 behaviour model exists (the anomaly
- * issue): 0 means "no evidence of anomaly", and no policy can trip on it.
- */
-export const ANOMALY_SCORE_WITHOUT_MODEL = 0;
-
 export interface CheckResult {
   record: CheckRecord;
   evaluation: Evaluation;
+  /** False when fail_mode "open" answered a check that could not be recorded. */
+  persisted: boolean;
 }
 
 export interface CheckServiceDeps {
-  killSwitches: Pick<KillSwitchService, 'active'>;
+  killSwitches: Pick<KillSwitchService, 'active' | 'noteBlocked'>;
   policies: PolicyCache;
   settings: NotifiedCache<OrgSettings>;
+  anomaly: Pick<AnomalyService, 'assess'>;
   writer: CheckWriter;
+  log: Logger;
 }
 
 /** argumentsDigest is the hex SHA-256 of the RFC 8785 canonical JSON of the arguments. */
@@ -38,10 +38,39 @@ export function argumentsDigest(args: Record<string, unknown>): string {
   return createHash('sha256').update(canonicalize(args) ?? 'null', 'utf8').digest('hex');
 }
 
+function killSwitchEvaluation(s: KillSwitch): Evaluation {
+  return {
+    decision: 'block',
+    policy_name: 'kill-switch',
+    risk_level: 'CRITICAL',
+    reason: `kill switch ${s.id} (${s.scope}${s.target ? ` ${s.target}` : ''}) engaged by ${s.engaged_by}: ${s.reason}`,
+    counterfactual: `would be evaluated normally once kill switch ${s.id} is released`,
+    violations: [],
+    shadow_violations: [],
+  };
+}
+
+/**
+ * escalate turns an allowed call whose anomaly score reached the org's escalation threshold into a
+ * pending one, for a human to look at.
+ */
+function escalate(e: Evaluation, score: number, top: string | undefined, threshold: number): Evaluation {
+  if (e.decision !== 'allow' || score < threshold) return e;
+  return {
+    ...e,
+    decision: 'pending',
+    policy_name: 'anomaly',
+    risk_level: 'HIGH',
+    reason: `anomaly: score ${score.toFixed(2)} ≥ ${threshold}${top ? `: ${top}` : ''}`,
+    counterfactual: `would be allowed if the call matched this agent's usual behaviour (anomaly score below ${threshold})`,
+  };
+}
+
 /**
  * CheckService is the hot path of POST /api/v1/check:
- * authorise the agent → classify → anomaly score → policies → decide → persist (group commit).
- * Policies and settings come from memory; the only database work is the shared batch insert.
+ * authorise the agent → kill switch → classify → anomaly score → policies → decide → persist.
+ * Switches, policies, settings and the behaviour model come from memory; the only database work is
+ * the shared batch insert.
  */
 export class CheckService {
   constructor(private readonly deps: CheckServiceDeps) {}
@@ -50,38 +79,29 @@ export class CheckService {
     if (principal.agentId !== undefined && principal.agentId !== input.agent_id) {
       throw new ForbiddenError(`this agent token belongs to agent "${principal.agentId}" and cannot check as "${input.agent_id}"`);
     }
-    const [switches, policies, settings] = await Promise.all([
-      this.deps.killSwitches.active(principal.orgId),
-      this.deps.policies.forOrg(principal.orgId),
-      this.deps.settings.get(principal.orgId),
-    ]);
-    const classification = classify(input.tool_name, input.arguments);
-    const context = input.context ?? {};
-    const call: CallDocument = {
-      agent_id: input.agent_id,
-      tool_name: input.tool_name,
-      arguments: input.arguments,
-      classification,
-      anomaly_score: ANOMALY_SCORE_WITHOUT_MODEL,
-      context,
-    };
-    const stop = matchKillSwitch(switches, input.agent_id, input.tool_name);
-    const evaluation: Evaluation = stop
-      ? {
-          decision: 'block',
-          policy_name: 'kill-switch',
-          risk_level: 'CRITICAL',
-          reason: `kill switch ${stop.id} (${stop.scope}${stop.target ? ` ${stop.target}` : ''}) engaged by ${stop.engaged_by}: ${stop.reason}`,
-          counterfactual: `would be evaluated normally once kill switch ${stop.id} is released`,
-          violations: [],
-          shadow_violations: [],
-        }
-      : evaluate(policies, call, settings.risk_mapping);
+    const orgId = principal.orgId;
+    const [switches, policies, settings] = await Promise.all([this.deps.killSwitches.active(orgId), this.deps.policies.forOrg(orgId), this.deps.settings.get(orgId)]);
     const now = new Date();
+    const classification = classify(input.tool_name, input.arguments);
+    const assessment = await this.deps.anomaly.assess(orgId, {
+      agentId: input.agent_id,
+      toolName: input.tool_name,
+      arguments: input.arguments,
+      category: classification.category,
+      signals: classification.signals,
+      at: now,
+    });
+    const anomalyScore = Math.round(assessment.score * 1e4) / 1e4;
+    const context = input.context ?? {};
+    const call: CallDocument = { agent_id: input.agent_id, tool_name: input.tool_name, arguments: input.arguments, classification, anomaly_score: anomalyScore, context };
+    const stop = matchKillSwitch(switches, input.agent_id, input.tool_name);
+    const evaluation = stop
+      ? killSwitchEvaluation(stop)
+      : escalate(evaluate(policies, call, settings.risk_mapping), anomalyScore, assessment.features[0]?.detail, settings.anomaly_escalate_threshold);
     const pending = evaluation.decision === 'pending';
     const record: CheckRecord = {
       id: randomUUID(),
-      org_id: principal.orgId,
+      org_id: orgId,
       agent_id: input.agent_id,
       tool_name: input.tool_name,
       arguments: maskArguments(input.arguments, classification.signals),
@@ -89,7 +109,9 @@ export class CheckService {
       context,
       category: classification.category,
       signals: classification.signals,
-      anomaly_score: call.anomaly_score,
+      anomaly_score: anomalyScore,
+      anomaly_features: assessment.features.slice(0, 5),
+      anomaly_event: anomalyScore >= settings.anomaly_threshold,
       decision: evaluation.decision,
       status: pending ? 'pending' : 'decided',
       policy_name: evaluation.policy_name,
@@ -105,7 +127,16 @@ export class CheckService {
       decided_credential: null,
       decision_reason: null,
     };
-    await this.deps.writer.write(record);
-    return { record, evaluation };
+    let persisted = true;
+    try {
+      await this.deps.writer.write(record);
+    } catch (err) {
+      // A pending check must exist before anyone can decide it: only decided checks may go unrecorded.
+      if (settings.fail_mode !== 'open' || pending) throw new AppError('UNAVAILABLE', 'the check could not be recorded; try again');
+      this.deps.log.warn({ check_id: record.id, err: (err as Error).message }, 'fail_mode open: answering a check that was not recorded');
+      persisted = false;
+    }
+    if (evaluation.decision === 'block' && !stop && settings.auto_kill.enabled) this.deps.killSwitches.noteBlocked(orgId, input.agent_id, settings.auto_kill);
+    return { record, evaluation, persisted };
   }
 }

@@ -4,13 +4,13 @@ import { NotFoundError } from '../errors.js';
 import type { CheckRecord } from './types.js';
 
 const COLUMNS = [
-  'id', 'org_id', 'agent_id', 'tool_name', 'arguments', 'arguments_sha256', 'context', 'category', 'signals', 'anomaly_score',
+  'id', 'org_id', 'agent_id', 'tool_name', 'arguments', 'arguments_sha256', 'context', 'category', 'signals', 'anomaly_score', 'anomaly_features',
   'decision', 'status', 'policy_name', 'risk_level', 'reason', 'counterfactual', 'shadow_violations', 'credential_id',
   'created_at', 'expires_at', 'decided_at', 'decided_by', 'decided_credential', 'decision_reason',
 ];
 
 export function fromCheckRow(r: Record<string, unknown>): CheckRecord {
-  return { ...(r as unknown as CheckRecord), arguments_sha256: (r.arguments_sha256 as Buffer).toString('hex') };
+  return { ...(r as unknown as CheckRecord), arguments_sha256: (r.arguments_sha256 as Buffer).toString('hex'), anomaly_event: false };
 }
 
 /**

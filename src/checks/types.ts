@@ -16,6 +16,10 @@ export interface CheckRecord {
   category: Category;
   signals: Signal[];
   anomaly_score: number;
+  /** The behaviour model's top contributing features (largest first). */
+  anomaly_features: Array<{ name: string; score: number; detail: string }>;
+  /** Whether the score reached the org's anomaly_threshold (an anomaly event is written with the check). */
+  anomaly_event: boolean;
   decision: Decision;
   status: 'decided' | 'pending';
   policy_name: string;

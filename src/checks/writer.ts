@@ -9,7 +9,7 @@ interface Waiter {
   reject: (err: Error) => void;
 }
 
-// One statement: the checks; an outbox row for each pending one (so no pending check can exist
+// One statement: the checks; an anomaly event for each that reached the org's threshold; an outbox row for each pending one (so no pending check can exist
 // without the record that gets its workflow started); and a transparency-log entry for each one
 // decided at once (integrated later by the sequencer, never waited for here). The rows travel as
 // one JSON array parameter: JSON.stringify is native and PostgreSQL parses JSON in C, far cheaper
@@ -18,18 +18,21 @@ const INSERT = `
   with rows as (
     select * from json_to_recordset($1::json) as r(
       id uuid, org_id uuid, agent_id text, tool_name text, arguments jsonb, arguments_sha256 text, context jsonb,
-      category text, signals jsonb, anomaly_score real, decision text, status text, policy_name text, risk_level text,
-      reason text, counterfactual text, shadow_violations jsonb, credential_id text, created_at timestamptz,
-      expires_at timestamptz, decided_at timestamptz, decided_by text, leaf text)
+      category text, signals jsonb, anomaly_score real, anomaly_features jsonb, anomaly_event boolean, decision text,
+      status text, policy_name text, risk_level text, reason text, counterfactual text, shadow_violations jsonb,
+      credential_id text, created_at timestamptz, expires_at timestamptz, decided_at timestamptz, decided_by text, leaf text)
   ), inserted as (
     insert into checks (id, org_id, agent_id, tool_name, arguments, arguments_sha256, context, category, signals,
-                        anomaly_score, decision, status, policy_name, risk_level, reason, counterfactual,
+                        anomaly_score, anomaly_features, decision, status, policy_name, risk_level, reason, counterfactual,
                         shadow_violations, credential_id, created_at, expires_at, decided_at, decided_by)
     select id, org_id, agent_id, tool_name, arguments, decode(arguments_sha256, 'hex'), context, category, signals,
-           anomaly_score, decision, status, policy_name, risk_level, reason, counterfactual,
+           anomaly_score, anomaly_features, decision, status, policy_name, risk_level, reason, counterfactual,
            shadow_violations, credential_id, created_at, expires_at, decided_at, decided_by
     from rows
     returning id
+  ), events as (
+    insert into anomaly_events (org_id, check_id, agent_id, tool_name, score, features, decision, created_at)
+    select org_id, id, agent_id, tool_name, anomaly_score, anomaly_features, decision, created_at from rows where anomaly_event
   ), outbox as (
     insert into check_outbox (check_id, org_id)
     select r.id, r.org_id from rows r join inserted i on i.id = r.id where r.status = 'pending'

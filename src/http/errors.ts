@@ -14,7 +14,19 @@ function toAppError(err: unknown): { error: AppError; unexpected: boolean } {
     if (e.status === 413) return { error: new AppError('PAYLOAD_TOO_LARGE', e.message ?? 'payload too large'), unexpected: false };
     if (e.status === 400) return { error: new AppError('VALIDATION_ERROR', e.message ?? 'bad request'), unexpected: false };
   }
+  if (isDatabaseUnreachable(err)) return { error: new AppError('UNAVAILABLE', 'the database cannot be reached; try again'), unexpected: false };
   return { error: new AppError('INTERNAL', 'internal error'), unexpected: true };
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03']);
+
+/** isDatabaseUnreachable recognises connection failures (not query errors) of node-postgres and knex. */
+function isDatabaseUnreachable(err: unknown): boolean {
+  const e = err as { code?: string; name?: string; message?: string };
+  if (!e || typeof e !== 'object') return false;
+  if (e.name === 'KnexTimeoutError') return true;
+  if (typeof e.code === 'string' && (CONNECTION_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message ?? '');
 }
 
 /**

@@ -16,6 +16,8 @@ const globToLike = (glob: string): string => glob.split('*').map(escapeLike).joi
  */
 export class KillSwitchService {
   private readonly cache: NotifiedCache<KillSwitch[]>;
+  /** Recent block times per org/agent, for automatic engagement. */
+  private readonly blocked = new Map<string, number[]>();
 
   constructor(
     private readonly db: Db,
@@ -41,6 +43,28 @@ export class KillSwitchService {
     const released = await releaseKillSwitch(this.db, w, id);
     this.cache.invalidate(w.orgId);
     return released;
+  }
+
+  /**
+   * noteBlocked counts a blocked check of an agent; once `blocked_calls` fall within `window_seconds`
+   * (as seen by this replica), an agent kill switch is engaged automatically (actor system:auto-kill).
+   */
+  noteBlocked(orgId: string, agentId: string, rule: { blocked_calls: number; window_seconds: number }): void {
+    const key = `${orgId}\u0000${agentId}`;
+    const now = Date.now();
+    const times = (this.blocked.get(key) ?? []).filter((t) => now - t < rule.window_seconds * 1000);
+    times.push(now);
+    this.blocked.set(key, times);
+    if (times.length < rule.blocked_calls) return;
+    this.blocked.delete(key);
+    void (async () => {
+      const active = await this.active(orgId);
+      if (active.some((s) => s.scope === 'org' || (s.scope === 'agent' && s.target === agentId))) return;
+      await this.engage(
+        { orgId, actor: { id: 'system:auto-kill', name: 'automatic kill switch' } },
+        { scope: 'agent', target: agentId, reason: `${times.length} blocked calls within ${rule.window_seconds} s` },
+      );
+    })().catch((err: Error) => this.log.error({ org_id: orgId, agent_id: agentId, err: err.message }, 'automatic kill switch failed'));
   }
 
   /** resolvePending blocks every pending check the switch covers, through each check's workflow. */

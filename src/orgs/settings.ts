@@ -11,7 +11,7 @@ export type Decision = (typeof DECISIONS)[number];
 
 const decision = z.enum(DECISIONS);
 
-/** Every org setting with its default. Stored per org as the overrides only (orgs.settings). */
+/** Every org setting with its default. An org that never changed a setting stores `{}` (orgs.settings). */
 export const OrgSettingsSchema = z.strictObject({
   /** What a violated policy decides when it names no action, by its risk level. */
   risk_mapping: z
@@ -23,6 +23,16 @@ export const OrgSettingsSchema = z.strictObject({
   timeout_decision: z.enum(['allow', 'block']).default('block'),
   /** Where pending checks are announced (signed POST); null = nowhere. */
   reviewer_webhook_url: z.url({ protocol: /^https?$/ }).nullable().default(null),
+  /** A check scoring at least this writes an anomaly event. */
+  anomaly_threshold: z.number().min(0).max(1).default(0.7),
+  /** A check scoring at least this is escalated from allow to pending. */
+  anomaly_escalate_threshold: z.number().min(0).max(1).default(0.9),
+  /** Engage an agent kill switch automatically after blocked_calls blocked checks within window_seconds. */
+  auto_kill: z
+    .strictObject({ enabled: z.boolean(), blocked_calls: z.number().int().min(1).max(100_000), window_seconds: z.number().int().min(1).max(86_400) })
+    .default({ enabled: false, blocked_calls: 20, window_seconds: 60 }),
+  /** When a check cannot be recorded: "closed" answers 503 (the SDK treats it as blocked), "open" answers the decision anyway. */
+  fail_mode: z.enum(['closed', 'open']).default('closed'),
 });
 export type OrgSettings = z.infer<typeof OrgSettingsSchema>;
 
@@ -61,13 +71,15 @@ export async function patchSettings(db: Db, orgId: string, patch: Record<string,
     const row = (await trx('orgs').select('settings').where({ id: orgId }).forUpdate().first()) as { settings: Record<string, unknown> } | undefined;
     if (!row) throw new NotFoundError(`no org ${orgId}`);
     const before = effectiveSettings(row.settings);
-    const stored = mergePatch(row.settings ?? {}, patch) as Record<string, unknown>;
-    const parsed = OrgSettingsSchema.safeParse(stored);
+    // Patch the effective settings (so a partial nested object merges into its defaults); a null
+    // removes the member, and parsing brings its default back.
+    const merged = mergePatch(before, patch) as Record<string, unknown>;
+    const parsed = OrgSettingsSchema.safeParse(merged);
     if (!parsed.success) {
       const problems = problemsOf(parsed.error, 'body');
       throw new ValidationError(`invalid configuration: ${problems[0]!.path}: ${problems[0]!.message}`, problems);
     }
-    await trx('orgs').where({ id: orgId }).update({ settings: JSON.stringify(stored) });
+    await trx('orgs').where({ id: orgId }).update({ settings: JSON.stringify(parsed.data) });
     await recordAudit(trx, { orgId, actor, action: 'config.update', resourceType: 'config', resourceId: orgId, before, after: parsed.data, requestId });
     return parsed.data;
   });

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Connection } from '@temporalio/client';
+import { anomalyRoutes } from '../anomaly/routes.js';
+import { AnomalyService } from '../anomaly/service.js';
 import { AgentTokens } from '../auth/agent-tokens.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { CredentialCache } from '../auth/credential-cache.js';
@@ -80,6 +82,7 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
   const killSwitches = new KillSwitchService(db, listener, reviews, log);
   const signer = new LogSigner(config.logOrigin, keys.logKey);
   const sequencer = new Sequencer(db, listener, signer, log.child({ component: 'sequencer' }));
+  const tlogRoutes = transparencyLogRoutes(db, signer, listener);
   await Promise.all([listener.start(), initClassifier()]);
   onCleanup('LISTEN connection', () => listener.stop());
   credentials.start();
@@ -87,7 +90,10 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
 
   const writer = new CheckWriter(databaseUrl, log);
   onCleanup('check writer', () => writer.drain());
-  const checks = new CheckService({ killSwitches, policies, settings, writer });
+  const anomaly = new AnomalyService(db, log.child({ component: 'anomaly' }));
+  anomaly.start();
+  onCleanup('anomaly model snapshots', () => anomaly.stop());
+  const checks = new CheckService({ killSwitches, policies, settings, anomaly, writer, log });
   dispatcher.start();
   onCleanup('outbox dispatcher', () => dispatcher.stop());
   sequencer.start();
@@ -111,7 +117,8 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
       configRoutes(db, settings, { allowPrivateWebhooks: config.webhookAllowPrivate }),
       auditRoutes(db),
       killSwitchRoutes(db, killSwitches),
-      transparencyLogRoutes(db, signer),
+      anomalyRoutes(db),
+      tlogRoutes,
     ],
   });
   const server = http.createServer(app.callback());

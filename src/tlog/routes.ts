@@ -4,8 +4,10 @@ import type { Db } from '../db/knex.js';
 import { principalOf, type AppState } from '../http/state.js';
 import { validate } from '../http/validate.js';
 import { rawEd25519PublicKey, verifierKey } from './note.js';
-import { ensureEmptyCheckpoint, type LogSigner } from './sequencer.js';
-import { consistencyProof, getLeaf, inclusionProof, latestHead, parseSize } from './store.js';
+import { NotifiedCache } from '../db/notified-cache.js';
+import type { PgListener } from '../db/notifications.js';
+import { TLOG_HEAD_CHANNEL, ensureEmptyCheckpoint, type LogSigner } from './sequencer.js';
+import { consistencyProof, getLeaf, inclusionProof, latestHead, parseSize, type Head } from './store.js';
 import { createPublicKey } from 'node:crypto';
 
 const b64 = (b: Buffer): string => b.toString('base64');
@@ -15,18 +17,19 @@ const SizeString = z.string().max(20);
  * transparencyLogRoutes: the org's log for any role — size, signed tree head, inclusion and
  * consistency proofs, leaves, and the public key to verify it all offline (tools/verify-log).
  */
-export function transparencyLogRoutes(db: Db, signer: LogSigner): Router<AppState> {
+export function transparencyLogRoutes(db: Db, signer: LogSigner, listener: PgListener): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1/transparency-log' });
   const publicKey = createPublicKey(signer.key);
-
-  const head = async (orgId: string) => {
+  // Each org's latest checkpoint, from memory: the sequencer notifies every replica of a new one.
+  const heads = new NotifiedCache<Head>(listener, TLOG_HEAD_CHANNEL, async (orgId) => {
     let h = await latestHead(db, orgId);
     if (!h) {
       await ensureEmptyCheckpoint(db, signer, orgId);
       h = (await latestHead(db, orgId))!;
     }
     return h;
-  };
+  });
+  const head = (orgId: string): Promise<Head> => heads.get(orgId);
 
   router.get('/size', async (ctx) => {
     ctx.body = { tree_size: (await head(principalOf(ctx).orgId)).tree_size };
@@ -45,12 +48,14 @@ export function transparencyLogRoutes(db: Db, signer: LogSigner): Router<AppStat
   router.get('/proof/:leaf_index', validate({ params: z.object({ leaf_index: SizeString }), query: z.object({ tree_size: SizeString.optional() }) }, async (ctx, { params, query }) => {
     const index = parseSize(params.leaf_index, 'leaf_index')!;
     const size = parseSize(query.tree_size, 'tree_size');
-    const p = await inclusionProof(db, principalOf(ctx).orgId, index, size);
+    const orgId = principalOf(ctx).orgId;
+    const p = await inclusionProof(db, orgId, index, size, await head(orgId));
     ctx.body = { leaf_index: p.leaf_index, tree_size: p.tree_size, leaf_hash: b64(p.leaf_hash), root_hash: b64(p.root_hash), audit_path: p.audit_path.map(b64), checkpoint: p.checkpoint };
   }));
 
   router.get('/consistency', validate({ query: z.object({ first: SizeString, second: SizeString }) }, async (ctx, { query }) => {
-    const p = await consistencyProof(db, principalOf(ctx).orgId, parseSize(query.first, 'first')!, parseSize(query.second, 'second')!);
+    const orgId = principalOf(ctx).orgId;
+    const p = await consistencyProof(db, orgId, parseSize(query.first, 'first')!, parseSize(query.second, 'second')!, await head(orgId));
     ctx.body = { first: p.first, second: p.second, consistency: p.consistency.map(b64) };
   }));
 

@@ -1,5 +1,4 @@
 import type { KeyObject } from 'node:crypto';
-import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import type { PgListener } from '../db/notifications.js';
 import type { Logger } from '../log.js';
@@ -10,6 +9,8 @@ import { rootNodes } from './proof.js';
 import { readNodes } from './store.js';
 
 export const TLOG_CHANNEL = 'aegis_tlog';
+/** Notified (payload: org id) when an org's log gets a new checkpoint. */
+export const TLOG_HEAD_CHANNEL = 'aegis_tlog_head';
 const LOCK_KEY = 'aegis:tlog-sequencer';
 
 /** LogSigner names and signs each org's log: origin = key name = `<AEGIS_LOG_ORIGIN>/<org id>`. */
@@ -103,7 +104,11 @@ export class Sequencer {
       const queued = (await trx('tlog_queue').select('seq', 'org_id', 'kind', 'ref_id', 'data').orderBy('seq').limit(this.opts.maxBatch)) as Queued[];
       if (queued.length === 0) return 0;
       const byOrg = new Map<string, Queued[]>();
-      for (const q of queued) byOrg.set(q.org_id, [...(byOrg.get(q.org_id) ?? []), q]);
+      for (const q of queued) {
+        const list = byOrg.get(q.org_id);
+        if (list) list.push(q);
+        else byOrg.set(q.org_id, [q]);
+      }
       for (const [orgId, entries] of byOrg) await this.integrateOrg(trx, orgId, entries);
       await trx.raw('delete from tlog_queue where seq = any(?::bigint[])', [queued.map((q) => q.seq)]);
       return queued.length;
@@ -122,16 +127,16 @@ export class Sequencer {
     });
     const hashes = entries.map((e) => leafHash(Buffer.from(e.data, 'utf8')));
     const { newNodes, newSize, root } = appendNodes(size, frontier, hashes);
+    // Rows travel as JSON parameters (hashes in hex): native JSON.stringify, parsed by PostgreSQL in C.
     await trx.raw(
       `insert into tlog_leaves (org_id, leaf_index, leaf_hash, kind, ref_id, data)
-       select ?, u.i, u.h, u.k, u.r, u.d from unnest(?::bigint[], ?::bytea[], ?::text[], ?::text[], ?::text[]) as u(i, h, k, r, d)`,
-      // node-postgres sends each JavaScript array as one PostgreSQL array parameter.
-      [orgId, entries.map((_, i) => size + i), hashes, entries.map((e) => e.kind), entries.map((e) => e.ref_id), entries.map((e) => e.data)] as unknown as Knex.RawBinding[],
+       select ?, r.i, decode(r.h, 'hex'), r.k, r.r, r.d from json_to_recordset(?::json) as r(i bigint, h text, k text, r text, d text)`,
+      [orgId, JSON.stringify(entries.map((e, i) => ({ i: size + i, h: hashes[i]!.toString('hex'), k: e.kind, r: e.ref_id, d: e.data })))],
     );
     await trx.raw(
       `insert into tlog_nodes (org_id, level, idx, hash)
-       select ?, u.l, u.i, u.h from unnest(?::smallint[], ?::bigint[], ?::bytea[]) as u(l, i, h)`,
-      [orgId, newNodes.map((n) => n.level), newNodes.map((n) => n.index), newNodes.map((n) => n.hash)] as unknown as Knex.RawBinding[],
+       select ?, r.l, r.i, decode(r.h, 'hex') from json_to_recordset(?::json) as r(l smallint, i bigint, h text)`,
+      [orgId, JSON.stringify(newNodes.map((n) => ({ l: n.level, i: n.index, h: n.hash.toString('hex') })))],
     );
     await trx('tlog_checkpoints').insert({ org_id: orgId, tree_size: newSize, root_hash: root, note: this.signer.checkpoint(orgId, newSize, root) });
     await trx.raw(
@@ -139,6 +144,7 @@ export class Sequencer {
        on conflict (org_id) do update set tree_size = excluded.tree_size, root_hash = excluded.root_hash, updated_at = now()`,
       [orgId, newSize, root],
     );
+    await trx.raw('select pg_notify(?, ?)', [TLOG_HEAD_CHANNEL, orgId]);
   }
 
   async stop(): Promise<void> {

@@ -32,6 +32,12 @@ export async function latestHead(db: Db, orgId: string): Promise<Head | undefine
   return (await db('tlog_checkpoints').select('tree_size', 'root_hash', 'note as checkpoint', 'created_at').where({ org_id: orgId }).orderBy('tree_size', 'desc').first()) as Head | undefined;
 }
 
+/** headsAt reads the kept checkpoints of two sizes in one query. */
+async function headsAt(db: Db, orgId: string, first: number, second: number): Promise<[Head | undefined, Head | undefined]> {
+  const rows = (await db('tlog_checkpoints').select('tree_size', 'root_hash', 'note as checkpoint', 'created_at').where({ org_id: orgId }).whereIn('tree_size', [first, second])) as Head[];
+  return [rows.find((r) => r.tree_size === first), rows.find((r) => r.tree_size === second)];
+}
+
 /** headAt is the kept checkpoint of exactly this size. */
 export async function headAt(db: Db, orgId: string, size: number): Promise<Head | undefined> {
   return (await db('tlog_checkpoints').select('tree_size', 'root_hash', 'note as checkpoint', 'created_at').where({ org_id: orgId, tree_size: size }).first()) as Head | undefined;
@@ -51,8 +57,8 @@ export { parseSize };
  * inclusionProof proves leaf `index` in the tree of `size` (default: the latest checkpoint), returning
  * the checkpoint of that size too, so the size and root are authenticated together.
  */
-export async function inclusionProof(db: Db, orgId: string, index: number, size?: number) {
-  const latest = await latestHead(db, orgId);
+export async function inclusionProof(db: Db, orgId: string, index: number, size?: number, knownLatest?: Head) {
+  const latest = knownLatest ?? (await latestHead(db, orgId));
   if (!latest) throw new NotFoundError(`leaf_index ${index} is beyond the log (the log is empty)`);
   const treeSize = size ?? latest.tree_size;
   if (treeSize > latest.tree_size) throw new NotFoundError(`tree_size ${treeSize} is larger than the log (${latest.tree_size})`);
@@ -70,16 +76,16 @@ export async function inclusionProof(db: Db, orgId: string, index: number, size?
 }
 
 /** consistencyProof proves the tree of `first` is a prefix of the tree of `second` (both kept sizes). */
-export async function consistencyProof(db: Db, orgId: string, first: number, second: number) {
+export async function consistencyProof(db: Db, orgId: string, first: number, second: number, knownLatest?: Head) {
   if (first === 0) throw new ValidationError('first must be at least 1: RFC 9162 defines no consistency proof from the empty tree', [{ path: 'first', message: 'must be > 0' }]);
   if (first > second) throw new ValidationError(`first (${first}) is larger than second (${second})`, [{ path: 'first', message: 'must not exceed second' }]);
-  const latest = await latestHead(db, orgId);
+  const latest = knownLatest ?? (await latestHead(db, orgId));
   const size = latest?.tree_size ?? 0;
   if (second > size) throw new NotFoundError(`second ${second} is larger than the log (${size})`);
-  const [a, b] = await Promise.all([headAt(db, orgId, first), headAt(db, orgId, second)]);
+  const [a, b] = await headsAt(db, orgId, first, second);
   if (!a || !b) throw new NotFoundError(`no signed checkpoint of tree_size ${!a ? first : second} is kept`);
   const groups = consistencyProofNodes(first, second);
-  const nodes = await readNodes(db, orgId, groups.flat());
+  const nodes = first === second ? new Map<string, Buffer>() : await readNodes(db, orgId, groups.flat());
   return { first, second, consistency: buildConsistencyProof(first, second, reader(nodes)), first_root_hash: a.root_hash, second_root_hash: b.root_hash };
 }
 
