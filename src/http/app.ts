@@ -7,6 +7,7 @@ import { authenticate } from './auth.js';
 import { jsonBody } from './body.js';
 import { errorEnvelope } from './errors.js';
 import { observe } from './observe.js';
+import { buildOpenApi } from './openapi.js';
 import type { AppState } from './state.js';
 
 export interface AppParts {
@@ -32,6 +33,11 @@ export function buildApp({ log, metrics, auth, routers }: AppParts): Koa<AppStat
   // One router holding every route: matching walks one route table instead of one per module.
   const root = new Router<AppState>();
   for (const router of routers) root.stack.push(...router.stack);
+  let openapi: unknown;
+  root.get('/openapi.json', async (ctx) => {
+    openapi ??= buildOpenApi(root.stack as never);
+    ctx.body = openapi;
+  });
   app.use(root.routes());
   app.use(root.allowedMethods());
   return app;

@@ -30,13 +30,17 @@ export function authenticate(auth: Authenticator) {
   };
 }
 
+/** Marks the roles a route allows, for the OpenAPI generator. */
+export const ROUTE_ROLES = Symbol('aegis.route.roles');
+
 /** requireRole lets only callers with one of these roles through (403 FORBIDDEN otherwise). */
 export function requireRole(...roles: Role[]) {
-  return async (ctx: { state: AppState }, next: Next): Promise<void> => {
+  const middleware = async (ctx: { state: AppState }, next: Next): Promise<void> => {
     const role = ctx.state.principal?.role;
     if (!role || !roles.includes(role)) {
       throw new ForbiddenError(`this action needs the role ${roles.join(' or ')}; the credential has the role ${role ?? 'none'}`);
     }
     await next();
   };
+  return Object.assign(middleware, { [ROUTE_ROLES]: roles });
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ValidationError, type FieldProblem } from '../errors.js';
 import type { AppContext } from './state.js';
 
-interface Schemas {
+export interface Schemas {
   body?: z.ZodType;
   query?: z.ZodType;
   params?: z.ZodType;
@@ -12,6 +12,9 @@ interface Schemas {
 type Input<S extends Schemas> = {
   [K in keyof S]: S[K] extends z.ZodType ? z.infer<S[K]> : never;
 };
+
+/** What a validating middleware tells the OpenAPI generator (the same schemas it validates with). */
+export const ROUTE_SCHEMAS = Symbol('aegis.route.schemas');
 
 /** problemsOf turns zod issues into `{ path, message }` with dotted paths (`arguments.sql`, `items.0`). */
 export function problemsOf(error: z.ZodError, where: string): FieldProblem[] {
@@ -27,7 +30,7 @@ export function problemsOf(error: z.ZodError, where: string): FieldProblem[] {
  * with a body schema and no body gets "request body is required".
  */
 export function validate<S extends Schemas>(schemas: S, handler: (ctx: AppContext, input: Input<S>) => Promise<void>) {
-  return async (ctx: AppContext, _next: Next): Promise<void> => {
+  const middleware = async (ctx: AppContext, _next: Next): Promise<void> => {
     const input: Record<string, unknown> = {};
     const problems: FieldProblem[] = [];
     for (const where of ['params', 'query', 'body'] as const) {
@@ -48,6 +51,7 @@ export function validate<S extends Schemas>(schemas: S, handler: (ctx: AppContex
     }
     await handler(ctx, input as Input<S>);
   };
+  return Object.assign(middleware, { [ROUTE_SCHEMAS]: schemas });
 }
 
 /** Pagination query shared by every list endpoint: limit 1..1000 (default 50), offset ≥ 0. */
