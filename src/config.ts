@@ -44,6 +44,19 @@ const envSchema = z.object({
   AEGIS_LOG_ORIGIN: z.string().regex(/^[A-Za-z0-9.-]+(\/[A-Za-z0-9._-]+)*$/, 'a schema-less URL like example.com/log').default('aegis.local/log'),
   /** Allow reviewer webhooks and proxy upstreams on loopback/private addresses (off: they are SSRF targets). */
   AEGIS_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  /** Redis shared by the replicas' rate limiters (redis:// or rediss://); unset = limits counted in each process's memory. */
+  REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\/./.test(v), 'must be a redis:// or rediss:// URL'),
+  /** Signing secret of the Stripe webhook endpoint (whsec_…); unset = POST /api/v1/stripe/webhook answers 503. */
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  /** Traces held in memory awaiting their batch insert; beyond this, POST /api/v1/traces answers 429. */
+  AEGIS_TRACE_BUFFER_MAX: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
+  /** Traces per INSERT: a batch is written as soon as this many are waiting. */
+  AEGIS_TRACE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  /** Longest a trace waits in memory before its (smaller) batch is written, in milliseconds. */
+  AEGIS_TRACE_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(50),
+  /** OTLP endpoint for traces; unset = no tracing at all (the OTEL_EXPORTER_OTLP_* variables configure the exporter). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString,
+  OTEL_SERVICE_NAME: z.string().default('aegis-gateway'),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Base of the cache directory holding the built Temporal CLI (default ~/.cache). */
@@ -74,6 +87,14 @@ export interface Config {
   readonly signingKey: string | undefined;
   readonly webhookAllowPrivate: boolean;
   readonly logOrigin: string;
+  readonly otel: { readonly endpoint: string | undefined; readonly serviceName: string };
+  readonly redisUrl: string | undefined;
+  readonly stripeWebhookSecret: string | undefined;
+  readonly traces: {
+    readonly bufferMax: number;
+    readonly batchSize: number;
+    readonly flushMs: number;
+  };
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -115,6 +136,10 @@ export function loadConfig(env: Env = process.env): Config {
     signingKey: e.AEGIS_SIGNING_KEY,
     webhookAllowPrivate: e.AEGIS_WEBHOOK_ALLOW_PRIVATE === 'true',
     logOrigin: e.AEGIS_LOG_ORIGIN,
+    otel: Object.freeze({ endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME }),
+    redisUrl: e.REDIS_URL,
+    stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    traces: Object.freeze({ bufferMax: e.AEGIS_TRACE_BUFFER_MAX, batchSize: e.AEGIS_TRACE_BATCH_SIZE, flushMs: e.AEGIS_TRACE_FLUSH_MS }),
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -16,6 +16,7 @@ import { maskArguments } from './masking.js';
 import type { CheckInput } from './schema.js';
 import type { CheckRecord } from './types.js';
 import type { CheckWriter } from './writer.js';
+import { inSpan, inSpanSync } from '../telemetry/tracing.js';
 
 export interface CheckResult {
   record: CheckRecord;
@@ -82,22 +83,22 @@ export class CheckService {
     const orgId = principal.orgId;
     const [switches, policies, settings] = await Promise.all([this.deps.killSwitches.active(orgId), this.deps.policies.forOrg(orgId), this.deps.settings.get(orgId)]);
     const now = new Date();
-    const classification = classify(input.tool_name, input.arguments);
-    const assessment = await this.deps.anomaly.assess(orgId, {
+    const classification = inSpanSync('check.classify', { 'aegis.tool_name': input.tool_name }, () => classify(input.tool_name, input.arguments));
+    const assessment = await inSpan('check.anomaly', {}, () => this.deps.anomaly.assess(orgId, {
       agentId: input.agent_id,
       toolName: input.tool_name,
       arguments: input.arguments,
       category: classification.category,
       signals: classification.signals,
       at: now,
-    });
+    }));
     const anomalyScore = Math.round(assessment.score * 1e4) / 1e4;
     const context = input.context ?? {};
     const call: CallDocument = { agent_id: input.agent_id, tool_name: input.tool_name, arguments: input.arguments, classification, anomaly_score: anomalyScore, context };
     const stop = matchKillSwitch(switches, input.agent_id, input.tool_name);
     const evaluation = stop
       ? killSwitchEvaluation(stop)
-      : escalate(evaluate(policies, call, settings.risk_mapping), anomalyScore, assessment.features[0]?.detail, settings.anomaly_escalate_threshold);
+      : escalate(inSpanSync('check.policies', { 'aegis.policies': policies.length }, () => evaluate(policies, call, settings.risk_mapping)), anomalyScore, assessment.features[0]?.detail, settings.anomaly_escalate_threshold);
     const pending = evaluation.decision === 'pending';
     const record: CheckRecord = {
       id: randomUUID(),
@@ -129,7 +130,7 @@ export class CheckService {
     };
     let persisted = true;
     try {
-      await this.deps.writer.write(record);
+      await inSpan('check.persist', { 'aegis.decision': record.decision }, () => this.deps.writer.write(record));
     } catch (err) {
       // A pending check must exist before anyone can decide it: only decided checks may go unrecorded.
       if (settings.fail_mode !== 'open' || pending) throw new AppError('UNAVAILABLE', 'the check could not be recorded; try again');

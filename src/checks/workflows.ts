@@ -4,6 +4,7 @@ import type { OrgSettings } from '../orgs/settings.js';
 import { AgentId, CheckStatus, OrgId, RiskLevel, ToolName } from '../../workflows/search-attributes.js';
 import type { DecideInput, DecisionOutcome, PendingCheckInput } from '../../workflows/pending-check.js';
 import { decide } from '../../workflows/pending-check.js';
+import { SpanKind, inSpan } from '../telemetry/tracing.js';
 
 export type { DecideInput, DecisionOutcome };
 
@@ -32,7 +33,7 @@ export class PendingWorkflows {
       timeout_decision: settings.timeout_decision,
     };
     try {
-      await this.client.withDeadline(deadlineMs, () =>
+      await inSpan('temporal start pendingCheck', { 'temporal.workflow_id': check.id }, () => this.client.withDeadline(deadlineMs, () =>
         this.client.workflow.start('pendingCheck', {
           workflowId: check.id,
           taskQueue: this.taskQueue,
@@ -50,7 +51,7 @@ export class PendingWorkflows {
           staticSummary: `${check.tool_name} by ${check.agent_id}: ${check.policy_name} (${check.risk_level})`,
           staticDetails: check.reason ?? undefined,
         }),
-      );
+      ), SpanKind.CLIENT);
     } catch (err) {
       // REJECT_DUPLICATE: the workflow ran and finished already.
       if (err instanceof WorkflowExecutionAlreadyStartedError) return;
@@ -60,6 +61,6 @@ export class PendingWorkflows {
 
   /** decide executes the `decide` Update with a fresh update id (a repeated id would replay the first result). */
   decide(checkId: string, input: DecideInput, updateId: string, deadlineMs: number): Promise<DecisionOutcome> {
-    return this.client.withDeadline(deadlineMs, () => this.client.workflow.getHandle(checkId).executeUpdate(decide, { args: [input], updateId }));
+    return inSpan('temporal update decide', { 'temporal.workflow_id': checkId }, () => this.client.withDeadline(deadlineMs, () => this.client.workflow.getHandle(checkId).executeUpdate(decide, { args: [input], updateId })), SpanKind.CLIENT);
   }
 }

@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import { serverSpan, tracingEnabled } from '../telemetry/tracing.js';
 import type { AppState } from './state.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const UNOBSERVED = new Set(['/metrics']);
+/** Not traced: scrape and probe noise (the reference: "/metrics … not traced"). */
+const UNTRACED = new Set(['/metrics', '/health', '/ready']);
 
 /**
  * observe gives every request an id (the caller's X-Request-Id when well-formed, else a new UUID),
@@ -27,12 +30,25 @@ export function observe(log: Logger, metrics: Metrics) {
       configurable: true,
     });
     ctx.set('X-Request-Id', requestId);
+    const matchedRoute = (): string => {
+      const matched = (ctx as unknown as { _matchedRoute?: string | RegExp })._matchedRoute;
+      return typeof matched === 'string' ? matched : '(unmatched)';
+    };
     try {
-      await next();
+      if (tracingEnabled() && !UNTRACED.has(ctx.path)) {
+        await serverSpan(ctx.method, ctx.headers, async (span) => {
+          try {
+            await next();
+          } finally {
+            span.end(matchedRoute(), ctx.status);
+          }
+        });
+      } else {
+        await next();
+      }
     } finally {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      const matched = (ctx as unknown as { _matchedRoute?: string | RegExp })._matchedRoute;
-      const route = typeof matched === 'string' ? matched : '(unmatched)';
+      const route = matchedRoute();
       if (!UNOBSERVED.has(ctx.path)) {
         metrics.httpDuration.observe({ method: ctx.method, route, status: String(ctx.status) }, seconds);
         const level = ctx.status >= 500 ? 'error' : 'info';

@@ -10,6 +10,7 @@ export const DECISIONS = ['allow', 'pending', 'block'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 const decision = z.enum(DECISIONS);
+const rateLimit = z.number().int().min(1).max(100_000_000).nullable().default(null);
 
 /** Every org setting with its default. An org that never changed a setting stores `{}` (orgs.settings). */
 export const OrgSettingsSchema = z.strictObject({
@@ -33,8 +34,20 @@ export const OrgSettingsSchema = z.strictObject({
     .default({ enabled: false, blocked_calls: 20, window_seconds: 60 }),
   /** When a check cannot be recorded: "closed" answers 503 (the SDK treats it as blocked), "open" answers the decision anyway. */
   fail_mode: z.enum(['closed', 'open']).default('closed'),
+  /**
+   * The org's own rate limits; null = no limit of its own. A billed org's plan limits apply as well
+   * (the lower one wins), so an admin can tighten, never loosen, what the plan allows.
+   */
+  rate_limits: z
+    .strictObject({
+      checks_per_minute_per_agent: rateLimit,
+      checks_per_second_per_org: rateLimit,
+      traces_per_second_per_org: rateLimit,
+    })
+    .default({ checks_per_minute_per_agent: null, checks_per_second_per_org: null, traces_per_second_per_org: null }),
 });
 export type OrgSettings = z.infer<typeof OrgSettingsSchema>;
+export type RateLimitSettings = OrgSettings['rate_limits'];
 
 export const DEFAULT_SETTINGS: OrgSettings = Object.freeze(OrgSettingsSchema.parse({}));
 

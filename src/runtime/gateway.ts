@@ -9,6 +9,8 @@ import { ensureTemporalCli } from '../temporal/cli.js';
 import { startTemporalDevServer } from '../temporal/dev-server.js';
 import { ensureSearchAttributes } from '../temporal/search-attributes.js';
 import { startGatewayWorker, type GatewayWorker } from '../temporal/worker.js';
+import { traceQueries } from '../telemetry/knex.js';
+import { startTracing } from '../telemetry/tracing.js';
 import { startApi } from './api.js';
 import { lockDataDir } from './data-dir.js';
 
@@ -65,6 +67,8 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     })());
 
   try {
+    const tracing = await startTracing(config.otel.endpoint, config.otel.serviceName);
+    if (tracing) onCleanup('OpenTelemetry exporter', () => tracing.shutdown());
     const spawnsChildren = opts.embedded && (!config.databaseUrl || !config.temporal.address);
     if (spawnsChildren) {
       const lock = lockDataDir(config.dataDir);
@@ -79,6 +83,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       databaseUrl = pg.url;
     }
     const db = createDb(databaseUrl, config.dbPoolMax, log);
+    traceQueries(db);
     onCleanup('database pool', () => db.destroy());
     if (opts.migrate) {
       const applied = await migrateLatest(db);
