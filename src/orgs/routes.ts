@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/audit.js';
 import { webhookSecret } from '../checks/webhook.js';
 import { ssrfProblem } from '../classify/detectors/urls.js';
 import { ValidationError } from '../errors.js';
-import { patchSettings, type OrgSettings } from './settings.js';
+import { patchSettings, presentSettings, type OrgSettings } from './settings.js';
 
 /** A JSON merge patch of the settings; the merged result is validated as a whole. */
 export const PatchConfigBody = z.record(z.string(), z.unknown());
@@ -26,18 +26,31 @@ function checkWebhookUrl(body: Record<string, unknown>, allowPrivate: boolean): 
   if (problem) throw new ValidationError(`reviewer_webhook_url is not allowed: ${problem} (set AEGIS_WEBHOOK_ALLOW_PRIVATE=true to allow private addresses)`, [{ path: 'reviewer_webhook_url', message: problem }]);
 }
 
+/** checkUpstreams refuses proxy upstreams on internal addresses unless the admin marks them `internal`. */
+function checkUpstreams(body: Record<string, unknown>): void {
+  const upstreams = body.upstreams;
+  if (!upstreams || typeof upstreams !== 'object') return;
+  for (const [name, u] of Object.entries(upstreams as Record<string, unknown>)) {
+    const up = u as { url?: unknown; internal?: unknown } | null;
+    if (!up || typeof up.url !== 'string' || up.internal === true) continue;
+    const problem = ssrfProblem(up.url);
+    if (problem) throw new ValidationError(`upstreams.${name}.url is not allowed: ${problem} (mark the upstream "internal": true if it is meant to be)`, [{ path: `upstreams.${name}.url`, message: problem }]);
+  }
+}
+
 /** configRoutes: GET /api/v1/config (admins, reviewers, viewers) and PATCH (admins, audited). */
 export function configRoutes(db: Db, settings: NotifiedCache<OrgSettings>, opts: { allowPrivateWebhooks: boolean }): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1' });
   router.get('/config', requireRole('admin', 'reviewer', 'viewer'), async (ctx) => {
-    ctx.body = await settings.get(principalOf(ctx).orgId);
+    ctx.body = presentSettings(await settings.get(principalOf(ctx).orgId));
   });
   router.patch('/config', requireRole('admin'), validate({ body: PatchConfigBody }, async (ctx, { body }) => {
     const orgId = principalOf(ctx).orgId;
     checkWebhookUrl(body, opts.allowPrivateWebhooks);
+    checkUpstreams(body);
     const updated = await patchSettings(db, orgId, body, actorOf(ctx), ctx.state.requestId);
     settings.invalidate(orgId);
-    ctx.body = updated;
+    ctx.body = presentSettings(updated);
   }));
   // The secret that signs reviewer webhooks (X-AEGIS-Signature); created on first read.
   router.get('/config/webhook-secret', requireRole('admin'), async (ctx) => {

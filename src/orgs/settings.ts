@@ -10,6 +10,16 @@ export const DECISIONS = ['allow', 'pending', 'block'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 const decision = z.enum(DECISIONS);
+
+/** A proxy-mode upstream: where allowed calls are forwarded (POST /api/v1/proxy/:upstream). */
+export const UpstreamSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  timeout_ms: z.number().int().min(100).max(300_000).default(10_000),
+  headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(4096)).optional(),
+  /** Allow a loopback/private address (otherwise refused as an SSRF target). */
+  internal: z.boolean().default(false),
+});
+export type Upstream = z.infer<typeof UpstreamSchema>;
 const rateLimit = z.number().int().min(1).max(100_000_000).nullable().default(null);
 
 /** Every org setting with its default. An org that never changed a setting stores `{}` (orgs.settings). */
@@ -32,6 +42,8 @@ export const OrgSettingsSchema = z.strictObject({
   auto_kill: z
     .strictObject({ enabled: z.boolean(), blocked_calls: z.number().int().min(1).max(100_000), window_seconds: z.number().int().min(1).max(86_400) })
     .default({ enabled: false, blocked_calls: 20, window_seconds: 60 }),
+  /** Proxy-mode upstreams by name. */
+  upstreams: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/), UpstreamSchema).default({}),
   /** When a check cannot be recorded: "closed" answers 503 (the SDK treats it as blocked), "open" answers the decision anyway. */
   fail_mode: z.enum(['closed', 'open']).default('closed'),
   /**
@@ -48,6 +60,17 @@ export const OrgSettingsSchema = z.strictObject({
 });
 export type OrgSettings = z.infer<typeof OrgSettingsSchema>;
 export type RateLimitSettings = OrgSettings['rate_limits'];
+
+/**
+ * presentSettings is what the API shows of the settings: upstream header values (credentials for the
+ * upstream, typically) are never shown back — not to readers, not in the audit log.
+ */
+export function presentSettings(settings: OrgSettings): OrgSettings {
+  const upstreams = Object.fromEntries(
+    Object.entries(settings.upstreams).map(([name, u]) => [name, { ...u, ...(u.headers ? { headers: Object.fromEntries(Object.keys(u.headers).map((h) => [h, '[redacted]'])) } : {}) }]),
+  );
+  return { ...settings, upstreams };
+}
 
 export const DEFAULT_SETTINGS: OrgSettings = Object.freeze(OrgSettingsSchema.parse({}));
 
@@ -93,7 +116,7 @@ export async function patchSettings(db: Db, orgId: string, patch: Record<string,
       throw new ValidationError(`invalid configuration: ${problems[0]!.path}: ${problems[0]!.message}`, problems);
     }
     await trx('orgs').where({ id: orgId }).update({ settings: JSON.stringify(parsed.data) });
-    await recordAudit(trx, { orgId, actor, action: 'config.update', resourceType: 'config', resourceId: orgId, before, after: parsed.data, requestId });
+    await recordAudit(trx, { orgId, actor, action: 'config.update', resourceType: 'config', resourceId: orgId, before: presentSettings(before), after: presentSettings(parsed.data), requestId });
     return parsed.data;
   });
 }

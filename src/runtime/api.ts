@@ -31,6 +31,7 @@ import { configRoutes } from '../orgs/routes.js';
 import { loadSettings, type OrgSettings } from '../orgs/settings.js';
 import { PolicyCache } from '../policies/cache.js';
 import { policyRoutes } from '../policies/routes.js';
+import { proxyRoutes } from '../proxy/routes.js';
 import { transparencyLogRoutes } from '../tlog/routes.js';
 import { LogSigner, Sequencer } from '../tlog/sequencer.js';
 import { loadSigningKeys } from './signing-key.js';
@@ -119,6 +120,7 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
       killSwitchRoutes(db, killSwitches),
       anomalyRoutes(db),
       tlogRoutes,
+      proxyRoutes(checks, reviews, settings, (o) => log.info({ org_id: o.orgId, check_id: o.checkId, upstream_status: o.status, ms: o.durationMs, err: o.error }, 'proxied call')),
     ],
   });
   const server = http.createServer(app.callback());
