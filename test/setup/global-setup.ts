@@ -79,6 +79,26 @@ export default async function setup(project: TestProject): Promise<() => Promise
     stops.push(() => dev!.stop());
     temporalAddress = dev.address;
   }
+  // If the run is killed (a CI timeout, Ctrl-C), don't leave the servers behind: they run in their
+  // own process groups, so nobody else will stop them.
+  const orphans = [embedded?.pid, dev?.pid].filter((p): p is number => p !== undefined);
+  const killOrphans = (): void => {
+    for (const pid of orphans) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+  };
+  process.once('exit', killOrphans);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killOrphans();
+      process.exit(130);
+    });
+  }
+
   const connection = await Connection.connect({ address: temporalAddress });
   await ensureSearchAttributes(connection, 'default');
   await connection.close();
@@ -95,6 +115,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.stderr.write(`test setup: PostgreSQL ${embedded ? 'embedded' : 'from DATABASE_URL'}, Temporal ${dev ? `dev server ${temporalAddress}` : temporalAddress}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 
   return async () => {
+    process.removeListener('exit', killOrphans);
     for (const stop of stops.reverse()) {
       try {
         await stop();
