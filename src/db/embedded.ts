@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Logger } from '../log.js';
-import { isProcessAlive, processCommandLine, stopProcess } from '../runtime/processes.js';
+import { isProcessAlive, processCommandLine, stopProcess, tailFile } from '../runtime/processes.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -99,7 +99,7 @@ async function waitForServer(url: string, child: ChildProcess, logFile: string):
   let exited = false;
   child.once('exit', () => (exited = true));
   for (;;) {
-    if (exited) throw new Error(`embedded PostgreSQL exited during start-up; see ${logFile}:\n${tail(logFile)}`);
+    if (exited) throw new Error(`embedded PostgreSQL exited during start-up; see ${logFile}:\n${tailFile(logFile)}`);
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
     try {
       await client.connect();
@@ -109,18 +109,11 @@ async function waitForServer(url: string, child: ChildProcess, logFile: string):
     } catch {
       await client.end().catch(() => undefined);
     }
-    if (Date.now() > deadline) throw new Error(`embedded PostgreSQL did not accept connections within 60 s; see ${logFile}:\n${tail(logFile)}`);
+    if (Date.now() > deadline) throw new Error(`embedded PostgreSQL did not accept connections within 60 s; see ${logFile}:\n${tailFile(logFile)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-function tail(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
 
 /**
  * startEmbeddedPostgres initialises (first run) and starts a PostgreSQL cluster from the npm-shipped

@@ -2,6 +2,7 @@ import { recordAudit, type Actor } from '../audit/audit.js';
 import type { Page } from '../auth/credentials.js';
 import type { Db } from '../db/knex.js';
 import { NotFoundError } from '../errors.js';
+import { globMatcher } from '../util/glob.js';
 
 export type KillSwitchScope = 'org' | 'agent' | 'tool';
 
@@ -67,17 +68,14 @@ export async function releaseKillSwitch(db: Db, w: Writer, id: string): Promise<
   });
 }
 
-function glob(pattern: string, value: string): boolean {
-  if (!pattern.includes('*')) return pattern === value;
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
-}
+const matches = (pattern: string, value: string): boolean => globMatcher([pattern])!(value);
 
 /** matchKillSwitch returns the engaged switch that stops this call (org, then agent, then tool), if any. */
 export function matchKillSwitch(switches: readonly KillSwitch[], agentId: string, toolName: string): KillSwitch | undefined {
   return (
     switches.find((s) => s.scope === 'org') ??
-    switches.find((s) => s.scope === 'agent' && s.target !== null && glob(s.target, agentId)) ??
-    switches.find((s) => s.scope === 'tool' && s.target !== null && glob(s.target, toolName))
+    switches.find((s) => s.scope === 'agent' && s.target !== null && matches(s.target, agentId)) ??
+    switches.find((s) => s.scope === 'tool' && s.target !== null && matches(s.target, toolName))
   );
 }
 

@@ -1,22 +1,12 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Decision, RiskLevel } from '../orgs/settings.js';
 import { explainSchemaFailure } from './explain.js';
-import { globToRegex, findTemplate } from './templates.js';
+import { globMatcher } from '../util/glob.js';
+import { findTemplate } from './templates.js';
 import type { CallDocument, CompiledPolicy, PolicyDefinition, PolicyMatch } from './types.js';
 
 const DECISION_RANK: Record<Decision, number> = { allow: 0, pending: 1, block: 2 };
 const RISK_RANK: Record<RiskLevel, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 };
-
-function globMatcher(globs: string[] | undefined): ((v: string) => boolean) | undefined {
-  if (!globs || globs.length === 0) return undefined;
-  if (globs.every((g) => !g.includes('*'))) {
-    const set = new Set(globs);
-    return (v) => set.has(v);
-  }
-  // Globs only contain `*` wildcards over escaped text: no backtracking risk.
-  const re = new RegExp(globs.map(globToRegex).join('|'));
-  return (v) => re.test(v);
-}
 
 function matcherOf(match: PolicyMatch | null): (call: CallDocument) => boolean {
   const tool = globMatcher(match?.tool_names);

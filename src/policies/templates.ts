@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CATEGORIES, SEVERITIES, SIGNAL_IDS, type Category, type Severity, type SignalId } from '../classify/types.js';
 import type { RiskLevel } from '../orgs/settings.js';
+import { escapeRegex, globToRegex } from '../util/glob.js';
 import { explainSignals, offendingSignals } from './explain.js';
 import type { CallDocument, Explanation, PolicyMatch } from './types.js';
 
@@ -21,12 +22,6 @@ export interface PolicyTemplate {
   build(params: Record<string, unknown>): TemplateOutput;
 }
 
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** globToRegex turns `db_*` into an anchored RE2-compatible regular expression. */
-export function globToRegex(glob: string): string {
-  return `^${glob.split('*').map(escapeRegex).join('.*')}$`;
-}
 
 function severitiesFrom(min: Severity): Severity[] {
   return SEVERITIES.slice(SEVERITIES.indexOf(min));

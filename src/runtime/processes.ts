@@ -53,3 +53,12 @@ export async function stopProcess(pid: number, opts: StopOptions): Promise<void>
   send('SIGKILL');
   await waitGone(5_000);
 }
+
+/** tailFile returns the last lines of a log file (for error messages about a child that died). */
+export function tailFile(file: string, lines = 15): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}

@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Logger } from '../log.js';
-import { isProcessAlive, processCommandLine, stopProcess } from '../runtime/processes.js';
+import { isProcessAlive, processCommandLine, stopProcess, tailFile } from '../runtime/processes.js';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 
 export interface DevServerOptions {
@@ -35,13 +35,6 @@ function portAnswers(port: number): Promise<boolean> {
   });
 }
 
-function tail(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
 
 /**
  * startTemporalDevServer spawns `temporal server start-dev` with its state in a SQLite file of the
@@ -109,14 +102,14 @@ async function waitUntilServing(address: string, hasExited: () => boolean, logFi
   const connection = Connection.lazy({ address, connectTimeout: 1_000 });
   try {
     for (;;) {
-      if (hasExited()) throw new Error(`the Temporal dev server exited during start-up; see ${logFile}:\n${tail(logFile)}`);
+      if (hasExited()) throw new Error(`the Temporal dev server exited during start-up; see ${logFile}:\n${tailFile(logFile)}`);
       try {
         const res = await connection.withDeadline(Date.now() + 1_000, () => connection.healthService.check({}));
         if (res.status === 1 /* SERVING */) return;
       } catch {
         // not up yet
       }
-      if (Date.now() > deadline) throw new Error(`the Temporal dev server did not report SERVING within 90 s; see ${logFile}:\n${tail(logFile)}`);
+      if (Date.now() > deadline) throw new Error(`the Temporal dev server did not report SERVING within 90 s; see ${logFile}:\n${tailFile(logFile)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {
