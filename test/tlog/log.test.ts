@@ -164,6 +164,23 @@ describe('the transparency log', () => {
     expect(wrong.status).not.toBe(0);
   });
 
+  it('keeps proving old leaves and old checkpoints across a restart', async () => {
+    const before = await sth(gw);
+    const oldProof = (await get(gw, '/proof/2')).body;
+    await gw.shutdown();
+    gw = await startTestGateway(env);
+    // The same proof is served for the same size, and the log grows consistently from it.
+    expect((await get(gw, `/proof/2?tree_size=${before.tree_size}`)).body).toEqual(oldProof);
+    await call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, body: { agent_id: 'after-restart', tool_name: 'db_query', arguments: { sql: 'SELECT 7' } } });
+    const after = await eventually(async () => {
+      const h = await sth(gw);
+      expect(h.tree_size).toBeGreaterThan(before.tree_size);
+      return h;
+    }, 5_000, 100);
+    const proof = (await get(gw, `/consistency?first=${before.tree_size}&second=${after.tree_size}`)).body;
+    verifyConsistency(before.tree_size, after.tree_size, proof.consistency.map(b), b(before.root_hash), b(after.root_hash));
+  });
+
   it("keeps each org's log to itself", async () => {
     expect((await get(gw, '/size', other)).body.tree_size).toBe(0);
     expect((await get(gw, '/leaves/0', other)).status).toBe(404);
