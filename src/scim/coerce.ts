@@ -1,0 +1,92 @@
+import { invalidValue } from './errors.js';
+import { findAttr, type AttrDef } from './schema.js';
+
+export type Json = Record<string, unknown>;
+
+/** Longest string stored in any attribute: keeps index entries well under PostgreSQL's limit. */
+export const MAX_STRING = 2048;
+
+export function isPlainObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * coerceSimple normalises a single simple value: strings (numbers are accepted as their decimal
+ * text), booleans (Entra ID sends "True"/"False"), references, dateTimes. null means unassigned.
+ */
+export function coerceSimple(attr: AttrDef, value: unknown, where: string): string | boolean | null {
+  if (value === null || value === undefined) return null;
+  switch (attr.type) {
+    case 'boolean': {
+      if (typeof value === 'boolean') return value;
+      if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
+      throw invalidValue(`${where} must be a boolean; got ${JSON.stringify(value)}`);
+    }
+    case 'dateTime': {
+      if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
+      throw invalidValue(`${where} must be a dateTime; got ${JSON.stringify(value)}`);
+    }
+    case 'string':
+    case 'reference': {
+      const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+      if (text === undefined) throw invalidValue(`${where} must be a string; got ${JSON.stringify(value)}`);
+      if (text.length > MAX_STRING) throw invalidValue(`${where} is ${text.length} characters long; the limit is ${MAX_STRING}`);
+      return text;
+    }
+    case 'complex':
+      throw new Error(`coerceSimple called on the complex attribute ${attr.name}`);
+  }
+}
+
+/**
+ * coerceComplex normalises an object of sub-attributes: names are matched case-insensitively
+ * ("Primary", "Department" and "Value" arrive from Entra ID's tooling), unknown and read-only
+ * sub-attributes are dropped, null stays null (it unassigns the sub-attribute when merged). A bare
+ * string stands for `{ value }` (Entra ID sets the enterprise manager to the manager's id).
+ */
+export function coerceComplex(attr: AttrDef, value: unknown, where: string): Json {
+  if ((typeof value === 'string' || typeof value === 'number') && findAttr(attr.subAttributes, 'value')) value = { value };
+  if (!isPlainObject(value)) throw invalidValue(`${where} must be an object of ${attr.name} sub-attributes; got ${JSON.stringify(value)}`);
+  const out: Json = {};
+  for (const [key, v] of Object.entries(value)) {
+    const sub = findAttr(attr.subAttributes, key);
+    if (!sub || sub.mutability === 'readOnly') continue;
+    out[sub.name] = coerceSimple(sub, v, `${where}.${sub.name}`);
+  }
+  return out;
+}
+
+/** withoutNulls drops unassigned sub-attributes; undefined when nothing is left. */
+export function withoutNulls(obj: Json): Json | undefined {
+  const out: Json = {};
+  for (const [k, v] of Object.entries(obj)) if (v !== null && v !== undefined) out[k] = v;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** coerceMulti normalises a multi-valued attribute's values (one value is taken as a list of one). */
+export function coerceMulti(attr: AttrDef, value: unknown, where: string): unknown[] {
+  if (value === null || value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  const out: unknown[] = [];
+  list.forEach((item, i) => {
+    if (attr.type === 'complex') {
+      const obj = withoutNulls(coerceComplex(attr, item, `${where}[${i}]`));
+      if (obj) out.push(obj);
+    } else {
+      const v = coerceSimple(attr, item, `${where}[${i}]`);
+      if (v !== null) out.push(v);
+    }
+  });
+  return out;
+}
+
+/** sameValue: two values of a multi-valued attribute are the same value (by `value` when present). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (isPlainObject(a) && isPlainObject(b)) {
+    if (typeof a.value === 'string' && typeof b.value === 'string') {
+      return a.value.toLowerCase() === b.value.toLowerCase() && (a.type === undefined || b.type === undefined || a.type === b.type);
+    }
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+  return typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : a === b;
+}

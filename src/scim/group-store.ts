@@ -1,0 +1,195 @@
+import { recordAudit } from '../audit/audit.js';
+import type { Db } from '../db/knex.js';
+import type { Json } from './coerce.js';
+import { invalidValue, scimNotFound, uniqueness } from './errors.js';
+import { compileFilter, compileSort } from './filter-sql.js';
+import type { ListQuery } from './list-query.js';
+import type { PatchOperation } from './patch.js';
+import { patchGroupResource } from './resource-input.js';
+import { GROUP_TYPE } from './schema.js';
+import { checkIfMatch, isUuid, uniqueViolation, type ScimWriter } from './store-common.js';
+
+export interface GroupRow {
+  id: string;
+  org_id: string;
+  resource: Json;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface MemberRef {
+  id: string;
+  display: string;
+}
+
+/** A group as stored, with its members when they were asked for. */
+export interface GroupRecord {
+  row: GroupRow;
+  members?: MemberRef[];
+}
+
+const COLUMNS = ['g.id', 'g.org_id', 'g.resource', 'g.version', 'g.created_at', 'g.updated_at'];
+const RETURNING = COLUMNS.map((c) => c.slice(2));
+const CHUNK = 1000;
+
+/** columnsOf derives the indexed columns; members live in scim_group_members, not in `resource`. */
+function columnsOf(r: Json): Json {
+  const { members: _members, ...rest } = r;
+  return { display_name: r.displayName, external_id: r.externalId ?? null, resource: JSON.stringify(rest) };
+}
+
+const memberIds = (r: Json): string[] => ((r.members ?? []) as Json[]).map((m) => m.value as string);
+
+function auditView(id: string, r: Json): Json {
+  return { id, ...r, members: memberIds(r) };
+}
+
+async function mapUnique<T>(displayName: () => unknown, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (uniqueViolation(err) === 'scim_groups_org_display_name') throw uniqueness(`a group named "${String(displayName())}" already exists in this organisation (displayName is case-insensitive)`);
+    throw err;
+  }
+}
+
+/** addMembers inserts memberships after checking that every id is a user of the org (else 400). */
+async function addMembers(trx: Db, orgId: string, groupId: string, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = ids.slice(i, i + CHUNK);
+    const found = new Set(((await trx('scim_users').select('id').where({ org_id: orgId }).whereIn('id', chunk)) as Array<{ id: string }>).map((r) => r.id));
+    const missing = chunk.find((id) => !found.has(id));
+    if (missing) throw invalidValue(`members: there is no user ${missing} in this organisation`);
+    try {
+      await trx('scim_group_members')
+        .insert(chunk.map((user_id) => ({ org_id: orgId, group_id: groupId, user_id })))
+        .onConflict(['group_id', 'user_id'])
+        .ignore();
+    } catch (err) {
+      // A user deleted between the check above and the insert.
+      if ((err as { code?: string }).code === '23503') throw invalidValue('members: a user named in members was deleted meanwhile');
+      throw err;
+    }
+  }
+}
+
+/** createGroup stores a new group and its members, audited as scim.group.create. */
+export async function createGroup(db: Db, w: ScimWriter, resource: Json): Promise<GroupRecord> {
+  return mapUnique(
+    () => resource.displayName,
+    () =>
+      db.transaction(async (trx) => {
+        const [row] = (await trx('scim_groups').insert({ org_id: w.orgId, ...columnsOf(resource) }).returning(RETURNING)) as GroupRow[];
+        await addMembers(trx, w.orgId, row!.id, memberIds(resource));
+        await recordAudit(trx, { orgId: w.orgId, actor: w.actor, action: 'scim.group.create', resourceType: 'scim_group', resourceId: row!.id, before: null, after: auditView(row!.id, resource), requestId: w.requestId });
+        return { row: row!, members: (await groupMembers(trx, w.orgId, [row!.id])).get(row!.id) ?? [] };
+      }),
+  );
+}
+
+async function lockGroup(trx: Db, w: ScimWriter, id: string): Promise<GroupRow> {
+  const row = isUuid(id) ? ((await trx('scim_groups as g').select(COLUMNS).where({ 'g.id': id, 'g.org_id': w.orgId }).forUpdate().first()) as GroupRow | undefined) : undefined;
+  if (!row) throw scimNotFound(`no group ${id}`);
+  checkIfMatch(w.ifMatch, row.version);
+  return row;
+}
+
+/**
+ * updateGroup rewrites a group under a row lock after If-Match: `change` maps the stored resource
+ * (with members as `{ value }`) to the new one; memberships change by difference, so a PATCH that
+ * adds one member to a large group inserts one row.
+ */
+async function updateGroup(db: Db, w: ScimWriter, id: string, action: 'replace' | 'patch', change: (current: Json) => Json, withMembers: boolean): Promise<GroupRecord> {
+  let displayName: unknown;
+  return mapUnique(
+    () => displayName,
+    () =>
+      db.transaction(async (trx) => {
+        const before = await lockGroup(trx, w, id);
+        const currentIds = ((await trx('scim_group_members').select('user_id').where({ group_id: id }).orderBy('seq')) as Array<{ user_id: string }>).map((r) => r.user_id);
+        const current: Json = currentIds.length > 0 ? { ...before.resource, members: currentIds.map((value) => ({ value })) } : { ...before.resource };
+        const next = change(current);
+        displayName = next.displayName;
+        const nextIds = memberIds(next);
+        const had = new Set(currentIds);
+        const has = new Set(nextIds);
+        const added = nextIds.filter((m) => !had.has(m));
+        const removed = currentIds.filter((m) => !has.has(m));
+        const { members: _members, ...nextResource } = next;
+        const resourceChanged = JSON.stringify(nextResource) !== JSON.stringify(before.resource);
+        let row: GroupRow | undefined = before;
+        if (resourceChanged || added.length > 0 || removed.length > 0) {
+          if (removed.length > 0) await trx('scim_group_members').where({ group_id: id }).whereIn('user_id', removed).delete();
+          await addMembers(trx, w.orgId, id, added);
+          [row] = (await trx('scim_groups')
+            .where({ id })
+            .update({ ...columnsOf(next), version: trx.raw('version + 1'), updated_at: trx.fn.now() })
+            .returning(RETURNING)) as GroupRow[];
+          await recordAudit(trx, { orgId: w.orgId, actor: w.actor, action: `scim.group.${action}`, resourceType: 'scim_group', resourceId: id, before: auditView(id, current), after: auditView(id, next), requestId: w.requestId });
+        }
+        return { row: row!, members: withMembers ? ((await groupMembers(trx, w.orgId, [id])).get(id) ?? []) : undefined };
+      }),
+  );
+}
+
+/** replaceGroup is PUT: name, externalId and the member list become those of `resource`. */
+export function replaceGroup(db: Db, w: ScimWriter, id: string, resource: Json, withMembers: boolean): Promise<GroupRecord> {
+  return updateGroup(db, w, id, 'replace', () => resource, withMembers);
+}
+
+/** patchGroup applies PATCH operations (member adds and removes included). */
+export function patchGroup(db: Db, w: ScimWriter, id: string, ops: readonly PatchOperation[], withMembers: boolean): Promise<GroupRecord> {
+  return updateGroup(db, w, id, 'patch', (current) => patchGroupResource(current, ops), withMembers);
+}
+
+/** deleteGroup removes a group and its memberships (the users stay). */
+export async function deleteGroup(db: Db, w: ScimWriter, id: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    const before = await lockGroup(trx, w, id);
+    const ids = ((await trx('scim_group_members').select('user_id').where({ group_id: id })) as Array<{ user_id: string }>).map((r) => ({ value: r.user_id }));
+    await trx('scim_groups').where({ id, org_id: w.orgId }).delete();
+    await recordAudit(trx, { orgId: w.orgId, actor: w.actor, action: 'scim.group.delete', resourceType: 'scim_group', resourceId: id, before: auditView(id, { ...before.resource, members: ids }), after: null, requestId: w.requestId });
+  });
+}
+
+/** getGroup reads one group of the org; another org's id, or no such id, is 404. */
+export async function getGroup(db: Db, orgId: string, id: string, withMembers: boolean): Promise<GroupRecord> {
+  const row = isUuid(id) ? ((await db('scim_groups as g').select(COLUMNS).where({ 'g.id': id, 'g.org_id': orgId }).first()) as GroupRow | undefined) : undefined;
+  if (!row) throw scimNotFound(`no group ${id}`);
+  return { row, members: withMembers ? ((await groupMembers(db, orgId, [id])).get(id) ?? []) : undefined };
+}
+
+/** groupMembers loads the members of some groups, in the order they were added. */
+async function groupMembers(db: Db, orgId: string, groupIds: string[]): Promise<Map<string, MemberRef[]>> {
+  const out = new Map<string, MemberRef[]>();
+  if (groupIds.length === 0) return out;
+  const rows = (await db('scim_group_members as m')
+    .join('scim_users as u', 'u.id', 'm.user_id')
+    .select('m.group_id', 'm.user_id', db.raw('coalesce(u.display_name, u.user_name) as display'))
+    .where('m.org_id', orgId)
+    .whereIn('m.group_id', groupIds)
+    .orderBy('m.seq')) as Array<{ group_id: string; user_id: string; display: string }>;
+  for (const r of rows) {
+    const list = out.get(r.group_id) ?? [];
+    list.push({ id: r.user_id, display: r.display });
+    out.set(r.group_id, list);
+  }
+  return out;
+}
+
+/** listGroups answers a query with the total and one page, in a stable order (see listUsers). */
+export async function listGroups(db: Db, orgId: string, q: ListQuery, withMembers: boolean): Promise<{ total: number; records: GroupRecord[] }> {
+  const base = db('scim_groups as g').where('g.org_id', orgId);
+  if (q.filter) {
+    const where = compileFilter(GROUP_TYPE, q.filter);
+    base.whereRaw(where.sql, where.bindings);
+  }
+  const order = q.sortBy ? `${compileSort(GROUP_TYPE, q.sortBy)} ${q.descending ? 'desc' : 'asc'}, ` : '';
+  const [counted, rows] = await Promise.all([
+    base.clone().count<{ total: number }[]>({ total: '*' }),
+    q.count === 0 ? Promise.resolve([]) : (base.clone().select(COLUMNS).orderByRaw(`${order}g.created_at, g.id`).offset(q.startIndex - 1).limit(q.count) as Promise<GroupRow[]>),
+  ]);
+  const members = withMembers ? await groupMembers(db, orgId, rows.map((r) => r.id)) : undefined;
+  return { total: Number(counted[0]?.total ?? 0), records: rows.map((row) => ({ row, members: members ? (members.get(row.id) ?? []) : undefined })) };
+}

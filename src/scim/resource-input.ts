@@ -1,0 +1,72 @@
+import { isPlainObject, type Json } from './coerce.js';
+import { invalidSyntax, invalidValue } from './errors.js';
+import { applyPatch, type PatchOperation } from './patch.js';
+import { ENTERPRISE_SCHEMA, GROUP_SCHEMA, GROUP_TYPE, USER_SCHEMA, USER_TYPE, type ResourceType } from './schema.js';
+import { isUuid } from './store-common.js';
+
+/**
+ * readResourceBody turns a POST or PUT body into the stored representation: the body is applied
+ * like a no-path replace onto an empty resource, so attribute names match case-insensitively,
+ * `"True"` is true, `id`, `meta`, `groups` and other read-only attributes are ignored, and so is
+ * what this server does not store (`password`, `roles`, other schemas' extensions).
+ */
+export function readResourceBody(rt: ResourceType, body: unknown): Json {
+  if (!isPlainObject(body)) throw invalidSyntax(`the request body must be a ${rt.name} object`);
+  const schemasKey = Object.keys(body).find((k) => k.toLowerCase() === 'schemas');
+  if (schemasKey !== undefined) {
+    const schemas = body[schemasKey];
+    if (!Array.isArray(schemas) || !schemas.every((s) => typeof s === 'string')) throw invalidSyntax('schemas must be a list of schema URNs');
+    if (!schemas.some((s) => (s as string).toLowerCase() === rt.core.id.toLowerCase())) {
+      throw invalidSyntax(`schemas ${JSON.stringify(schemas)} does not include ${rt.core.id}; is this a ${rt.name}?`);
+    }
+  }
+  return applyPatch(rt, {}, [{ op: 'replace', value: body }]);
+}
+
+function requireValues(list: unknown, name: string): void {
+  if (!Array.isArray(list)) return;
+  list.forEach((el, i) => {
+    if (!isPlainObject(el) || typeof el.value !== 'string' || el.value === '') throw invalidValue(`${name}[${i}].value is required`);
+  });
+}
+
+/**
+ * finalizeUser checks a user resource after a create, replace or patch and completes it:
+ * userName is required, each e-mail and phone number needs a value, unassigned `active` is true,
+ * `schemas` lists the core schema and the enterprise extension when it holds anything.
+ */
+export function finalizeUser(r: Json): Json {
+  if (typeof r.userName !== 'string' || r.userName.trim() === '') throw invalidValue('userName is required');
+  requireValues(r.emails, 'emails');
+  requireValues(r.phoneNumbers, 'phoneNumbers');
+  const out: Json = { ...r, active: r.active ?? true };
+  out.schemas = out[ENTERPRISE_SCHEMA] ? [USER_SCHEMA, ENTERPRISE_SCHEMA] : [USER_SCHEMA];
+  return out;
+}
+
+/**
+ * finalizeGroup checks a group resource: displayName is required, members name users by id
+ * (value only: display, $ref and type are presented from the user). Duplicates collapse.
+ */
+export function finalizeGroup(r: Json): Json {
+  if (typeof r.displayName !== 'string' || r.displayName.trim() === '') throw invalidValue('displayName is required');
+  requireValues(r.members, 'members');
+  const seen = new Set<string>();
+  const members: Json[] = [];
+  for (const m of (r.members as Json[] | undefined) ?? []) {
+    const id = (m.value as string).toLowerCase();
+    if (!isUuid(id)) throw invalidValue(`members: "${m.value as string}" is not the id of a user of this service`);
+    if (m.type !== undefined && String(m.type).toLowerCase() !== 'user') throw invalidValue(`members: ${m.value as string} has type ${JSON.stringify(m.type)}; only users can be members`);
+    if (!seen.has(id)) members.push({ value: id });
+    seen.add(id);
+  }
+  const out: Json = { ...r, schemas: [GROUP_SCHEMA] };
+  if (members.length > 0) out.members = members;
+  else delete out.members;
+  return out;
+}
+
+export const readUserBody = (body: unknown): Json => finalizeUser(readResourceBody(USER_TYPE, body));
+export const readGroupBody = (body: unknown): Json => finalizeGroup(readResourceBody(GROUP_TYPE, body));
+export const patchUserResource = (current: Json, ops: readonly PatchOperation[]): Json => finalizeUser(applyPatch(USER_TYPE, current, ops));
+export const patchGroupResource = (current: Json, ops: readonly PatchOperation[]): Json => finalizeGroup(applyPatch(GROUP_TYPE, current, ops));

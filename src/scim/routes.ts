@@ -1,0 +1,213 @@
+import { Router } from '@koa/router';
+import { z } from 'zod';
+import type { Db } from '../db/knex.js';
+import type { AppContext, AppState } from '../http/state.js';
+import { isPlainObject, type Json } from './coerce.js';
+import { allSchemas, findResourceType, findSchemaDef, resourceTypeDoc, schemaDoc, serviceProviderConfig } from './discovery.js';
+import { invalidFilter, invalidSyntax, scimNotFound } from './errors.js';
+import { compileFilter, compileSort } from './filter-sql.js';
+import { createGroup, deleteGroup, getGroup, listGroups, patchGroup, replaceGroup } from './group-store.js';
+import { listRequestFrom, projectionFrom, searchRequestFrom, type ListQuery, type ListRequest, type Projection } from './list-query.js';
+import type { PatchOperation } from './patch.js';
+import { listResponse, presentGroup, presentUser } from './presenters.js';
+import { project, returns } from './projection.js';
+import { readGroupBody, readUserBody } from './resource-input.js';
+import { GROUP_TYPE, PATCH_OP, RESOURCE_TYPES, USER_TYPE, type ResourceType } from './schema.js';
+import { etagOf, matchesIfNoneMatch, type ScimWriter } from './store-common.js';
+import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser } from './user-store.js';
+
+const SCIM_TYPE = 'application/scim+json';
+
+/** The PATCH body (RFC 7644 §3.5.2); member names are matched case-insensitively. */
+export const PatchRequestBody = z.looseObject({
+  schemas: z.array(z.string()).optional(),
+  operations: z.array(z.looseObject({ op: z.string(), path: z.string().nullish(), value: z.unknown().optional() })).min(1).max(10_000),
+});
+
+function lowerKeys(v: unknown): unknown {
+  return isPlainObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k.toLowerCase(), x])) : v;
+}
+
+/** readPatchBody validates a PatchOp body (400 invalidSyntax naming the field) into operations. */
+function readPatchBody(body: unknown): PatchOperation[] {
+  const top = lowerKeys(body);
+  const parsed = PatchRequestBody.safeParse(isPlainObject(top) && Array.isArray(top.operations) ? { ...top, operations: top.operations.map(lowerKeys) } : top);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw invalidSyntax(`invalid PatchOp request: ${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`);
+  }
+  const { schemas, operations } = parsed.data;
+  if (schemas && !schemas.some((s) => s.toLowerCase() === PATCH_OP.toLowerCase())) throw invalidSyntax(`schemas must include ${PATCH_OP}`);
+  return operations.map((o) => ({ op: o.op, path: o.path, value: o.value }));
+}
+
+function writer(ctx: AppContext): ScimWriter {
+  const p = ctx.state.scim;
+  if (!p) throw new Error('SCIM route reached without a SCIM principal');
+  const ifMatch = ctx.get('if-match');
+  return { orgId: p.orgId, actor: { id: `scim_token:${p.tokenId}`, name: p.tokenName }, requestId: ctx.state.requestId, ...(ifMatch ? { ifMatch } : {}) };
+}
+
+const orgOf = (ctx: AppContext): string => writer(ctx).orgId;
+
+/** baseUrl is the absolute /scim/v2 URL of this request's host, for meta.location and Location. */
+function baseUrl(ctx: AppContext): string {
+  return `${ctx.protocol}://${ctx.host}/scim/v2`;
+}
+
+function respond(ctx: AppContext, status: number, body: Json, version?: number): void {
+  ctx.status = status;
+  ctx.type = SCIM_TYPE;
+  if (version !== undefined) ctx.set('ETag', etagOf(version));
+  ctx.body = body;
+}
+
+/** runList answers a list or .search request for one resource type. */
+async function runList(db: Db, ctx: AppContext, rt: ResourceType, { query, projection }: ListRequest): Promise<void> {
+  const page = await listPage(db, orgOf(ctx), rt, query, projection, baseUrl(ctx));
+  respond(ctx, 200, listResponse(page.resources, page.total, query.startIndex));
+}
+
+async function listPage(db: Db, orgId: string, rt: ResourceType, query: ListQuery, projection: Projection, base: string): Promise<{ total: number; resources: Json[] }> {
+  if (rt === USER_TYPE) {
+    const { total, records } = await listUsers(db, orgId, query, returns(rt, projection, 'groups'));
+    return { total, resources: records.map((r) => project(rt, presentUser(r, base), projection)) };
+  }
+  const { total, records } = await listGroups(db, orgId, query, returns(rt, projection, 'members'));
+  return { total, resources: records.map((r) => project(rt, presentGroup(r, base), projection)) };
+}
+
+/**
+ * rootSearch is POST /.search (RFC 7644 §3.4.3): the filter runs over every resource type it can
+ * apply to (Users, then Groups); pages span the concatenation. A filter no type understands is
+ * invalidFilter.
+ */
+async function rootSearch(db: Db, ctx: AppContext, { query, projection }: ListRequest): Promise<void> {
+  let firstError: unknown;
+  const types = RESOURCE_TYPES.filter((rt) => {
+    try {
+      if (query.filter) compileFilter(rt, query.filter);
+      if (query.sortBy) compileSort(rt, query.sortBy);
+      return true;
+    } catch (err) {
+      firstError ??= err;
+      return false;
+    }
+  });
+  if (types.length === 0) throw firstError ?? invalidFilter('the filter applies to no resource type');
+  const orgId = orgOf(ctx);
+  const base = baseUrl(ctx);
+  const totals = await Promise.all(types.map(async (rt) => (await listPage(db, orgId, rt, { ...query, count: 0 }, projection, base)).total));
+  const resources: Json[] = [];
+  let skip = query.startIndex - 1;
+  for (const [i, rt] of types.entries()) {
+    const total = totals[i]!;
+    if (skip >= total) {
+      skip -= total;
+      continue;
+    }
+    const want = query.count - resources.length;
+    if (want <= 0) break;
+    resources.push(...(await listPage(db, orgId, rt, { ...query, startIndex: skip + 1, count: want }, projection, base)).resources);
+    skip = 0;
+  }
+  respond(ctx, 200, listResponse(resources, totals.reduce((a, b) => a + b, 0), query.startIndex));
+}
+
+/**
+ * scimRoutes: SCIM 2.0 (RFC 7643/7644) under /scim/v2 for the org of the bearer SCIM token —
+ * Users and Groups (GET, POST, PUT, PATCH, DELETE, .search), root .search and discovery. Every
+ * answer is application/scim+json; single resources carry ETag and honour If-Match.
+ */
+export function scimRoutes(db: Db): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/scim/v2' });
+
+  router.get('/ServiceProviderConfig', (ctx) => respond(ctx, 200, serviceProviderConfig(baseUrl(ctx))));
+  router.get('/ResourceTypes', (ctx) => {
+    const docs = RESOURCE_TYPES.map((rt) => resourceTypeDoc(rt, baseUrl(ctx)));
+    respond(ctx, 200, listResponse(docs, docs.length, 1));
+  });
+  router.get('/ResourceTypes/:id', (ctx) => {
+    const rt = findResourceType(ctx.params.id!);
+    if (!rt) throw scimNotFound(`no resource type ${ctx.params.id}`);
+    respond(ctx, 200, resourceTypeDoc(rt, baseUrl(ctx)));
+  });
+  router.get('/Schemas', (ctx) => {
+    const docs = allSchemas().map((s) => schemaDoc(s, baseUrl(ctx)));
+    respond(ctx, 200, listResponse(docs, docs.length, 1));
+  });
+  router.get('/Schemas/:id', (ctx) => {
+    const s = findSchemaDef(ctx.params.id!);
+    if (!s) throw scimNotFound(`no schema ${ctx.params.id}`);
+    respond(ctx, 200, schemaDoc(s, baseUrl(ctx)));
+  });
+  router.post('/.search', (ctx) => rootSearch(db, ctx, searchRequestFrom(ctx.request.body)));
+
+  // Users
+  router.get('/Users', (ctx) => runList(db, ctx, USER_TYPE, listRequestFrom(ctx.query)));
+  router.post('/Users/.search', (ctx) => runList(db, ctx, USER_TYPE, searchRequestFrom(ctx.request.body)));
+  router.post('/Users', async (ctx) => {
+    const rec = await createUser(db, writer(ctx), readUserBody(ctx.request.body));
+    const body = presentUser(rec, baseUrl(ctx));
+    ctx.set('Location', (body.meta as Json).location as string);
+    respond(ctx, 201, project(USER_TYPE, body, projectionFrom(ctx.query)), rec.row.version);
+  });
+  router.get('/Users/:id', async (ctx) => {
+    const projection = projectionFrom(ctx.query);
+    const rec = await getUser(db, orgOf(ctx), ctx.params.id!, returns(USER_TYPE, projection, 'groups'));
+    if (matchesIfNoneMatch(ctx.get('if-none-match'), rec.row.version)) {
+      ctx.status = 304;
+      ctx.set('ETag', etagOf(rec.row.version));
+      return;
+    }
+    respond(ctx, 200, project(USER_TYPE, presentUser(rec, baseUrl(ctx)), projection), rec.row.version);
+  });
+  router.put('/Users/:id', async (ctx) => {
+    const rec = await replaceUser(db, writer(ctx), ctx.params.id!, readUserBody(ctx.request.body));
+    respond(ctx, 200, project(USER_TYPE, presentUser(rec, baseUrl(ctx)), projectionFrom(ctx.query)), rec.row.version);
+  });
+  router.patch('/Users/:id', async (ctx) => {
+    const rec = await patchUser(db, writer(ctx), ctx.params.id!, readPatchBody(ctx.request.body));
+    respond(ctx, 200, project(USER_TYPE, presentUser(rec, baseUrl(ctx)), projectionFrom(ctx.query)), rec.row.version);
+  });
+  router.delete('/Users/:id', async (ctx) => {
+    await deleteUser(db, writer(ctx), ctx.params.id!);
+    ctx.status = 204;
+  });
+
+  // Groups
+  router.get('/Groups', (ctx) => runList(db, ctx, GROUP_TYPE, listRequestFrom(ctx.query)));
+  router.post('/Groups/.search', (ctx) => runList(db, ctx, GROUP_TYPE, searchRequestFrom(ctx.request.body)));
+  router.post('/Groups', async (ctx) => {
+    const rec = await createGroup(db, writer(ctx), readGroupBody(ctx.request.body));
+    const body = presentGroup(rec, baseUrl(ctx));
+    ctx.set('Location', (body.meta as Json).location as string);
+    respond(ctx, 201, project(GROUP_TYPE, body, projectionFrom(ctx.query)), rec.row.version);
+  });
+  router.get('/Groups/:id', async (ctx) => {
+    const projection = projectionFrom(ctx.query);
+    const rec = await getGroup(db, orgOf(ctx), ctx.params.id!, returns(GROUP_TYPE, projection, 'members'));
+    if (matchesIfNoneMatch(ctx.get('if-none-match'), rec.row.version)) {
+      ctx.status = 304;
+      ctx.set('ETag', etagOf(rec.row.version));
+      return;
+    }
+    respond(ctx, 200, project(GROUP_TYPE, presentGroup(rec, baseUrl(ctx)), projection), rec.row.version);
+  });
+  router.put('/Groups/:id', async (ctx) => {
+    const projection = projectionFrom(ctx.query);
+    const rec = await replaceGroup(db, writer(ctx), ctx.params.id!, readGroupBody(ctx.request.body), returns(GROUP_TYPE, projection, 'members'));
+    respond(ctx, 200, project(GROUP_TYPE, presentGroup(rec, baseUrl(ctx)), projection), rec.row.version);
+  });
+  router.patch('/Groups/:id', async (ctx) => {
+    const projection = projectionFrom(ctx.query);
+    const rec = await patchGroup(db, writer(ctx), ctx.params.id!, readPatchBody(ctx.request.body), returns(GROUP_TYPE, projection, 'members'));
+    respond(ctx, 200, project(GROUP_TYPE, presentGroup(rec, baseUrl(ctx)), projection), rec.row.version);
+  });
+  router.delete('/Groups/:id', async (ctx) => {
+    await deleteGroup(db, writer(ctx), ctx.params.id!);
+    ctx.status = 204;
+  });
+
+  return router;
+}

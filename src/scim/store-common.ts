@@ -1,0 +1,48 @@
+import type { Actor } from '../audit/audit.js';
+import { preconditionFailed } from './errors.js';
+
+/** Who writes, for the audit log and If-Match: the SCIM token's org and name. */
+export interface ScimWriter {
+  orgId: string;
+  actor: Actor;
+  requestId?: string;
+  /** The request's If-Match header, if any. */
+  ifMatch?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(text: string): boolean {
+  return UUID.test(text);
+}
+
+/** etagOf is the weak entity tag of a resource version: W/"<version>". */
+export function etagOf(version: number): string {
+  return `W/"${version}"`;
+}
+
+/**
+ * checkIfMatch enforces If-Match (RFC 7232 §3.1, weak comparison as SCIM's weak ETags need):
+ * `*` or a list of tags, one of which must name the current version; otherwise 412.
+ */
+export function checkIfMatch(ifMatch: string | undefined, version: number): void {
+  if (ifMatch === undefined || ifMatch.trim() === '') return;
+  const tags = ifMatch.split(',').map((t) => t.trim());
+  if (tags.includes('*')) return;
+  const current = `"${version}"`;
+  if (tags.some((t) => t.replace(/^W\//i, '') === current)) return;
+  throw preconditionFailed(`If-Match ${ifMatch} does not match the current version ${etagOf(version)}`);
+}
+
+/** matchesIfNoneMatch: an If-None-Match header naming the current version (GET answers 304). */
+export function matchesIfNoneMatch(header: string | undefined, version: number): boolean {
+  if (header === undefined || header.trim() === '') return false;
+  const tags = header.split(',').map((t) => t.trim());
+  return tags.includes('*') || tags.some((t) => t.replace(/^W\//i, '') === `"${version}"`);
+}
+
+/** uniqueViolation returns the constraint name of a PostgreSQL unique violation, if err is one. */
+export function uniqueViolation(err: unknown): string | undefined {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23505' ? (e.constraint ?? '') : undefined;
+}

@@ -1,0 +1,207 @@
+import { recordAudit } from '../audit/audit.js';
+import type { Db } from '../db/knex.js';
+import type { Json } from './coerce.js';
+import { scimNotFound, uniqueness } from './errors.js';
+import { compileFilter, compileSort } from './filter-sql.js';
+import type { ListQuery } from './list-query.js';
+import type { PatchOperation } from './patch.js';
+import { patchUserResource } from './resource-input.js';
+import { USER_TYPE } from './schema.js';
+import { checkIfMatch, isUuid, uniqueViolation, type ScimWriter } from './store-common.js';
+
+export interface UserRow {
+  id: string;
+  org_id: string;
+  user_name: string;
+  active: boolean;
+  resource: Json;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface GroupRef {
+  id: string;
+  displayName: string;
+}
+
+/** A user as stored, with the groups it belongs to when they were asked for. */
+export interface UserRecord {
+  row: UserRow;
+  groups?: GroupRef[];
+}
+
+const COLUMNS = ['u.id', 'u.org_id', 'u.user_name', 'u.active', 'u.resource', 'u.version', 'u.created_at', 'u.updated_at'];
+
+/** columnsOf derives the indexed columns from the stored representation. */
+function columnsOf(r: Json): Json {
+  const name = (r.name ?? {}) as Json;
+  const emails = (r.emails ?? []) as Json[];
+  const primary = emails.find((e) => e.primary === true) ?? emails[0];
+  return {
+    user_name: r.userName,
+    external_id: r.externalId ?? null,
+    active: r.active !== false,
+    display_name: r.displayName ?? null,
+    given_name: name.givenName ?? null,
+    family_name: name.familyName ?? null,
+    primary_email: typeof primary?.value === 'string' ? primary.value.toLowerCase() : null,
+    resource: JSON.stringify(r),
+  };
+}
+
+async function writeEmails(trx: Db, orgId: string, userId: string, r: Json, replace: boolean): Promise<void> {
+  if (replace) await trx('scim_user_emails').where({ user_id: userId }).delete();
+  const emails = (r.emails ?? []) as Json[];
+  if (emails.length === 0) return;
+  await trx('scim_user_emails').insert(
+    emails.map((e, i) => ({ org_id: orgId, user_id: userId, position: i, value: e.value, type: e.type ?? null, is_primary: e.primary === true })),
+  );
+}
+
+function auditView(id: string, r: Json): Json {
+  return { id, ...r };
+}
+
+/** mapUnique turns the userName unique-index violation into 409 uniqueness. */
+async function mapUnique<T>(userName: () => unknown, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (uniqueViolation(err) === 'scim_users_org_user_name') throw uniqueness(`userName "${String(userName())}" is already taken in this organisation (userName is case-insensitive)`);
+    throw err;
+  }
+}
+
+/** createUser stores a new user (resource from readUserBody) and audits it as scim.user.create. */
+export async function createUser(db: Db, w: ScimWriter, resource: Json): Promise<UserRecord> {
+  return mapUnique(() => resource.userName, () =>
+    db.transaction(async (trx) => {
+      const [row] = (await trx('scim_users as u')
+        .insert({ org_id: w.orgId, ...columnsOf(resource) })
+        .returning(COLUMNS.map((c) => c.slice(2)))) as UserRow[];
+      await writeEmails(trx, w.orgId, row!.id, resource, false);
+      await trx('scim_provisioned_orgs').insert({ org_id: w.orgId }).onConflict('org_id').ignore();
+      await recordAudit(trx, { orgId: w.orgId, actor: w.actor, action: 'scim.user.create', resourceType: 'scim_user', resourceId: row!.id, before: null, after: auditView(row!.id, resource), requestId: w.requestId });
+      return { row: row!, groups: [] };
+    }),
+  );
+}
+
+/**
+ * lockUser reads a user for an update and checks If-Match. FOR NO KEY UPDATE, not FOR UPDATE: a
+ * concurrent membership insert holds KEY SHARE on the user and must not wait for (or deadlock with)
+ * an attribute change.
+ */
+async function lockUser(trx: Db, w: ScimWriter, id: string): Promise<UserRow> {
+  const row = isUuid(id) ? ((await trx('scim_users as u').select(COLUMNS).where({ 'u.id': id, 'u.org_id': w.orgId }).forNoKeyUpdate().first()) as UserRow | undefined) : undefined;
+  if (!row) throw scimNotFound(`no user ${id}`);
+  checkIfMatch(w.ifMatch, row.version);
+  return row;
+}
+
+/**
+ * updateUser rewrites a user under a row lock after If-Match: `change` maps the stored resource to
+ * the new one (finalised). A change that alters nothing writes nothing and keeps the version.
+ */
+async function updateUser(db: Db, w: ScimWriter, id: string, action: 'replace' | 'patch', change: (current: Json) => Json): Promise<UserRecord> {
+  let userName: unknown;
+  return mapUnique(
+    () => userName,
+    () =>
+      db.transaction(async (trx) => {
+        const before = await lockUser(trx, w, id);
+        const next = change(before.resource);
+        userName = next.userName;
+        let row: UserRow | undefined = before;
+        if (JSON.stringify(next) !== JSON.stringify(before.resource)) {
+          [row] = (await trx('scim_users as u')
+            .where({ 'u.id': id })
+            .update({ ...columnsOf(next), version: trx.raw('version + 1'), updated_at: trx.fn.now() })
+            .returning(COLUMNS.map((c) => c.slice(2)))) as UserRow[];
+          await writeEmails(trx, w.orgId, id, next, true);
+          await recordAudit(trx, { orgId: w.orgId, actor: w.actor, action: `scim.user.${action}`, resourceType: 'scim_user', resourceId: id, before: auditView(id, before.resource), after: auditView(id, next), requestId: w.requestId });
+        }
+        return { row: row!, groups: (await userGroups(trx, w.orgId, [id])).get(id) ?? [] };
+      }),
+  );
+}
+
+/** replaceUser is PUT: the stored resource becomes `resource` (from readUserBody). */
+export function replaceUser(db: Db, w: ScimWriter, id: string, resource: Json): Promise<UserRecord> {
+  return updateUser(db, w, id, 'replace', () => resource);
+}
+
+/** patchUser applies PATCH operations to the stored resource. */
+export function patchUser(db: Db, w: ScimWriter, id: string, ops: readonly PatchOperation[]): Promise<UserRecord> {
+  return updateUser(db, w, id, 'patch', (current) => patchUserResource(current, ops));
+}
+
+/**
+ * deleteUser removes a user, its e-mails and memberships; the groups it was in move to a new
+ * version. Groups are locked before the user, the order a group PATCH takes them in (group row,
+ * then the user's key), so the two cannot deadlock; If-Match is checked on the row deleted.
+ */
+export async function deleteUser(db: Db, w: ScimWriter, id: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    const read = (): Promise<UserRow | undefined> => trx('scim_users as u').select(COLUMNS).where({ 'u.id': id, 'u.org_id': w.orgId }).first() as Promise<UserRow | undefined>;
+    const before = isUuid(id) ? await read() : undefined;
+    if (!before) throw scimNotFound(`no user ${id}`);
+    checkIfMatch(w.ifMatch, before.version);
+    await trx('scim_groups')
+      .whereIn('id', trx('scim_group_members').select('group_id').where({ user_id: id }))
+      .update({ version: trx.raw('version + 1'), updated_at: trx.fn.now() });
+    const deleted = await trx('scim_users').where({ id, org_id: w.orgId, ...(w.ifMatch ? { version: before.version } : {}) }).delete();
+    if (deleted === 0) {
+      const now = await read();
+      if (!now) throw scimNotFound(`no user ${id}`);
+      checkIfMatch(w.ifMatch, now.version);
+      await trx('scim_users').where({ id, org_id: w.orgId }).delete();
+    }
+    await recordAudit(trx, { orgId: w.orgId, actor: w.actor, action: 'scim.user.delete', resourceType: 'scim_user', resourceId: id, before: auditView(id, before.resource), after: null, requestId: w.requestId });
+  });
+}
+
+/** getUser reads one user of the org; another org's id, or no such id, is 404. */
+export async function getUser(db: Db, orgId: string, id: string, withGroups: boolean): Promise<UserRecord> {
+  const row = isUuid(id) ? ((await db('scim_users as u').select(COLUMNS).where({ 'u.id': id, 'u.org_id': orgId }).first()) as UserRow | undefined) : undefined;
+  if (!row) throw scimNotFound(`no user ${id}`);
+  return { row, groups: withGroups ? ((await userGroups(db, orgId, [id])).get(id) ?? []) : undefined };
+}
+
+/** userGroups loads the groups of some users, by user id, ordered by group name. */
+async function userGroups(db: Db, orgId: string, userIds: string[]): Promise<Map<string, GroupRef[]>> {
+  const out = new Map<string, GroupRef[]>();
+  if (userIds.length === 0) return out;
+  const rows = (await db('scim_group_members as m')
+    .join('scim_groups as g', 'g.id', 'm.group_id')
+    .select('m.user_id', 'g.id', 'g.display_name')
+    .where('m.org_id', orgId)
+    .whereIn('m.user_id', userIds)
+    .orderBy([{ column: 'g.display_name' }, { column: 'g.id' }])) as Array<{ user_id: string; id: string; display_name: string }>;
+  for (const r of rows) {
+    const list = out.get(r.user_id) ?? [];
+    list.push({ id: r.id, displayName: r.display_name });
+    out.set(r.user_id, list);
+  }
+  return out;
+}
+
+/**
+ * listUsers answers a query (filter, sort, 1-based startIndex, count) with the total and one page,
+ * in a stable order: the sort key, then creation time and id.
+ */
+export async function listUsers(db: Db, orgId: string, q: ListQuery, withGroups: boolean): Promise<{ total: number; records: UserRecord[] }> {
+  const base = db('scim_users as u').where('u.org_id', orgId);
+  if (q.filter) {
+    const where = compileFilter(USER_TYPE, q.filter);
+    base.whereRaw(where.sql, where.bindings);
+  }
+  const order = q.sortBy ? `${compileSort(USER_TYPE, q.sortBy)} ${q.descending ? 'desc' : 'asc'}, ` : '';
+  const [counted, rows] = await Promise.all([
+    base.clone().count<{ total: number }[]>({ total: '*' }),
+    q.count === 0 ? Promise.resolve([]) : (base.clone().select(COLUMNS).orderByRaw(`${order}u.created_at, u.id`).offset(q.startIndex - 1).limit(q.count) as Promise<UserRow[]>),
+  ]);
+  const groups = withGroups ? await userGroups(db, orgId, rows.map((r) => r.id)) : undefined;
+  return { total: Number(counted[0]?.total ?? 0), records: rows.map((row) => ({ row, groups: groups ? (groups.get(row.id) ?? []) : undefined })) };
+}
