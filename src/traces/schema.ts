@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { Identifier, MAX_DEPTH, MAX_NODES, shapeOf } from '../checks/schema.js';
+import { pageQuery } from '../http/validate.js';
+
+/** Most traces one POST may carry. */
+export const MAX_TRACES_PER_REQUEST = 1_000;
+/** A week: longer tool calls are not traced in one span. */
+const MAX_DURATION_MS = 7 * 24 * 3600 * 1000;
+
+function bounded(v: unknown, ctx: z.RefinementCtx): void {
+  const { depth, nodes } = shapeOf(v);
+  if (depth > MAX_DEPTH) ctx.addIssue({ code: 'custom', message: `nested more than ${MAX_DEPTH} levels deep` });
+  else if (nodes > MAX_NODES) ctx.addIssue({ code: 'custom', message: `more than ${MAX_NODES} values` });
+}
+
+/** Any JSON value (a tool's result, an error), bounded like call arguments. */
+const boundedValue = z.unknown().superRefine(bounded);
+
+/**
+ * A JSON object bounded like call arguments. Unlike checks' z.record() it is checked in place, not
+ * copied member by member: a batch of 1,000 traces validates in half the time.
+ */
+const boundedObject = z
+  .custom<Record<string, unknown>>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), { error: 'must be a JSON object' })
+  .superRefine(bounded)
+  .meta({ type: 'object' });
+
+const Timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone (2026-11-28T18:00:00Z)' });
+
+/** One tool call as the SDK reports it after running (or not running) it. */
+export const TraceInput = z.strictObject({
+  agent_id: Identifier,
+  tool_name: Identifier,
+  arguments: boundedObject,
+  result: boundedValue.optional(),
+  error: boundedValue.optional(),
+  started_at: Timestamp,
+  duration_ms: z.number().min(0).max(MAX_DURATION_MS),
+  check_id: z.uuid({ error: 'must be a UUID' }).nullish(),
+  blocked: z.boolean().default(false),
+  trace_id: Identifier.nullish(),
+  span_id: Identifier.nullish(),
+  metadata: boundedObject.optional(),
+});
+export type TraceInput = z.infer<typeof TraceInput>;
+
+const TraceBatch = z.array(TraceInput).min(1, 'must hold at least one trace').max(MAX_TRACES_PER_REQUEST, `at most ${MAX_TRACES_PER_REQUEST} traces per request`);
+
+/**
+ * The body of POST /api/v1/traces: one trace, or an array of up to 1,000. Problems are reported
+ * against the body as sent (`agent_id`, `3.started_at`), which a union would not do; the OpenAPI
+ * document shows the union.
+ */
+export const TracesBody = z
+  .unknown()
+  .transform((body, ctx) => {
+    const batch = Array.isArray(body);
+    const parsed = batch ? TraceBatch.safeParse(body) : TraceInput.safeParse(body);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+      return z.NEVER;
+    }
+    return { batch, traces: (batch ? parsed.data : [parsed.data]) as TraceInput[] };
+  })
+  .meta(documented(z.union([TraceInput, TraceBatch])));
+
+function documented(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return json;
+}
+
+export const TracesQuery = pageQuery
+  .extend({
+    agent_id: Identifier.optional(),
+    tool_name: Identifier.optional(),
+    check_id: z.uuid({ error: 'must be a UUID' }).optional(),
+    blocked: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').optional(),
+    from: Timestamp.optional(),
+    to: Timestamp.optional(),
+    /** next_cursor of the previous page: continue after its last trace (instead of offset). */
+    cursor: z.string().max(200).optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.cursor !== undefined && q.offset > 0) ctx.addIssue({ code: 'custom', path: ['cursor'], message: 'use either cursor or offset, not both' });
+  });
+export type TracesQuery = z.infer<typeof TracesQuery>;

@@ -1,0 +1,73 @@
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { call, newOrg, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+const started: TestGateway[] = [];
+afterAll(async () => Promise.all(started.map((g) => g.shutdown())));
+
+async function gateway(env: Record<string, string>): Promise<TestGateway> {
+  const gw = await startTestGateway(env, { worker: false });
+  started.push(gw);
+  return gw;
+}
+
+const trace = (i: number) => ({ agent_id: `agent-${i % 7}`, tool_name: 'read_file', arguments: { path: `/srv/${i}` }, started_at: new Date().toISOString(), duration_ms: i });
+
+async function countRows(gw: TestGateway, orgId: string): Promise<number> {
+  const [row] = (await gw.db('traces').where({ org_id: orgId }).count({ n: '*' })) as Array<{ n: number }>;
+  return Number(row?.n);
+}
+
+describe('trace buffer', () => {
+  it('writes every acknowledged trace on graceful shutdown', async () => {
+    // Batches that never fill and a flush timer that never fires: only the shutdown drain writes.
+    const gw = await gateway({ AEGIS_TRACE_FLUSH_MS: '60000', AEGIS_TRACE_BATCH_SIZE: '10000' });
+    const org = await newOrg(gw);
+    const answers = await Promise.all([
+      ...Array.from({ length: 40 }, (_, i) => call(gw.url, 'POST', '/api/v1/traces', { key: org.adminKey, body: trace(i) })),
+      ...Array.from({ length: 5 }, (_, b) => call(gw.url, 'POST', '/api/v1/traces', { key: org.adminKey, body: Array.from({ length: 200 }, (_, i) => trace(b * 200 + i)) })),
+    ]);
+    const acknowledged = answers.filter((a) => a.status === 201).reduce((n, a) => n + (a.body.ids?.length ?? 1), 0);
+    expect(acknowledged).toBe(1040);
+    expect(await countRows(gw, org.orgId)).toBe(0);
+    await gw.shutdown();
+    // The gateway's pool is closed now: count through a connection of our own.
+    const client = new pg.Client({ connectionString: gw.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: string }>('select count(*) as n from traces where org_id = $1', [org.orgId]);
+      expect(Number(rows[0]?.n)).toBe(acknowledged);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('answers 429 with Retry-After when full, instead of growing without bound', async () => {
+    const gw = await gateway({ AEGIS_TRACE_BUFFER_MAX: '5', AEGIS_TRACE_FLUSH_MS: '60000', AEGIS_TRACE_BATCH_SIZE: '10000' });
+    const org = await newOrg(gw);
+    const fits = await call(gw.url, 'POST', '/api/v1/traces', { key: org.adminKey, body: [trace(1), trace(2), trace(3), trace(4)] });
+    expect(fits.status).toBe(201);
+    const tooMany = await call(gw.url, 'POST', '/api/v1/traces', { key: org.adminKey, body: [trace(5), trace(6)] });
+    expect(tooMany.status).toBe(429);
+    expect(tooMany.headers.get('retry-after')).toBe('1');
+    expect(tooMany.body.error).toMatchObject({ code: 'RATE_LIMITED', retry_after_seconds: 1 });
+    expect(tooMany.body.error.message).toMatch(/buffer is full \(4 of 5/);
+    expect((await call(gw.url, 'POST', '/api/v1/traces', { key: org.adminKey, body: trace(5) })).status).toBe(201);
+    expect((await call(gw.url, 'POST', '/api/v1/traces', { key: org.adminKey, body: trace(6) })).status).toBe(429);
+  });
+
+  it('frees room as batches are written', async () => {
+    const gw = await gateway({ AEGIS_TRACE_BUFFER_MAX: '10', AEGIS_TRACE_FLUSH_MS: '10', AEGIS_TRACE_BATCH_SIZE: '10' });
+    const org = await newOrg(gw);
+    let accepted = 0;
+    for (let round = 0; round < 20; round++) {
+      const res = await call(gw.url, 'POST', '/api/v1/traces', { key: org.adminKey, body: Array.from({ length: 5 }, (_, i) => trace(round * 5 + i)) });
+      if (res.status === 201) accepted += 5;
+      else expect(res.status).toBe(429);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(accepted).toBeGreaterThanOrEqual(50);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await countRows(gw, org.orgId)).toBe(accepted);
+  });
+});
