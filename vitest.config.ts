@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
  * Two projects: `unit` (pure functions, no services) and `integration` (real PostgreSQL and Temporal,
  * booted once per run by test/setup/global-setup.ts). `npx vitest run --project unit` is instant.
  */
-const UNIT = ['test/classify/**/*.test.ts', 'test/policies/engine*.test.ts', 'test/tlog/merkle*.test.ts', 'test/unit/**/*.test.ts', 'test/config.test.ts', 'test/db/migrations.test.ts'];
+const UNIT = ['test/classify/**/*.test.ts', 'test/policies/engine*.test.ts', 'test/tlog/merkle*.test.ts', 'test/unit/**/*.test.ts', 'test/config.test.ts', 'test/db/migrations.test.ts', 'test/console/verify.test.ts'];
 
 export default defineConfig({
   test: {

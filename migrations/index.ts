@@ -10,6 +10,16 @@ import * as createTransparencyLog from './20261128150000_create_transparency_log
 import * as createKillSwitches from './20261128160000_create_kill_switches.js';
 import * as createAnomalyTables from './20261128160100_create_anomaly_tables.js';
 import * as addAnomalyFeatures from './20261128160200_add_anomaly_features_to_checks.js';
+import * as createScimUsers from './20261128170000_create_scim_users.js';
+import * as createScimUserEmails from './20261128170100_create_scim_user_emails.js';
+import * as createScimGroups from './20261128170200_create_scim_groups.js';
+import * as createScimGroupMembers from './20261128170300_create_scim_group_members.js';
+import * as createScimProvisionedOrgs from './20261128170400_create_scim_provisioned_orgs.js';
+import * as createTraces from './20261128180000_create_traces.js';
+import * as createOrgBilling from './20261128180100_create_org_billing.js';
+import * as createStripeEvents from './20261128180200_create_stripe_events.js';
+import * as createUsageCounters from './20261128180300_create_usage_counters.js';
+import * as bindCredentialsToUsers from './20261128190000_bind_credentials_to_users.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -33,4 +43,14 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261128160000_create_kill_switches', createKillSwitches],
   ['20261128160100_create_anomaly_tables', createAnomalyTables],
   ['20261128160200_add_anomaly_features_to_checks', addAnomalyFeatures],
+  ['20261128170000_create_scim_users', createScimUsers],
+  ['20261128170100_create_scim_user_emails', createScimUserEmails],
+  ['20261128170200_create_scim_groups', createScimGroups],
+  ['20261128170300_create_scim_group_members', createScimGroupMembers],
+  ['20261128170400_create_scim_provisioned_orgs', createScimProvisionedOrgs],
+  ['20261128180000_create_traces', createTraces],
+  ['20261128180100_create_org_billing', createOrgBilling],
+  ['20261128180200_create_stripe_events', createStripeEvents],
+  ['20261128180300_create_usage_counters', createUsageCounters],
+  ['20261128190000_bind_credentials_to_users', bindCredentialsToUsers],
 ];

@@ -17,6 +17,8 @@ export interface Principal {
   kind: 'api_key' | 'agent_token';
   /** Set for agent tokens: the only agent_id this caller may act as. */
   agentId?: string;
+  /** Set for API keys bound to a SCIM user: the person who acts (and decides) with this key. */
+  user?: { id: string; userName: string };
 }
 
 /** Who is calling /scim/v2: a SCIM token of one org. */
@@ -45,7 +47,7 @@ export class Authenticator {
       if (!looksLikeSecret(apiKey, 'api_key')) throw new UnauthorizedError('invalid API key');
       const c = await this.cache.lookup(apiKey);
       if (!c || c.kind !== 'api_key' || !c.role) throw new UnauthorizedError('invalid or revoked API key');
-      return { orgId: c.orgId, orgName: c.orgName, role: c.role, credentialId: c.id, credentialName: c.name, kind: 'api_key' };
+      return { orgId: c.orgId, orgName: c.orgName, role: c.role, credentialId: c.id, credentialName: c.name, kind: 'api_key', ...(c.user ? { user: c.user } : {}) };
     }
     if (agentToken !== undefined) {
       const claims = await this.tokens.verify(agentToken);

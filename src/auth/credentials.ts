@@ -13,9 +13,11 @@ export interface CredentialRow {
   created_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  /** The SCIM user the key belongs to (a person reviewing), if any. */
+  user_id: string | null;
 }
 
-const COLUMNS = ['id', 'org_id', 'kind', 'name', 'role', 'prefix', 'created_at', 'last_used_at', 'revoked_at'] as const;
+const COLUMNS = ['id', 'org_id', 'kind', 'name', 'role', 'prefix', 'created_at', 'last_used_at', 'revoked_at', 'user_id'] as const;
 
 export interface NewCredential {
   orgId: string;
@@ -25,6 +27,8 @@ export interface NewCredential {
   role?: Role;
   /** A given secret (bootstrap); default: a new random one. */
   secret?: string;
+  /** Binds an API key to a SCIM user (the caller checked it is an active user of the org). */
+  userId?: string;
 }
 
 /**
@@ -36,7 +40,7 @@ export async function createCredential(db: Db, c: NewCredential): Promise<{ row:
   const secret = c.secret ?? generateSecret(c.kind);
   const hash = hashSecret(secret);
   const inserted = await db('credentials')
-    .insert({ org_id: c.orgId, kind: c.kind, name: c.name, role: c.kind === 'api_key' ? c.role : null, prefix: displayPrefix(secret), secret_hash: hash })
+    .insert({ org_id: c.orgId, kind: c.kind, name: c.name, role: c.kind === 'api_key' ? c.role : null, prefix: displayPrefix(secret), secret_hash: hash, user_id: c.userId ?? null })
     .onConflict('secret_hash')
     .ignore()
     .returning([...COLUMNS]);
@@ -93,18 +97,38 @@ export interface CredentialIdentity {
   orgName: string;
   kind: SecretKind;
   role: Role | null;
+  /** Revoked, or bound to a SCIM user who is deactivated or deleted. */
   revoked: boolean;
+  user: { id: string; userName: string } | null;
 }
 
-/** findCredentialByHash is the auth lookup (one indexed read, joined with the org's name). */
+/**
+ * findCredentialByHash is the auth lookup (one indexed read, joined with the org's name and, for a
+ * key bound to a person, that SCIM user: the key works only while the user exists and is active).
+ */
 export async function findCredentialByHash(db: Db, hash: Buffer): Promise<CredentialIdentity | undefined> {
   const row = (await db('credentials as c')
     .join('orgs as o', 'o.id', 'c.org_id')
-    .select('c.id', 'c.name', 'c.org_id', 'o.name as org_name', 'c.kind', 'c.role', 'c.revoked_at')
+    .leftJoin('scim_users as u', function () {
+      this.on('u.id', '=', 'c.user_id').andOn('u.org_id', '=', 'c.org_id');
+    })
+    .select('c.id', 'c.name', 'c.org_id', 'o.name as org_name', 'c.kind', 'c.role', 'c.revoked_at', 'c.user_id', 'u.user_name', 'u.active')
     .where('c.secret_hash', hash)
-    .first()) as { id: string; name: string; org_id: string; org_name: string; kind: SecretKind; role: Role | null; revoked_at: Date | null } | undefined;
+    .first()) as
+    | { id: string; name: string; org_id: string; org_name: string; kind: SecretKind; role: Role | null; revoked_at: Date | null; user_id: string | null; user_name: string | null; active: boolean | null }
+    | undefined;
   if (!row) return undefined;
-  return { id: row.id, name: row.name, orgId: row.org_id, orgName: row.org_name, kind: row.kind, role: row.role, revoked: row.revoked_at !== null };
+  const userGone = row.user_id !== null && row.active !== true;
+  return {
+    id: row.id,
+    name: row.name,
+    orgId: row.org_id,
+    orgName: row.org_name,
+    kind: row.kind,
+    role: row.role,
+    revoked: row.revoked_at !== null || userGone,
+    user: row.user_id && row.user_name ? { id: row.user_id, userName: row.user_name } : null,
+  };
 }
 
 /** touchCredentials records use of credentials (batched by the auth cache, not per request). */

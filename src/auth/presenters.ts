@@ -9,6 +9,7 @@ export function presentApiKey(row: CredentialRow) {
     prefix: row.prefix,
     name: row.name,
     role: row.role,
+    user_id: row.user_id,
     created_at: iso(row.created_at),
     last_used_at: iso(row.last_used_at),
     revoked_at: iso(row.revoked_at),

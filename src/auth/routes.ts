@@ -8,10 +8,12 @@ import type { Db } from '../db/knex.js';
 import type { AgentTokens } from './agent-tokens.js';
 import { createCredential, listCredentials, revokeCredential } from './credentials.js';
 import { presentApiKey, presentScimToken } from './presenters.js';
+import { ValidationError } from '../errors.js';
+import { isUserActive } from '../scim/reviewers.js';
 import { ROLES } from './roles.js';
 
 const name = z.string().trim().min(1).max(128);
-export const CreateApiKeyBody = z.strictObject({ name, role: z.enum(ROLES) });
+export const CreateApiKeyBody = z.strictObject({ name, role: z.enum(ROLES), user_id: z.uuid({ error: 'must be a UUID' }).optional() });
 export const CreateScimTokenBody = z.strictObject({ name: name.default('scim') });
 export const AgentIdParam = z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 export const MintAgentTokenBody = z
@@ -38,7 +40,12 @@ export function identityRoutes({ db, tokens }: IdentityRoutesDeps): Router<AppSt
 
   router.get('/me', async (ctx) => {
     const p = principalOf(ctx);
-    ctx.body = { org_id: p.orgId, org_name: p.orgName, role: p.role, key_id: p.credentialId, ...(p.agentId ? { agent_id: p.agentId } : {}) };
+    let user: { id: string; userName: string; emails: string[] } | undefined;
+    if (p.user) {
+      const emails = (await db('scim_user_emails').select('value').where({ org_id: p.orgId, user_id: p.user.id }).orderBy('value')) as Array<{ value: string }>;
+      user = { id: p.user.id, userName: p.user.userName, emails: emails.map((e) => e.value) };
+    }
+    ctx.body = { org_id: p.orgId, org_name: p.orgName, role: p.role, key_id: p.credentialId, ...(p.agentId ? { agent_id: p.agentId } : {}), ...(user ? { user } : {}) };
   });
 
   router.get('/api-keys', requireRole('admin'), validate({ query: pageQuery }, async (ctx, { query }) => {
@@ -47,12 +54,16 @@ export function identityRoutes({ db, tokens }: IdentityRoutesDeps): Router<AppSt
   }));
 
   router.post('/api-keys', requireRole('admin'), validate({ body: CreateApiKeyBody }, async (ctx, { body }) => {
+    const orgId = principalOf(ctx).orgId;
+    if (body.user_id && !(await isUserActive(db, orgId, body.user_id))) {
+      throw new ValidationError(`user_id ${body.user_id} is not an active SCIM user of this org`, [{ path: 'user_id', message: 'not an active user of this org' }]);
+    }
     const { row, secret } = await audited(db, ctx, 'api_key.create', 'api_key', async (trx) => {
-      const created = await createCredential(trx, { orgId: principalOf(ctx).orgId, kind: 'api_key', name: body.name, role: body.role });
+      const created = await createCredential(trx, { orgId, kind: 'api_key', name: body.name, role: body.role, userId: body.user_id });
       return { result: created, id: created.row.id, after: presentApiKey(created.row) };
     });
     ctx.status = 201;
-    ctx.body = { id: row.id, key: secret, prefix: row.prefix, name: row.name, role: row.role, created_at: row.created_at.toISOString() };
+    ctx.body = { id: row.id, key: secret, prefix: row.prefix, name: row.name, role: row.role, user_id: row.user_id, created_at: row.created_at.toISOString() };
   }));
 
   router.delete('/api-keys/:id', requireRole('admin'), validate({ params: z.object({ id: uuidParam }) }, async (ctx, { params }) => {

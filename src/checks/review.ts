@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
 import type { Principal } from '../auth/authenticator.js';
 import type { Db } from '../db/knex.js';
-import { AppError, ConflictError, UnavailableError } from '../errors.js';
+import { AppError, ConflictError, ForbiddenError, UnavailableError } from '../errors.js';
+import { findActiveReviewer } from '../scim/reviewers.js';
 import type { Logger } from '../log.js';
 import type { OutboxDispatcher } from './dispatcher.js';
 import { getCheck } from './store.js';
@@ -51,11 +52,25 @@ export class ReviewService {
     private readonly log: Logger,
   ) {}
 
+  /**
+   * reviewer names who decides: the person a key is bound to; else, once the org provisions users
+   * through SCIM, decided_by must be an active user's userName or e-mail (named by userName); an org
+   * without SCIM users records decided_by as given.
+   */
+  private async reviewer(principal: Principal, decidedBy: string): Promise<string> {
+    if (principal.user) return principal.user.userName;
+    const found = await findActiveReviewer(this.db, principal.orgId, decidedBy);
+    if (found === 'no-users') return decidedBy;
+    if (!found) throw new ForbiddenError(`decided_by "${decidedBy}" is not an active user of this org (users are provisioned through SCIM)`);
+    return found.userName;
+  }
+
   /** decide resolves a pending check: 200 with the final record, 409 if someone (or the timeout) was first. */
   async decide(principal: Principal, checkId: string, input: ReviewInput): Promise<CheckRecord> {
     const check = await getCheck(this.db, principal, checkId);
     if (check.status !== 'pending') throw alreadyDecided(check);
-    await this.deliver(principal, checkId, { ...input, reason: input.reason ?? null, credential: `${principal.kind}:${principal.credentialId}` });
+    const decidedBy = await this.reviewer(principal, input.decided_by);
+    await this.deliver(principal, checkId, { ...input, decided_by: decidedBy, reason: input.reason ?? null, credential: `${principal.kind}:${principal.credentialId}` });
     return getCheck(this.db, principal, checkId);
   }
 

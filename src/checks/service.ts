@@ -10,6 +10,7 @@ import { matchKillSwitch, type KillSwitch } from '../killswitch/store.js';
 import type { Logger } from '../log.js';
 import type { OrgSettings } from '../orgs/settings.js';
 import type { PolicyCache } from '../policies/cache.js';
+import type { Admission } from '../ratelimit/admission.js';
 import { evaluate, type Evaluation } from '../policies/engine.js';
 import type { CallDocument } from '../policies/types.js';
 import { maskArguments } from './masking.js';
@@ -32,6 +33,8 @@ export interface CheckServiceDeps {
   anomaly: Pick<AnomalyService, 'assess'>;
   writer: CheckWriter;
   log: Logger;
+  /** Rate limits and plan quotas; absent = none. */
+  admission?: Pick<Admission, 'admitCheck'>;
 }
 
 /** argumentsDigest is the hex SHA-256 of the RFC 8785 canonical JSON of the arguments. */
@@ -68,10 +71,10 @@ function escalate(e: Evaluation, score: number, top: string | undefined, thresho
 }
 
 /**
- * CheckService is the hot path of POST /api/v1/check:
- * authorise the agent → kill switch → classify → anomaly score → policies → decide → persist.
- * Switches, policies, settings and the behaviour model come from memory; the only database work is
- * the shared batch insert.
+ * CheckService is the hot path of POST /api/v1/check: authorise the agent → kill switch → rate
+ * limit and quota → classify → anomaly score → policies → decide → persist. Switches, policies,
+ * settings, limits and the behaviour model come from memory; the only database work is the shared
+ * batch insert.
  */
 export class CheckService {
   constructor(private readonly deps: CheckServiceDeps) {}
@@ -82,6 +85,9 @@ export class CheckService {
     }
     const orgId = principal.orgId;
     const [switches, policies, settings] = await Promise.all([this.deps.killSwitches.active(orgId), this.deps.policies.forOrg(orgId), this.deps.settings.get(orgId)]);
+    const stop = matchKillSwitch(switches, input.agent_id, input.tool_name);
+    // A stopped agent is answered (blocked) whatever its rate; every other check counts against its limits.
+    if (!stop && this.deps.admission) await this.deps.admission.admitCheck(orgId, input.agent_id, settings.rate_limits);
     const now = new Date();
     const classification = inSpanSync('check.classify', { 'aegis.tool_name': input.tool_name }, () => classify(input.tool_name, input.arguments));
     const assessment = await inSpan('check.anomaly', {}, () => this.deps.anomaly.assess(orgId, {
@@ -95,7 +101,6 @@ export class CheckService {
     const anomalyScore = Math.round(assessment.score * 1e4) / 1e4;
     const context = input.context ?? {};
     const call: CallDocument = { agent_id: input.agent_id, tool_name: input.tool_name, arguments: input.arguments, classification, anomaly_score: anomalyScore, context };
-    const stop = matchKillSwitch(switches, input.agent_id, input.tool_name);
     const evaluation = stop
       ? killSwitchEvaluation(stop)
       : escalate(inSpanSync('check.policies', { 'aegis.policies': policies.length }, () => evaluate(policies, call, settings.risk_mapping)), anomalyScore, assessment.features[0]?.detail, settings.anomaly_escalate_threshold);

@@ -42,8 +42,9 @@ export function buildOpenApi(stack: ReadonlyArray<Layer<never, never>>): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const layer of stack) {
     const methods = layer.methods.filter((m) => m !== 'HEAD');
-    if (methods.length === 0) continue;
     const path = String(layer.path);
+    // The console's HTML and assets are pages for people, not API operations.
+    if (methods.length === 0 || path === '/console' || path.startsWith('/console/')) continue;
     const pathParams = [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
     const oaPath = path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const middlewares = layer.stack as unknown as Array<Record<symbol, unknown>>;

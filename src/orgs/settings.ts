@@ -10,6 +10,8 @@ export const DECISIONS = ['allow', 'pending', 'block'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 const decision = z.enum(DECISIONS);
+/** A rate limit; null = none. */
+const rateLimit = z.number().int().min(1).max(100_000_000).nullable().default(null);
 
 /** A proxy-mode upstream: where allowed calls are forwarded (POST /api/v1/proxy/:upstream). */
 export const UpstreamSchema = z.strictObject({
@@ -20,7 +22,6 @@ export const UpstreamSchema = z.strictObject({
   internal: z.boolean().default(false),
 });
 export type Upstream = z.infer<typeof UpstreamSchema>;
-const rateLimit = z.number().int().min(1).max(100_000_000).nullable().default(null);
 
 /** Every org setting with its default. An org that never changed a setting stores `{}` (orgs.settings). */
 export const OrgSettingsSchema = z.strictObject({

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Connection } from '@temporalio/client';
@@ -8,6 +9,11 @@ import { Authenticator } from '../auth/authenticator.js';
 import { CredentialCache } from '../auth/credential-cache.js';
 import { identityRoutes } from '../auth/routes.js';
 import { auditRoutes } from '../audit/routes.js';
+import type { BillingRecord } from '../billing/reduce.js';
+import { billingRoutes } from '../billing/routes.js';
+import { BILLING_CHANNEL, loadBilling } from '../billing/store.js';
+import { UsageMeter } from '../billing/usage.js';
+import { StripeWebhook } from '../billing/webhook.js';
 import { OutboxDispatcher } from '../checks/dispatcher.js';
 import { ReviewService } from '../checks/review.js';
 import { checkRoutes } from '../checks/routes.js';
@@ -17,6 +23,7 @@ import { PendingWorkflows } from '../checks/workflows.js';
 import { CheckWriter } from '../checks/writer.js';
 import { initClassifier } from '../classify/classify.js';
 import type { Config } from '../config.js';
+import { consoleRoutes } from '../console/routes.js';
 import type { Db } from '../db/knex.js';
 import { NotifiedCache } from '../db/notified-cache.js';
 import { PgListener } from '../db/notifications.js';
@@ -31,9 +38,15 @@ import { configRoutes } from '../orgs/routes.js';
 import { loadSettings, type OrgSettings } from '../orgs/settings.js';
 import { PolicyCache } from '../policies/cache.js';
 import { policyRoutes } from '../policies/routes.js';
-import { proxyRoutes } from '../proxy/routes.js';
+import { proxyRoutes, type ProxyOutcome } from '../proxy/routes.js';
+import { Admission } from '../ratelimit/admission.js';
+import { closeRedis, connectRedis, RateLimiter } from '../ratelimit/limiter.js';
 import { transparencyLogRoutes } from '../tlog/routes.js';
+import { scimRoutes } from '../scim/routes.js';
 import { LogSigner, Sequencer } from '../tlog/sequencer.js';
+import { TraceBuffer } from '../traces/buffer.js';
+import { traceRoutes } from '../traces/routes.js';
+import { TraceService } from '../traces/service.js';
 import { loadSigningKeys } from './signing-key.js';
 
 export interface ApiDeps {
@@ -45,6 +58,33 @@ export interface ApiDeps {
   temporalAddress: string;
   log: Logger;
   embedded: boolean;
+}
+
+/** recordProxiedCall stores a proxied call as a trace (a full buffer drops it: the call is answered anyway). */
+function recordProxiedCall(buffer: TraceBuffer, o: ProxyOutcome, log: Logger): void {
+  try {
+    buffer.push([
+      {
+        id: randomUUID(),
+        org_id: o.orgId,
+        agent_id: o.agentId,
+        tool_name: o.toolName,
+        arguments: o.arguments,
+        result: o.status === undefined ? null : { upstream_status: o.status },
+        error: o.error ?? null,
+        started_at: o.startedAt.toISOString(),
+        duration_ms: o.durationMs,
+        check_id: o.checkId,
+        blocked: false,
+        trace_id: null,
+        span_id: null,
+        metadata: { via: 'proxy' },
+        received_at: new Date().toISOString(),
+      },
+    ]);
+  } catch (err) {
+    log.warn({ check_id: o.checkId, err: (err as Error).message }, 'could not record a proxied call as a trace');
+  }
 }
 
 function closeServer(server: http.Server): Promise<void> {
@@ -76,6 +116,7 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
   const credentials = new CredentialCache(db, listener, log);
   const policies = new PolicyCache(db, listener, log);
   const settings = new NotifiedCache<OrgSettings>(listener, 'aegis_orgs', (orgId) => loadSettings(db, orgId));
+  const billing = new NotifiedCache<BillingRecord | null>(listener, BILLING_CHANNEL, (orgId) => loadBilling(db, orgId));
   const workflows = new PendingWorkflows(temporal, config.temporal.namespace, config.temporal.taskQueue);
   const dispatcher = new OutboxDispatcher(db, listener, workflows, log.child({ component: 'dispatcher' }));
   const waiters = new DecisionWaiters(listener);
@@ -94,7 +135,19 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
   const anomaly = new AnomalyService(db, log.child({ component: 'anomaly' }));
   anomaly.start();
   onCleanup('anomaly model snapshots', () => anomaly.stop());
-  const checks = new CheckService({ killSwitches, policies, settings, anomaly, writer, log });
+  // Rate limits (shared through Redis with REDIS_URL) and plan quotas, for checks and traces.
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, log.child({ component: 'ratelimit' })) : undefined;
+  if (redis) onCleanup('Redis connection', () => closeRedis(redis));
+  const usage = new UsageMeter(db, log.child({ component: 'usage' }));
+  usage.start();
+  onCleanup('usage counters', () => usage.stop());
+  const admission = new Admission({ limiter: new RateLimiter(redis), billing, usage });
+  const checks = new CheckService({ killSwitches, policies, settings, anomaly, writer, log, admission });
+  // Registered before the HTTP server: it drains after the last request was answered.
+  const traceBuffer = new TraceBuffer(databaseUrl, log.child({ component: 'traces' }), config.traces);
+  onCleanup('trace buffer', () => traceBuffer.drain());
+  const traces = new TraceService({ buffer: traceBuffer, settings, admission });
+  const stripe = new StripeWebhook({ db, secret: config.stripeWebhookSecret, log: log.child({ component: 'billing' }), onChange: (orgId) => billing.invalidate(orgId) });
   dispatcher.start();
   onCleanup('outbox dispatcher', () => dispatcher.stop());
   sequencer.start();
@@ -112,6 +165,7 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
     auth: new Authenticator(db, credentials, tokens),
     routers: [
       healthRoutes(new HealthProbe(db, healthConnection), metrics),
+      consoleRoutes(),
       identityRoutes({ db, tokens }),
       checkRoutes(db, checks, reviews),
       policyRoutes(db, policies),
@@ -119,8 +173,11 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
       auditRoutes(db),
       killSwitchRoutes(db, killSwitches),
       anomalyRoutes(db),
+      traceRoutes(db, traces),
+      billingRoutes(stripe, { billing, settings, usage }),
       tlogRoutes,
-      proxyRoutes(checks, reviews, settings, (o) => log.info({ org_id: o.orgId, check_id: o.checkId, upstream_status: o.status, ms: o.durationMs, err: o.error }, 'proxied call')),
+      scimRoutes(db),
+      proxyRoutes(checks, reviews, settings, (o) => recordProxiedCall(traceBuffer, o, log)),
     ],
   });
   const server = http.createServer(app.callback());

@@ -46,7 +46,7 @@ describe('API key authentication', () => {
   it('stops accepting a revoked key within 1 s on every replica', async () => {
     const created = await call(gw.url, 'POST', '/api/v1/api-keys', { key: org.adminKey, body: { name: 'short-lived', role: 'viewer' } });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.any(String), key: expect.stringMatching(/^aeg_[A-Za-z0-9_-]{43}$/), prefix: created.body.key.slice(0, 12), name: 'short-lived', role: 'viewer', created_at: expect.any(String) });
+    expect(created.body).toEqual({ id: expect.any(String), key: expect.stringMatching(/^aeg_[A-Za-z0-9_-]{43}$/), prefix: created.body.key.slice(0, 12), name: 'short-lived', role: 'viewer', user_id: null, created_at: expect.any(String) });
     const key = created.body.key;
     // Both replicas have it cached.
     expect((await call(gw.url, 'GET', '/api/v1/me', { key })).status).toBe(200);
@@ -103,7 +103,7 @@ describe('API key management', () => {
     expect(res.body).toEqual({ data: expect.any(Array), limit: 2, offset: 0, total: expect.any(Number) });
     expect(res.body.data.length).toBeLessThanOrEqual(2);
     for (const k of res.body.data) {
-      expect(Object.keys(k).sort()).toEqual(['created_at', 'id', 'last_used_at', 'name', 'prefix', 'revoked_at', 'role']);
+      expect(Object.keys(k).sort()).toEqual(['created_at', 'id', 'last_used_at', 'name', 'prefix', 'revoked_at', 'role', 'user_id']);
     }
   });
 

@@ -58,6 +58,11 @@ describe('proxy mode', () => {
     const sent = received.at(-1)!;
     expect(sent.body).toEqual({ agent_id: 'p', tool_name: 'lookup', arguments: { q: 'x' }, check_id: res.headers.get('x-aegis-check-id') });
     expect(sent.headers.authorization).toBe('Bearer upstream-secret');
+    // …and records the call as a trace.
+    await eventually(async () => {
+      const traces = await call(gw.url, 'GET', `/api/v1/traces?check_id=${res.headers.get('x-aegis-check-id')}`, { key: org.adminKey });
+      expect(traces.body.data).toEqual([expect.objectContaining({ tool_name: 'lookup', agent_id: 'p', metadata: { via: 'proxy' } })]);
+    }, 2_000, 50);
   });
 
   it('never shows upstream header values back', async () => {

@@ -24,10 +24,22 @@ describe('AegisClient', () => {
     expect(res).toMatchObject({ decision: 'allow', policy_name: 'sql-injection', check_id: expect.any(String) });
   });
 
-  it('guard runs an allowed tool with its arguments and extra parameters', async () => {
-    const aegis = client();
+  it('guard runs an allowed tool with its arguments and records traces in batches', async () => {
+    const aegis = client({ agentId: 'sdk-tracer', traceBatchSize: 3 });
     const tool = aegis.guard('lookup_order', async (args: { id: string }, suffix: string) => `order ${args.id}${suffix}`);
     await expect(tool({ id: 'A-1' }, '!')).resolves.toBe('order A-1!');
+    const failing = aegis.guard('lookup_order', async () => {
+      throw new Error('no such order');
+    });
+    await expect(failing({ id: 'A-2' })).rejects.toThrow('no such order');
+    await aegis.close();
+    await eventually(async () => {
+      const traces = await call(gw.url, 'GET', '/api/v1/traces?agent_id=sdk-tracer', { key: org.adminKey });
+      expect(traces.body.data).toHaveLength(2);
+      const [err, ok] = traces.body.data;
+      expect(ok).toMatchObject({ tool_name: 'lookup_order', arguments: { id: 'A-1' }, result: 'order A-1!', blocked: false, check_id: expect.any(String) });
+      expect(err).toMatchObject({ error: 'no such order' });
+    }, 3_000, 50);
   });
 
   it('guard throws PolicyViolationError with the counterfactual for a blocked call, without running it', async () => {
