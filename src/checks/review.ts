@@ -20,6 +20,18 @@ export interface ReviewInput {
 const UPDATE_DEADLINE_MS = 10_000;
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNAVAILABLE = 14;
+const GRPC_FAILED_PRECONDITION = 9;
+
+/**
+ * The server turns down an Update whose workflow task failed before accepting it — typically
+ * UNHANDLED_COMMAND, when an activity result (the reviewer webhook's) arrived while that task ran.
+ * The Update was never accepted, so sending it again with the same update id is safe.
+ */
+function isUpdateTaskRace(err: unknown): boolean {
+  const e = err as { code?: number; cause?: unknown; details?: string; message?: string };
+  if (isGrpcServiceError(err) && e.code === GRPC_FAILED_PRECONDITION && /workflow task failure/i.test(`${e.details ?? ''} ${e.message ?? ''}`)) return true;
+  return e?.cause !== undefined && e.cause !== err && isUpdateTaskRace(e.cause);
+}
 
 function alreadyDecided(check: CheckRecord): AppError {
   if (check.decided_by === 'policy' || check.expires_at === null) {
@@ -79,7 +91,20 @@ export class ReviewService {
    * dispatcher has not yet), mapping Temporal's answers to the API's errors.
    */
   async deliver(scope: Pick<Principal, 'orgId' | 'agentId'>, checkId: string, input: DecideInput): Promise<void> {
-    const decide = () => this.workflows.decide(checkId, input, randomUUID(), Date.now() + UPDATE_DEADLINE_MS);
+    const updateId = randomUUID();
+    const deadline = Date.now() + UPDATE_DEADLINE_MS;
+    const decide = async (): Promise<void> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.workflows.decide(checkId, input, updateId, deadline);
+          return;
+        } catch (err) {
+          const pause = Math.min(25 * 2 ** attempt, 400) * (0.5 + Math.random() / 2);
+          if (!isUpdateTaskRace(err) || Date.now() + pause >= deadline) throw err;
+          await new Promise((r) => setTimeout(r, pause));
+        }
+      }
+    };
     try {
       try {
         await decide();

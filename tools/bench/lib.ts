@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 
@@ -36,7 +37,10 @@ export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv
     const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${script} did not start in ${timeoutMs} ms:\n${out.slice(-2000)}`)), timeoutMs);
+    // BENCH_CHILD_LOG=<file> keeps the whole output of the child for a look afterwards.
+    const keep = process.env.BENCH_CHILD_LOG ? fs.openSync(process.env.BENCH_CHILD_LOG, 'w') : undefined;
     const onData = (c: Buffer): void => {
+      if (keep !== undefined) fs.writeSync(keep, c);
       out += c.toString();
       if (out.length > 1_000_000) out = out.slice(-100_000);
       if (ready(out)) {
@@ -46,14 +50,19 @@ export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`${script} exited with ${code}:\n${out.slice(-2000)}`));
+      // After it was up (the promise is settled), an exit nobody asked for is shown, not swallowed.
+      if (!stopping.has(child)) process.stderr.write(`\n${script} exited unexpectedly (${code ?? signal}):\n${out.slice(-3000)}\n`);
     });
   });
 }
 
+const stopping = new WeakSet<ChildProcess>();
+
 export function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  stopping.add(child);
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
     child.once('exit', () => resolve());

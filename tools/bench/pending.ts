@@ -35,7 +35,7 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number)
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { checks: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '50' } } });
+  const { values } = parseArgs({ options: { checks: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '50' }, deciders: { type: 'string', default: '10' } } });
   const n = Number(values.checks);
   const concurrency = Number(values.concurrency);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-bench-pending-'));
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     const { default: pg } = await import('pg');
     const password = fs.readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
     const db = new pg.Client({ connectionString: `postgres://aegis:${encodeURIComponent(password)}@127.0.0.1:${port + 20000}/aegis` });
+    db.on('error', (err) => console.error(`bench database connection: ${err.message}\n${gateway.output().slice(-3000)}`));
     await db.connect();
     let started = 0;
     while (started < n) {
@@ -78,8 +79,9 @@ async function main(): Promise<void> {
     const wake: number[] = [];
     const patchMs: number[] = [];
     let conflicts = 0;
-    await pool(ids, Math.min(concurrency, 25), async (id, i) => {
+    await pool(ids, Number(values.deciders), async (id, i) => {
       const poll = json(base, key, 'GET', `/api/v1/check/${id}/decision?wait=60`).then(() => Date.now());
+      poll.catch(() => undefined); // awaited below; a PATCH failure must not leave it unhandled
       await new Promise((r) => setTimeout(r, 20));
       const sent = Date.now();
       const res = await json(base, key, 'PATCH', `/api/v1/check/${id}`, { decision: i % 2 ? 'allow' : 'block', decided_by: 'bench@acme.com' });
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
     wake.sort((a, b) => a - b);
     patchMs.sort((a, b) => a - b);
 
-    console.log(`\nPending-check burst on the Temporal dev server — ${n} checks, ${concurrency} concurrent, ${os.cpus().length} CPUs\n`);
+    console.log(`\nPending-check burst on the Temporal dev server — ${n} checks, ${concurrency} concurrent, decided by ${values.deciders} concurrent reviewers, ${os.cpus().length} CPUs\n`);
     console.log('| measure | value |');
     console.log('|---|---:|');
     console.log(`| burst: pending checks answered | ${fmt(n)} in ${fmt(burstMs)} ms (${fmt((n * 1000) / burstMs)} /s) |`);
@@ -105,6 +107,9 @@ async function main(): Promise<void> {
     console.log(`| decided by the reviewer | ${fmt(decided)} of ${fmt(n)} |`);
     console.log(`| second PATCH refused (409) | ${fmt(conflicts)} of ${fmt(n)} |`);
     if (decided !== n || conflicts !== n) process.exitCode = 1;
+  } catch (err) {
+    if (gateway.child.exitCode !== null) console.error(`the gateway exited with ${gateway.child.exitCode}:\n${gateway.output().slice(-3000)}`);
+    throw err;
   } finally {
     await stop(gateway.child, 'SIGINT');
     fs.rmSync(dataDir, { recursive: true, force: true });
