@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     if (!serverUrl) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-bench-tlog-'));
       fs.chmodSync(dir, 0o755);
-      const embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: 30000 + Math.floor(Math.random() * 5000), log });
+      const embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: 30000 + Math.floor(Math.random() * 5000), log, settings: process.env.BENCH_PG_SHARED_BUFFERS ? { shared_buffers: process.env.BENCH_PG_SHARED_BUFFERS } : {} });
       stops.push(async () => {
         await embedded.stop();
         fs.rmSync(dir, { recursive: true, force: true });
