@@ -40,7 +40,10 @@ export async function jsonBody(ctx: Context & { state: AppState }, next: Next): 
     try {
       ctx.request.body = JSON.parse(raw.toString('utf8')) as unknown;
     } catch (err) {
-      throw new ValidationError(`malformed JSON body: ${(err as Error).message}`, [{ path: '(body)', message: 'not valid JSON' }]);
+      const invalid = new ValidationError(`malformed JSON body: ${(err as Error).message}`, [{ path: '(body)', message: 'not valid JSON' }]);
+      // RFC 7644 §3.12: a body that is not valid JSON is `invalidSyntax` to a SCIM client.
+      if (ctx.path.startsWith('/scim/v2')) invalid.details.scimType = 'invalidSyntax';
+      throw invalid;
     }
   }
   return next();

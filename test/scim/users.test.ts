@@ -89,7 +89,7 @@ describe('POST /scim/v2/Users', () => {
 
   it('answers malformed JSON and non-JSON bodies in the SCIM error schema', async () => {
     const bad = await call(gw.url, 'POST', '/scim/v2/Users', { scimToken: scim.token, raw: '{"userName": ', headers: { 'content-type': 'application/scim+json' } });
-    expectScimError(bad, 400);
+    expectScimError(bad, 400, 'invalidSyntax');
     const form = await call(gw.url, 'POST', '/scim/v2/Users', { scimToken: scim.token, raw: 'userName=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expectScimError(form, 415);
   });

@@ -35,6 +35,12 @@ export async function load(opts: { url: string; connections: number; seconds: nu
 export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv, ready: (output: string) => boolean, timeoutMs = 120_000): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // If the benchmark itself dies, its gateway (and the servers that gateway spawned) go with it.
+    const orphanGuard = (): void => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+    };
+    process.once('exit', orphanGuard);
+    child.once('exit', () => process.removeListener('exit', orphanGuard));
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${script} did not start in ${timeoutMs} ms:\n${out.slice(-2000)}`)), timeoutMs);
     // BENCH_CHILD_LOG=<file> keeps the whole output of the child for a look afterwards.
