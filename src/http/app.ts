@@ -16,6 +16,8 @@ export interface AppParts {
   auth: Authenticator;
   /** Route groups in order; each may carry its own prefix. */
   routers: Array<Router<AppState>>;
+  /** Middleware that runs after authentication and before the body is parsed (load shedding). */
+  beforeBody?: Array<Koa.Middleware<AppState>>;
 }
 
 /**
@@ -23,12 +25,13 @@ export interface AppParts {
  * authentication → JSON body → routes (a request no route answers becomes 404 NOT_FOUND in the
  * envelope). Domain logic lives in the routers' modules.
  */
-export function buildApp({ log, metrics, auth, routers }: AppParts): Koa<AppState> {
+export function buildApp({ log, metrics, auth, routers, beforeBody = [] }: AppParts): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: false });
   app.silent = true;
   app.use(observe(log, metrics));
   app.use(errorEnvelope);
   app.use(authenticate(auth));
+  for (const m of beforeBody) app.use(m);
   app.use(jsonBody);
   // One router holding every route: matching walks one route table instead of one per module.
   const root = new Router<AppState>();

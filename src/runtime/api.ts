@@ -45,7 +45,7 @@ import { transparencyLogRoutes } from '../tlog/routes.js';
 import { scimRoutes } from '../scim/routes.js';
 import { LogSigner, Sequencer } from '../tlog/sequencer.js';
 import { TraceBuffer } from '../traces/buffer.js';
-import { traceRoutes } from '../traces/routes.js';
+import { shedTraces, traceRoutes } from '../traces/routes.js';
 import { TraceService } from '../traces/service.js';
 import { loadSigningKeys } from './signing-key.js';
 
@@ -163,6 +163,7 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
     log,
     metrics,
     auth: new Authenticator(db, credentials, tokens),
+    beforeBody: [shedTraces(traces)],
     routers: [
       healthRoutes(new HealthProbe(db, healthConnection), metrics),
       consoleRoutes(),

@@ -98,14 +98,31 @@ export class TraceBuffer {
     return this.queue.length + this.writing;
   }
 
+  /**
+   * shedding is true while less than 2 % of the buffer is free (at least one slot): little enough
+   * that requests are turned away before their bodies are parsed and validated, which is most of
+   * what a refused batch would cost. A small buffer sheds only when it is exactly full.
+   */
+  shedding(): boolean {
+    return this.draining || this.opts.bufferMax - this.size < Math.max(1, Math.floor(this.opts.bufferMax / 50));
+  }
+
   /** assertRoom throws 429 RATE_LIMITED unless `count` more traces fit. */
   assertRoom(count: number): void {
     if (this.draining) throw new AppError('UNAVAILABLE', 'the gateway is shutting down; send the traces to another replica or retry');
-    if (this.size + count > this.opts.bufferMax) {
-      throw new AppError('RATE_LIMITED', `the trace buffer is full (${this.size} of ${this.opts.bufferMax} traces waiting to be written, ${count} more sent); retry shortly`, {
-        retry_after_seconds: 1,
-      });
-    }
+    if (this.size + count > this.opts.bufferMax) throw this.full(`${count} more sent`);
+  }
+
+  /** assertNotShedding throws what assertRoom would while the buffer sheds requests unread. */
+  assertNotShedding(): void {
+    if (this.draining) this.assertRoom(0);
+    if (this.shedding()) throw this.full('new requests are refused until some are written');
+  }
+
+  private full(detail: string): AppError {
+    return new AppError('RATE_LIMITED', `the trace buffer is full (${this.size} of ${this.opts.bufferMax} traces waiting to be written, ${detail}); retry shortly`, {
+      retry_after_seconds: 1,
+    });
   }
 
   /** push queues traces for writing (429 RATE_LIMITED when they do not fit). */

@@ -1,4 +1,7 @@
 import { Router } from '@koa/router';
+import type { Middleware } from 'koa';
+import getRawBody from 'raw-body';
+import { MAX_BODY_BYTES } from '../http/body.js';
 import type { Db } from '../db/knex.js';
 import { requireRole } from '../http/auth.js';
 import { principalOf, type AppState } from '../http/state.js';
@@ -12,15 +15,26 @@ import { listTraces } from './store.js';
  * traceRoutes: POST /api/v1/traces (admin, agent; agent tokens their own agent's) answers 201 with
  * the ids before the traces are written; GET /api/v1/traces (admin, reviewer, viewer) lists them.
  */
+/**
+ * shedTraces refuses POST /api/v1/traces from callers allowed to send traces while the buffer is
+ * (nearly) full, before the body is parsed: shedding load must be cheap. The body is read and
+ * dropped so the connection stays usable.
+ */
+export function shedTraces(service: TraceService): Middleware<AppState> {
+  return async (ctx, next) => {
+    const role = ctx.state.principal?.role;
+    if (ctx.method === 'POST' && ctx.path === '/api/v1/traces' && (role === 'admin' || role === 'agent') && service.shedding()) {
+      await getRawBody(ctx.req, { limit: MAX_BODY_BYTES }).catch(() => undefined);
+      service.refuse();
+    }
+    await next();
+  };
+}
+
 export function traceRoutes(db: Db, service: TraceService): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1' });
 
-  // While the buffer is full, requests are refused before validation: shedding load must be cheap.
-  const accepting = async (_ctx: unknown, next: () => Promise<unknown>): Promise<void> => {
-    service.assertAccepting();
-    await next();
-  };
-  router.post('/traces', requireRole('admin', 'agent'), accepting, validate({ body: TracesBody }, async (ctx, { body }) => {
+  router.post('/traces', requireRole('admin', 'agent'), validate({ body: TracesBody }, async (ctx, { body }) => {
     const ids = await service.ingest(principalOf(ctx), body.traces);
     ctx.status = 201;
     ctx.body = body.batch ? { ids } : { id: ids[0] };

@@ -7,7 +7,7 @@ import type { TraceBuffer, TraceRow } from './buffer.js';
 import type { TraceInput } from './schema.js';
 
 export interface TraceServiceDeps {
-  buffer: Pick<TraceBuffer, 'assertRoom' | 'push'>;
+  buffer: Pick<TraceBuffer, 'assertRoom' | 'push' | 'shedding' | 'assertNotShedding'>;
   settings: { get(orgId: string): Promise<OrgSettings> };
   admission: Pick<Admission, 'admitTraces'>;
 }
@@ -20,9 +20,14 @@ export interface TraceServiceDeps {
 export class TraceService {
   constructor(private readonly deps: TraceServiceDeps) {}
 
-  /** assertAccepting answers 429 at once while the buffer is full, before any work is spent on the request. */
-  assertAccepting(): void {
-    this.deps.buffer.assertRoom(1);
+  /** shedding is true while requests should be refused before any work is spent on them. */
+  shedding(): boolean {
+    return this.deps.buffer.shedding();
+  }
+
+  /** refuse throws the 429 (or, while draining, 503) that a shed request gets. */
+  refuse(): void {
+    this.deps.buffer.assertNotShedding();
   }
 
   async ingest(principal: Principal, traces: TraceInput[]): Promise<string[]> {

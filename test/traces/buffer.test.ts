@@ -54,6 +54,15 @@ describe('trace buffer', () => {
     expect(tooMany.body.error.message).toMatch(/buffer is full \(4 of 5/);
     expect((await call(gw.url, 'POST', '/api/v1/traces', { key: org.adminKey, body: trace(5) })).status).toBe(201);
     expect((await call(gw.url, 'POST', '/api/v1/traces', { key: org.adminKey, body: trace(6) })).status).toBe(429);
+    // Full: refused before the body is parsed (a malformed one gets the 429, not a 400), on a connection that stays usable…
+    const unread = await call(gw.url, 'POST', '/api/v1/traces', { key: org.adminKey, raw: '{"not json', headers: { 'content-type': 'application/json' } });
+    expect(unread.status).toBe(429);
+    expect(unread.headers.get('retry-after')).toBe('1');
+    expect(unread.headers.get('connection')).not.toBe('close');
+    expect(unread.body.error.message).toMatch(/buffer is full \(5 of 5/);
+    // …but only for callers who may send traces: the others still learn they may not.
+    expect((await call(gw.url, 'POST', '/api/v1/traces', { key: await org.keyFor('viewer'), body: trace(7) })).status).toBe(403);
+    expect((await call(gw.url, 'POST', '/api/v1/traces', { body: trace(7) })).status).toBe(401);
   });
 
   it('frees room as batches are written', async () => {
