@@ -134,7 +134,7 @@ export class ReviewService {
   async decision(principal: Principal, checkId: string, waitSeconds: number): Promise<CheckRecord> {
     let check = await getCheck(this.db, principal, checkId);
     const deadline = Date.now() + waitSeconds * 1000;
-    while (check.status === 'pending' && Date.now() < deadline) {
+    while (check.status === 'pending' && Date.now() < deadline && !this.waiters.closed) {
       const remaining = deadline - Date.now();
       const waiter = this.waiters.wait(checkId, this.waiters.live ? remaining : Math.min(remaining, 1_000));
       // Re-read after registering, so a decision landing in between is not missed.

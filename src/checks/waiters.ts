@@ -8,6 +8,7 @@ export const DECISIONS_CHANNEL = 'aegis_decisions';
  */
 export class DecisionWaiters {
   private readonly waiting = new Map<string, Set<() => void>>();
+  private stopped = false;
 
   constructor(private readonly listener: PgListener) {
     listener.on(DECISIONS_CHANNEL, (checkId) => this.wake(checkId));
@@ -15,6 +16,17 @@ export class DecisionWaiters {
     listener.onDisconnect(() => {
       for (const id of [...this.waiting.keys()]) this.wake(id);
     });
+  }
+
+  /** closed is true once the gateway is shutting down: long-polls answer with what they have. */
+  get closed(): boolean {
+    return this.stopped;
+  }
+
+  /** close wakes every waiter and makes later waits return at once, so shutdown need not outwait long-polls. */
+  close(): void {
+    this.stopped = true;
+    for (const id of [...this.waiting.keys()]) this.wake(id);
   }
 
   /** live is false while notifications cannot arrive (callers then poll). */
@@ -27,6 +39,7 @@ export class DecisionWaiters {
    * reading the database, then re-read, so no decision slips between the read and the wait.
    */
   wait(checkId: string, timeoutMs: number): { done: Promise<boolean>; cancel: () => void } {
+    if (this.stopped) return { done: Promise.resolve(false), cancel: () => undefined };
     let resolveFn!: (woken: boolean) => void;
     const done = new Promise<boolean>((r) => (resolveFn = r));
     const set = this.waiting.get(checkId) ?? new Set();

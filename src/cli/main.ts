@@ -34,6 +34,9 @@ function out(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** A signal this soon after the first is the same request delivered twice, not an insistence. */
+const DUPLICATE_SIGNAL_MS = 2_000;
+
 /** serveUntilSignal runs a long-lived gateway until SIGINT/SIGTERM, then shuts it down cleanly. */
 async function serveUntilSignal(config: Config, log: Logger, opts: Omit<GatewayOptions, 'log'>, banner: boolean): Promise<void> {
   const started = Date.now();
@@ -55,13 +58,16 @@ async function serveUntilSignal(config: Config, log: Logger, opts: Omit<GatewayO
     );
   }
   await new Promise<void>((resolve) => {
-    let signals = 0;
+    let first: number | undefined;
     const onSignal = (signal: NodeJS.Signals): void => {
-      signals++;
-      if (signals > 1) {
-        log.warn({ signal }, 'second signal: exiting without waiting');
+      if (first !== undefined) {
+        // One Ctrl-C often arrives twice: from the terminal and forwarded by npm (or timeout).
+        if (Date.now() - first < DUPLICATE_SIGNAL_MS) return;
+        log.warn({ signal }, 'second signal: stopping PostgreSQL and Temporal at once and exiting without waiting');
+        gateway.killChildren();
         process.exit(1);
       }
+      first = Date.now();
       log.info({ signal }, 'shutting down');
       gateway.shutdown().then(resolve, (err: Error) => {
         log.error({ err: err.message }, 'shutdown failed');

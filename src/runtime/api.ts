@@ -91,8 +91,12 @@ function closeServer(server: http.Server): Promise<void> {
   return new Promise((resolve) => {
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
     force.unref();
+    // Keep-alive connections become idle as their last requests finish: close those as they do.
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    idle.unref();
     server.close(() => {
       clearTimeout(force);
+      clearInterval(idle);
       resolve();
     });
     server.closeIdleConnections();
@@ -190,7 +194,11 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
     server.once('error', reject);
     server.listen(config.port, host, () => resolve());
   });
-  onCleanup('HTTP server', () => closeServer(server));
+  onCleanup('HTTP server', () => {
+    // Long-polls answer now (still pending); clients ask again, of another replica or after restart.
+    waiters.close();
+    return closeServer(server);
+  });
   const { port } = server.address() as AddressInfo;
   return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 }

@@ -42,6 +42,11 @@ export interface Gateway {
   readonly temporalUi: string | undefined;
   /** Stops everything this gateway started, in reverse order; safe to call twice. */
   shutdown(): Promise<void>;
+  /**
+   * Stops the servers this gateway spawned at once, without draining anything (PostgreSQL's
+   * immediate shutdown, Temporal killed), for a process about to exit before shutdown() finished.
+   */
+  killChildren(): void;
 }
 
 /**
@@ -53,6 +58,16 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
   const cleanups: Array<{ what: string; run: () => Promise<void> | void }> = [];
   const onCleanup = (what: string, run: () => Promise<void> | void): void => {
     cleanups.push({ what, run });
+  };
+  const children: Array<{ pid: number; signal: NodeJS.Signals }> = [];
+  const killChildren = (): void => {
+    for (const { pid, signal } of children) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Already gone.
+      }
+    }
   };
   let shuttingDown: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
@@ -80,6 +95,8 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       if (!opts.embedded) throw new Error('DATABASE_URL is not set (only `aegis start` runs an embedded PostgreSQL)');
       const pg = await startEmbeddedPostgres({ dir: `${config.dataDir}/pg`, port: config.embeddedPgPort, log, settings: opts.pgSettings });
       onCleanup('embedded PostgreSQL', () => pg.stop());
+      // SIGQUIT is PostgreSQL's immediate shutdown: no checkpoint, crash recovery at the next start.
+      children.push({ pid: pg.pid, signal: 'SIGQUIT' });
       databaseUrl = pg.url;
     }
     const db = createDb(databaseUrl, config.dbPoolMax, log);
@@ -100,6 +117,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
       const cliPath = await ensureTemporalCli({ cliPath: config.temporal.cliPath, cacheDir: config.temporal.cacheDir, log });
       const dev = await startTemporalDevServer({ cliPath, dataDir: config.dataDir, port: config.temporal.devPort, namespace: config.temporal.namespace, log });
       onCleanup('Temporal dev server', () => dev.stop());
+      children.push({ pid: dev.pid, signal: 'SIGKILL' });
       temporalAddress = dev.address;
       temporalUi = `http://127.0.0.1:${dev.uiPort}`;
     }
@@ -123,7 +141,7 @@ export async function startGateway(config: Config, opts: GatewayOptions): Promis
     }
 
     const url = opts.api ? await startApi({ config, db, databaseUrl, temporal, temporalAddress, log, embedded: opts.embedded }, onCleanup) : undefined;
-    return { url, db, databaseUrl, temporalAddress, temporalUi, shutdown };
+    return { url, db, databaseUrl, temporalAddress, temporalUi, shutdown, killChildren };
   } catch (err) {
     await shutdown();
     throw err;

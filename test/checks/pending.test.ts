@@ -78,6 +78,23 @@ describe('a pending check', () => {
     finished.push(id);
   });
 
+  it('answers open long-polls at once (still pending) when a replica shuts down', async () => {
+    const replica = await startTestGateway({ AEGIS_WEBHOOK_ALLOW_PRIVATE: 'true' }, { worker: false });
+    const id = await pendingCheck(gw.url, org.adminKey);
+    const poll = call(replica.url, 'GET', `/api/v1/check/${id}/decision?wait=30`, { key: org.adminKey });
+    await new Promise((r) => setTimeout(r, 300));
+    const stopping = Date.now();
+    await replica.shutdown();
+    const res = await poll;
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ check_id: id, status: 'pending' });
+    // Without releasing it, shutdown would wait for the long-poll (or for the 10 s force-close).
+    expect(Date.now() - stopping).toBeLessThan(5_000);
+    // The check itself is untouched: the other replica still decides it.
+    expect((await decide(id, { decision: 'allow', decided_by: 'dave@acme.com' })).status).toBe(200);
+    finished.push(id);
+  });
+
   it('answers 404 for unknown and foreign checks, 400 for one never pending, 403 for viewers', async () => {
     const id = await pendingCheck(gw.url, org.adminKey);
     expect((await decide('5d0e7a38-5d6a-4c41-9b7e-2f1f0c8f7a11', { decision: 'allow', decided_by: 'a' })).status).toBe(404);

@@ -73,11 +73,14 @@ function childPids(): number[] {
   return pids;
 }
 
-async function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+async function stop(child: ChildProcess, signal: NodeJS.Signals, times = 1): Promise<void> {
   const pids = childPids();
   expect(pids.length).toBe(2);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill(signal);
+  for (let i = 0; i < times; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 30));
+    child.kill(signal);
+  }
   expect(await exited).toBe(0);
   for (const pid of pids) expect(isProcessAlive(pid), `pid ${pid} outlived the gateway`).toBe(false);
   expect(fs.existsSync(path.join(dataDir, 'aegis.pid'))).toBe(false);
@@ -123,8 +126,8 @@ describe('aegis start (desktop mode)', () => {
     expect(bad.stderr).toMatch(/--role must be one of/);
   });
 
-  it('stops every child process on SIGINT', async () => {
-    await stop(running!, 'SIGINT');
+  it('stops every child process on SIGINT, also when one Ctrl-C arrives twice (terminal and npm)', async () => {
+    await stop(running!, 'SIGINT', 2);
   });
 
   it('keeps every org, key and row across a restart', async () => {
