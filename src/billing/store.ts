@@ -1,5 +1,4 @@
 import type { Db } from '../db/knex.js';
-import type { PlanName, SubscriptionStatus } from './plans.js';
 import type { BillingRecord, Outcome } from './reduce.js';
 
 /** Changes to org_billing notify this channel (payload: org id). */
@@ -9,22 +8,9 @@ const COLUMNS = [
   'org_id', 'stripe_customer_id', 'subscription_id', 'plan', 'status', 'current_period_end', 'past_due_since', 'subscription_at', 'status_at', 'last_event_id',
 ] as const;
 
-interface BillingRow {
-  org_id: string;
-  stripe_customer_id: string;
-  subscription_id: string | null;
-  plan: PlanName | null;
-  status: SubscriptionStatus | null;
-  current_period_end: Date | null;
-  past_due_since: Date | null;
-  subscription_at: Date | null;
-  status_at: Date | null;
-  last_event_id: string;
-}
-
 /** loadBilling returns an org's billing state; null for an org without a Stripe customer. */
 export async function loadBilling(db: Db, orgId: string): Promise<BillingRecord | null> {
-  const row = (await db('org_billing').select(COLUMNS).where({ org_id: orgId }).first()) as BillingRow | undefined;
+  const row = (await db('org_billing').select(COLUMNS).where({ org_id: orgId }).first()) as BillingRecord | undefined;
   return row ?? null;
 }
 

@@ -62,6 +62,88 @@ function respond(ctx: AppContext, status: number, body: Json, version?: number):
   ctx.body = body;
 }
 
+/**
+ * What the routes need of one resource type. Users and Groups share every route; they differ in
+ * their store functions and in the read-only attribute filled from the membership table (a user's
+ * `groups`, a group's `members`), loaded only when the response will show it.
+ */
+interface ResourceKind<R extends { row: { version: number } }> {
+  type: ResourceType;
+  expand: 'groups' | 'members';
+  readBody(body: unknown): Json;
+  present(rec: R, base: string): Json;
+  list(db: Db, orgId: string, query: ListQuery, withExpand: boolean): Promise<{ total: number; records: R[] }>;
+  create(db: Db, w: ScimWriter, resource: Json): Promise<R>;
+  get(db: Db, orgId: string, id: string, withExpand: boolean): Promise<R>;
+  replace(db: Db, w: ScimWriter, id: string, resource: Json, withExpand: boolean): Promise<R>;
+  patch(db: Db, w: ScimWriter, id: string, ops: readonly PatchOperation[], withExpand: boolean): Promise<R>;
+  remove(db: Db, w: ScimWriter, id: string): Promise<void>;
+}
+
+/** A kind with its record type erased, for the table (each kind's functions agree on theirs). */
+interface Kind {
+  type: ResourceType;
+  page(db: Db, orgId: string, query: ListQuery, projection: Projection, base: string): Promise<{ total: number; resources: Json[] }>;
+  routes(router: Router<AppState>, db: Db): void;
+}
+
+function kind<R extends { row: { version: number } }>(k: ResourceKind<R>): Kind {
+  return {
+    type: k.type,
+    async page(db, orgId, query, projection, base) {
+      const { total, records } = await k.list(db, orgId, query, returns(k.type, projection, k.expand));
+      return { total, resources: records.map((r) => project(k.type, k.present(r, base), projection)) };
+    },
+    routes(router, db) {
+      const path = k.type.endpoint;
+      const answer = (ctx: AppContext, status: number, rec: R, projection: Projection): void =>
+        respond(ctx, status, project(k.type, k.present(rec, baseUrl(ctx)), projection), rec.row.version);
+      router.get(path, (ctx) => runList(db, ctx, k.type, listRequestFrom(ctx.query)));
+      router.post(`${path}/.search`, (ctx) => runList(db, ctx, k.type, searchRequestFrom(ctx.request.body)));
+      router.post(path, async (ctx) => {
+        const rec = await k.create(db, writer(ctx), k.readBody(ctx.request.body));
+        ctx.set('Location', (k.present(rec, baseUrl(ctx)).meta as Json).location as string);
+        answer(ctx, 201, rec, projectionFrom(ctx.query));
+      });
+      router.get(`${path}/:id`, async (ctx) => {
+        const projection = projectionFrom(ctx.query);
+        const rec = await k.get(db, orgOf(ctx), ctx.params.id!, returns(k.type, projection, k.expand));
+        if (matchesIfNoneMatch(ctx.get('if-none-match'), rec.row.version)) {
+          ctx.status = 304;
+          ctx.set('ETag', etagOf(rec.row.version));
+          return;
+        }
+        answer(ctx, 200, rec, projection);
+      });
+      router.put(`${path}/:id`, async (ctx) => {
+        const projection = projectionFrom(ctx.query);
+        answer(ctx, 200, await k.replace(db, writer(ctx), ctx.params.id!, k.readBody(ctx.request.body), returns(k.type, projection, k.expand)), projection);
+      });
+      router.patch(`${path}/:id`, async (ctx) => {
+        const projection = projectionFrom(ctx.query);
+        answer(ctx, 200, await k.patch(db, writer(ctx), ctx.params.id!, readPatchBody(ctx.request.body), returns(k.type, projection, k.expand)), projection);
+      });
+      router.delete(`${path}/:id`, async (ctx) => {
+        await k.remove(db, writer(ctx), ctx.params.id!);
+        ctx.status = 204;
+      });
+    },
+  };
+}
+
+const KINDS = new Map<ResourceType, Kind>(
+  [
+    kind({ type: USER_TYPE, expand: 'groups', readBody: readUserBody, present: presentUser, list: listUsers, create: createUser, get: getUser, replace: replaceUser, patch: patchUser, remove: deleteUser }),
+    kind({ type: GROUP_TYPE, expand: 'members', readBody: readGroupBody, present: presentGroup, list: listGroups, create: createGroup, get: getGroup, replace: replaceGroup, patch: patchGroup, remove: deleteGroup }),
+  ].map((k) => [k.type, k]),
+);
+
+function kindOf(rt: ResourceType): Kind {
+  const k = KINDS.get(rt);
+  if (!k) throw new Error(`no SCIM resource kind for ${rt.name}`);
+  return k;
+}
+
 /** runList answers a list or .search request for one resource type. */
 async function runList(db: Db, ctx: AppContext, rt: ResourceType, { query, projection }: ListRequest): Promise<void> {
   const page = await listPage(db, orgOf(ctx), rt, query, projection, baseUrl(ctx));
@@ -69,12 +151,7 @@ async function runList(db: Db, ctx: AppContext, rt: ResourceType, { query, proje
 }
 
 async function listPage(db: Db, orgId: string, rt: ResourceType, query: ListQuery, projection: Projection, base: string): Promise<{ total: number; resources: Json[] }> {
-  if (rt === USER_TYPE) {
-    const { total, records } = await listUsers(db, orgId, query, returns(rt, projection, 'groups'));
-    return { total, resources: records.map((r) => project(rt, presentUser(r, base), projection)) };
-  }
-  const { total, records } = await listGroups(db, orgId, query, returns(rt, projection, 'members'));
-  return { total, resources: records.map((r) => project(rt, presentGroup(r, base), projection)) };
+  return kindOf(rt).page(db, orgId, query, projection, base);
 }
 
 /**
@@ -143,71 +220,7 @@ export function scimRoutes(db: Db): Router<AppState> {
   });
   router.post('/.search', (ctx) => rootSearch(db, ctx, searchRequestFrom(ctx.request.body)));
 
-  // Users
-  router.get('/Users', (ctx) => runList(db, ctx, USER_TYPE, listRequestFrom(ctx.query)));
-  router.post('/Users/.search', (ctx) => runList(db, ctx, USER_TYPE, searchRequestFrom(ctx.request.body)));
-  router.post('/Users', async (ctx) => {
-    const rec = await createUser(db, writer(ctx), readUserBody(ctx.request.body));
-    const body = presentUser(rec, baseUrl(ctx));
-    ctx.set('Location', (body.meta as Json).location as string);
-    respond(ctx, 201, project(USER_TYPE, body, projectionFrom(ctx.query)), rec.row.version);
-  });
-  router.get('/Users/:id', async (ctx) => {
-    const projection = projectionFrom(ctx.query);
-    const rec = await getUser(db, orgOf(ctx), ctx.params.id!, returns(USER_TYPE, projection, 'groups'));
-    if (matchesIfNoneMatch(ctx.get('if-none-match'), rec.row.version)) {
-      ctx.status = 304;
-      ctx.set('ETag', etagOf(rec.row.version));
-      return;
-    }
-    respond(ctx, 200, project(USER_TYPE, presentUser(rec, baseUrl(ctx)), projection), rec.row.version);
-  });
-  router.put('/Users/:id', async (ctx) => {
-    const rec = await replaceUser(db, writer(ctx), ctx.params.id!, readUserBody(ctx.request.body));
-    respond(ctx, 200, project(USER_TYPE, presentUser(rec, baseUrl(ctx)), projectionFrom(ctx.query)), rec.row.version);
-  });
-  router.patch('/Users/:id', async (ctx) => {
-    const rec = await patchUser(db, writer(ctx), ctx.params.id!, readPatchBody(ctx.request.body));
-    respond(ctx, 200, project(USER_TYPE, presentUser(rec, baseUrl(ctx)), projectionFrom(ctx.query)), rec.row.version);
-  });
-  router.delete('/Users/:id', async (ctx) => {
-    await deleteUser(db, writer(ctx), ctx.params.id!);
-    ctx.status = 204;
-  });
-
-  // Groups
-  router.get('/Groups', (ctx) => runList(db, ctx, GROUP_TYPE, listRequestFrom(ctx.query)));
-  router.post('/Groups/.search', (ctx) => runList(db, ctx, GROUP_TYPE, searchRequestFrom(ctx.request.body)));
-  router.post('/Groups', async (ctx) => {
-    const rec = await createGroup(db, writer(ctx), readGroupBody(ctx.request.body));
-    const body = presentGroup(rec, baseUrl(ctx));
-    ctx.set('Location', (body.meta as Json).location as string);
-    respond(ctx, 201, project(GROUP_TYPE, body, projectionFrom(ctx.query)), rec.row.version);
-  });
-  router.get('/Groups/:id', async (ctx) => {
-    const projection = projectionFrom(ctx.query);
-    const rec = await getGroup(db, orgOf(ctx), ctx.params.id!, returns(GROUP_TYPE, projection, 'members'));
-    if (matchesIfNoneMatch(ctx.get('if-none-match'), rec.row.version)) {
-      ctx.status = 304;
-      ctx.set('ETag', etagOf(rec.row.version));
-      return;
-    }
-    respond(ctx, 200, project(GROUP_TYPE, presentGroup(rec, baseUrl(ctx)), projection), rec.row.version);
-  });
-  router.put('/Groups/:id', async (ctx) => {
-    const projection = projectionFrom(ctx.query);
-    const rec = await replaceGroup(db, writer(ctx), ctx.params.id!, readGroupBody(ctx.request.body), returns(GROUP_TYPE, projection, 'members'));
-    respond(ctx, 200, project(GROUP_TYPE, presentGroup(rec, baseUrl(ctx)), projection), rec.row.version);
-  });
-  router.patch('/Groups/:id', async (ctx) => {
-    const projection = projectionFrom(ctx.query);
-    const rec = await patchGroup(db, writer(ctx), ctx.params.id!, readPatchBody(ctx.request.body), returns(GROUP_TYPE, projection, 'members'));
-    respond(ctx, 200, project(GROUP_TYPE, presentGroup(rec, baseUrl(ctx)), projection), rec.row.version);
-  });
-  router.delete('/Groups/:id', async (ctx) => {
-    await deleteGroup(db, writer(ctx), ctx.params.id!);
-    ctx.status = 204;
-  });
+  for (const kind of KINDS.values()) kind.routes(router, db);
 
   return router;
 }

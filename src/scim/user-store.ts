@@ -104,7 +104,7 @@ async function lockUser(trx: Db, w: ScimWriter, id: string): Promise<UserRow> {
  * updateUser rewrites a user under a row lock after If-Match: `change` maps the stored resource to
  * the new one (finalised). A change that alters nothing writes nothing and keeps the version.
  */
-async function updateUser(db: Db, w: ScimWriter, id: string, action: 'replace' | 'patch', change: (current: Json) => Json): Promise<UserRecord> {
+async function updateUser(db: Db, w: ScimWriter, id: string, action: 'replace' | 'patch', change: (current: Json) => Json, withGroups: boolean): Promise<UserRecord> {
   let userName: unknown;
   return mapUnique(
     () => userName,
@@ -122,19 +122,19 @@ async function updateUser(db: Db, w: ScimWriter, id: string, action: 'replace' |
           await writeEmails(trx, w.orgId, id, next, true);
           await recordAudit(trx, { orgId: w.orgId, actor: w.actor, action: `scim.user.${action}`, resourceType: 'scim_user', resourceId: id, before: auditView(id, before.resource), after: auditView(id, next), requestId: w.requestId });
         }
-        return { row: row!, groups: (await userGroups(trx, w.orgId, [id])).get(id) ?? [] };
+        return { row: row!, groups: withGroups ? ((await userGroups(trx, w.orgId, [id])).get(id) ?? []) : undefined };
       }),
   );
 }
 
 /** replaceUser is PUT: the stored resource becomes `resource` (from readUserBody). */
-export function replaceUser(db: Db, w: ScimWriter, id: string, resource: Json): Promise<UserRecord> {
-  return updateUser(db, w, id, 'replace', () => resource);
+export function replaceUser(db: Db, w: ScimWriter, id: string, resource: Json, withGroups: boolean): Promise<UserRecord> {
+  return updateUser(db, w, id, 'replace', () => resource, withGroups);
 }
 
 /** patchUser applies PATCH operations to the stored resource. */
-export function patchUser(db: Db, w: ScimWriter, id: string, ops: readonly PatchOperation[]): Promise<UserRecord> {
-  return updateUser(db, w, id, 'patch', (current) => patchUserResource(current, ops));
+export function patchUser(db: Db, w: ScimWriter, id: string, ops: readonly PatchOperation[], withGroups: boolean): Promise<UserRecord> {
+  return updateUser(db, w, id, 'patch', (current) => patchUserResource(current, ops), withGroups);
 }
 
 /**

@@ -99,24 +99,24 @@ export class TraceBuffer {
   }
 
   /**
-   * shedding is true while less than 2 % of the buffer is free (at least one slot): little enough
-   * that requests are turned away before their bodies are parsed and validated, which is most of
-   * what a refused batch would cost. A small buffer sheds only when it is exactly full.
+   * refusal is the 429 (503 while draining) for a request turned away before its body is parsed
+   * and validated — most of what a refused batch costs — or undefined. The buffer sheds once less
+   * than 2 % of it is free (at least one slot), so a small buffer sheds only when exactly full.
    */
-  shedding(): boolean {
-    return this.draining || this.opts.bufferMax - this.size < Math.max(1, Math.floor(this.opts.bufferMax / 50));
+  refusal(): AppError | undefined {
+    if (this.draining) return this.drainingError();
+    if (this.opts.bufferMax - this.size < Math.max(1, Math.floor(this.opts.bufferMax / 50))) return this.full('new requests are refused until some are written');
+    return undefined;
   }
 
   /** assertRoom throws 429 RATE_LIMITED unless `count` more traces fit. */
   assertRoom(count: number): void {
-    if (this.draining) throw new AppError('UNAVAILABLE', 'the gateway is shutting down; send the traces to another replica or retry');
+    if (this.draining) throw this.drainingError();
     if (this.size + count > this.opts.bufferMax) throw this.full(`${count} more sent`);
   }
 
-  /** assertNotShedding throws what assertRoom would while the buffer sheds requests unread. */
-  assertNotShedding(): void {
-    if (this.draining) this.assertRoom(0);
-    if (this.shedding()) throw this.full('new requests are refused until some are written');
+  private drainingError(): AppError {
+    return new AppError('UNAVAILABLE', 'the gateway is shutting down; send the traces to another replica or retry');
   }
 
   private full(detail: string): AppError {

@@ -23,9 +23,11 @@ import { listTraces } from './store.js';
 export function shedTraces(service: TraceService): Middleware<AppState> {
   return async (ctx, next) => {
     const role = ctx.state.principal?.role;
-    if (ctx.method === 'POST' && ctx.path === '/api/v1/traces' && (role === 'admin' || role === 'agent') && service.shedding()) {
+    // Decided before the body is read: the buffer may drain meanwhile, and a read body cannot be parsed again.
+    const refusal = ctx.method === 'POST' && ctx.path === '/api/v1/traces' && (role === 'admin' || role === 'agent') ? service.refusal() : undefined;
+    if (refusal) {
       await getRawBody(ctx.req, { limit: MAX_BODY_BYTES }).catch(() => undefined);
-      service.refuse();
+      throw refusal;
     }
     await next();
   };

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/authenticator.js';
-import { ForbiddenError } from '../errors.js';
+import { ForbiddenError, type AppError } from '../errors.js';
 import type { OrgSettings } from '../orgs/settings.js';
 import type { Admission } from '../ratelimit/admission.js';
 import type { TraceBuffer, TraceRow } from './buffer.js';
 import type { TraceInput } from './schema.js';
 
 export interface TraceServiceDeps {
-  buffer: Pick<TraceBuffer, 'assertRoom' | 'push' | 'shedding' | 'assertNotShedding'>;
+  buffer: Pick<TraceBuffer, 'assertRoom' | 'push' | 'refusal'>;
   settings: { get(orgId: string): Promise<OrgSettings> };
   admission: Pick<Admission, 'admitTraces'>;
 }
@@ -20,14 +20,9 @@ export interface TraceServiceDeps {
 export class TraceService {
   constructor(private readonly deps: TraceServiceDeps) {}
 
-  /** shedding is true while requests should be refused before any work is spent on them. */
-  shedding(): boolean {
-    return this.deps.buffer.shedding();
-  }
-
-  /** refuse throws the 429 (or, while draining, 503) that a shed request gets. */
-  refuse(): void {
-    this.deps.buffer.assertNotShedding();
+  /** refusal is the error for a request turned away unread while the buffer is (nearly) full. */
+  refusal(): AppError | undefined {
+    return this.deps.buffer.refusal();
   }
 
   async ingest(principal: Principal, traces: TraceInput[]): Promise<string[]> {

@@ -4,6 +4,7 @@ import { matchesValueFilter } from '../../src/scim/filter-match.js';
 import { compileFilter, compileSort } from '../../src/scim/filter-sql.js';
 import { parseScimFilter, parseScimPath, type Filter } from '../../src/scim/filter.js';
 import { GROUP_TYPE, USER_CORE, USER_TYPE, findAttr, type RawAttrPath } from '../../src/scim/schema.js';
+import { scimTypeOf } from './scim-type.js';
 
 /** show renders an AST with explicit parentheses, so precedence is visible in the expectations. */
 function show(f: Filter): string {
@@ -20,16 +21,6 @@ function show(f: Filter): string {
     case 'valuePath':
       return `${p(f.path)}[${show(f.filter)}]`;
   }
-}
-
-function scimTypeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof AppError) return err.details.scimType as string;
-    throw err;
-  }
-  return undefined;
 }
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

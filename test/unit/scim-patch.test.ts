@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
 import { applyPatch, type PatchOperation } from '../../src/scim/patch.js';
 import { patchGroupResource, patchUserResource, readGroupBody, readUserBody } from '../../src/scim/resource-input.js';
 import { project } from '../../src/scim/projection.js';
 import { GROUP_TYPE, USER_TYPE } from '../../src/scim/schema.js';
+import { scimTypeOf } from './scim-type.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const M1 = '2819c223-7f76-453a-919d-413861904646';
 const M2 = '902c246b-6245-4190-8e05-00816be7344a';
 const M3 = 'a1e0b2d4-0000-4000-8000-000000000003';
-
-function scimTypeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof AppError) return err.details.scimType as string;
-    throw err;
-  }
-  return undefined;
-}
 
 const bjensen = () =>
   readUserBody({

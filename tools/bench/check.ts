@@ -8,12 +8,11 @@
  * temporary data dir. Bodies alternate benign tool calls (allowed) and malicious ones the default
  * policies block; pending checks start a Temporal workflow each and are measured by pending.ts.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { fmt, load, spawnNode, stop, type RunResult } from './lib.js';
+import { fmt, load, spawnNode, startBenchGateway, stop, type RunResult } from './lib.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, '..', '..');
@@ -44,19 +43,9 @@ async function main(): Promise<void> {
     let base = values.url;
     let key = values.key;
     if (!base) {
-      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-bench-'));
-      fs.chmodSync(dataDir, 0o755);
-      key = `aeg_${'b'.repeat(43)}`;
-      const port = 18080 + Math.floor(Math.random() * 1000);
-      const env: NodeJS.ProcessEnv = { ...process.env, AEGIS_DATA_DIR: dataDir, PORT: String(port), AEGIS_PG_PORT: String(port + 20000), AEGIS_TEMPORAL_DEV_PORT: String(port - 10000), AEGIS_BOOTSTRAP_API_KEY: key, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
-      delete env.DATABASE_URL;
-      delete env.TEMPORAL_ADDRESS;
-      const gateway = await spawnNode(path.join(dist, 'src', 'cli', 'main.js'), ['start'], env, (o) => o.includes('is ready'));
-      cleanups.push(async () => {
-        await stop(gateway.child, 'SIGINT');
-        fs.rmSync(dataDir, { recursive: true, force: true });
-      });
-      base = `http://127.0.0.1:${port}`;
+      const gateway = await startBenchGateway('check');
+      cleanups.push(gateway.stop);
+      ({ base, key } = gateway);
     }
     if (!key) throw new Error('--key is required with --url');
     const bare = await spawnNode(path.join(dist, 'tools', 'bench', 'bare-server.js'), [], process.env, (o) => /^\d+\n/.test(o));

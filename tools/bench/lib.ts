@@ -1,6 +1,15 @@
 import fs from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../../src/db/embedded.js';
+import { createDb, migrateLatest, type Db } from '../../src/db/knex.js';
+import type { Logger } from '../../src/log.js';
+
+const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface RunResult {
   rps: number;
@@ -77,3 +86,99 @@ export function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): P
 }
 
 export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** A temporary data dir the embedded PostgreSQL server (run as user postgres when root) can reach. */
+export function tempDataDir(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `aegis-bench-${name}-`));
+  fs.chmodSync(dir, 0o755);
+  return dir;
+}
+
+export interface BenchGateway {
+  base: string;
+  key: string;
+  dataDir: string;
+  /** A client of the gateway's embedded database (user and database "aegis"), for counting rows. */
+  connectDb(): Promise<pg.Client>;
+  /** Stops the gateway (SIGINT: children included) and removes its data dir. */
+  stop(): Promise<void>;
+}
+
+/**
+ * startBenchGateway runs `aegis start` — embedded PostgreSQL and the Temporal dev server — in a
+ * temporary data dir on random ports, with a bootstrap admin key, and resolves once it is ready.
+ */
+export async function startBenchGateway(name: string): Promise<BenchGateway> {
+  const dataDir = tempDataDir(name);
+  const key = `aeg_${'b'.repeat(43)}`;
+  const port = 18080 + Math.floor(Math.random() * 2000);
+  const pgPort = port + 20000;
+  const env: NodeJS.ProcessEnv = { ...process.env, AEGIS_DATA_DIR: dataDir, PORT: String(port), AEGIS_PG_PORT: String(pgPort), AEGIS_TEMPORAL_DEV_PORT: String(port - 10000), AEGIS_BOOTSTRAP_API_KEY: key, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  delete env.DATABASE_URL;
+  delete env.TEMPORAL_ADDRESS;
+  const gateway = await spawnNode(path.join(dist, 'src', 'cli', 'main.js'), ['start'], env, (o) => o.includes('is ready'));
+  return {
+    base: `http://127.0.0.1:${port}`,
+    key,
+    dataDir,
+    async connectDb() {
+      const password = fs.readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
+      const client = new pg.Client({ connectionString: `postgres://aegis:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/aegis` });
+      // The gateway stops this server when it stops: that is not the benchmark's error.
+      client.on('error', () => undefined);
+      await client.connect();
+      return client;
+    },
+    async stop() {
+      await stop(gateway.child, 'SIGINT');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ScratchDatabase {
+  /** Connection string of the migrated scratch database. */
+  url: string;
+  db: Db;
+  /** A temporary directory that is removed with the database. */
+  tmp: string;
+  /** Drops the database, stops the embedded server (if one was started) and removes `tmp`. */
+  drop(): Promise<void>;
+}
+
+/**
+ * scratchDatabase creates and migrates a throwaway database on DATABASE_URL's server, or on an
+ * embedded PostgreSQL started in a temporary directory.
+ */
+export async function scratchDatabase(name: string, log: Logger, settings: Record<string, string> = {}): Promise<ScratchDatabase> {
+  const tmp = tempDataDir(name);
+  const stops: Array<() => Promise<void>> = [async () => fs.rmSync(tmp, { recursive: true, force: true })];
+  const drop = async (): Promise<void> => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    let serverUrl = process.env.DATABASE_URL;
+    if (!serverUrl) {
+      const embedded = await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), port: 30000 + Math.floor(Math.random() * 5000), log, settings });
+      stops.push(() => embedded.stop());
+      serverUrl = embedded.url;
+    }
+    const database = `aegis_bench_${name}_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`create database ${database}`);
+    stops.push(async () => {
+      await admin.query(`drop database if exists ${database} with (force)`);
+      await admin.end();
+    });
+    const url = new URL(serverUrl);
+    url.pathname = `/${database}`;
+    const db = createDb(url.toString(), 4);
+    stops.push(() => db.destroy());
+    await migrateLatest(db);
+    return { url: url.toString(), db, tmp, drop };
+  } catch (err) {
+    await drop();
+    throw err;
+  }
+}

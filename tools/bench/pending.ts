@@ -5,15 +5,10 @@
  *
  *   npm run build && node dist/tools/bench/pending.js [--checks 1000] [--concurrency 50]
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { fmt, spawnNode, stop } from './lib.js';
+import { fmt, startBenchGateway } from './lib.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, '..', '..');
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function json(base: string, key: string, method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -38,15 +33,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { checks: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '50' }, deciders: { type: 'string', default: '10' } } });
   const n = Number(values.checks);
   const concurrency = Number(values.concurrency);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-bench-pending-'));
-  fs.chmodSync(dataDir, 0o755);
-  const key = `aeg_${'p'.repeat(43)}`;
-  const port = 19080 + Math.floor(Math.random() * 1000);
-  const env: NodeJS.ProcessEnv = { ...process.env, AEGIS_DATA_DIR: dataDir, PORT: String(port), AEGIS_PG_PORT: String(port + 20000), AEGIS_TEMPORAL_DEV_PORT: String(port - 10000), AEGIS_BOOTSTRAP_API_KEY: key, LOG_LEVEL: 'warn' };
-  delete env.DATABASE_URL;
-  delete env.TEMPORAL_ADDRESS;
-  const gateway = await spawnNode(path.join(dist, 'src', 'cli', 'main.js'), ['start'], env, (o) => o.includes('is ready'));
-  const base = `http://127.0.0.1:${port}`;
+  const gateway = await startBenchGateway('pending');
+  const { base, key } = gateway;
   try {
     await json(base, key, 'POST', '/api/v1/policies', { id: 'review-deploy', name: 'Review deploys', risk_level: 'HIGH', match: { tool_names: ['deploy'] }, policy_schema: { not: {} } });
     await json(base, key, 'PATCH', '/api/v1/config', { pending_timeout_seconds: 3600 });
@@ -62,11 +50,7 @@ async function main(): Promise<void> {
     const burstMs = Date.now() - t0;
 
     // 2. Workflows started: the outbox drains as the dispatcher starts them.
-    const { default: pg } = await import('pg');
-    const password = fs.readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
-    const db = new pg.Client({ connectionString: `postgres://aegis:${encodeURIComponent(password)}@127.0.0.1:${port + 20000}/aegis` });
-    db.on('error', (err) => console.error(`bench database connection: ${err.message}\n${gateway.output().slice(-3000)}`));
-    await db.connect();
+    const db = await gateway.connectDb();
     let started = 0;
     while (started < n) {
       started = Number((await db.query('select count(*) from check_outbox where done_at is not null')).rows[0].count);
@@ -107,12 +91,8 @@ async function main(): Promise<void> {
     console.log(`| decided by the reviewer | ${fmt(decided)} of ${fmt(n)} |`);
     console.log(`| second PATCH refused (409) | ${fmt(conflicts)} of ${fmt(n)} |`);
     if (decided !== n || conflicts !== n) process.exitCode = 1;
-  } catch (err) {
-    if (gateway.child.exitCode !== null) console.error(`the gateway exited with ${gateway.child.exitCode}:\n${gateway.output().slice(-3000)}`);
-    throw err;
   } finally {
-    await stop(gateway.child, 'SIGINT');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await gateway.stop();
   }
 }
 

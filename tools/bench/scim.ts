@@ -9,22 +9,19 @@
  * Uses DATABASE_URL if set (a scratch database is created there), else an embedded PostgreSQL in a
  * temporary directory. Temporal is not needed: nothing here starts a workflow.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createCredential } from '../../src/auth/credentials.js';
 import { loadConfig } from '../../src/config.js';
-import { startEmbeddedPostgres } from '../../src/db/embedded.js';
-import { createDb, migrateLatest, type Db } from '../../src/db/knex.js';
+import type { Db } from '../../src/db/knex.js';
 import { createLogger } from '../../src/log.js';
 import { createOrg } from '../../src/orgs/orgs.js';
 import { startGateway } from '../../src/runtime/gateway.js';
 import { compileFilter } from '../../src/scim/filter-sql.js';
 import { parseScimFilter } from '../../src/scim/filter.js';
 import { USER_TYPE } from '../../src/scim/schema.js';
-import { fmt } from './lib.js';
+import { fmt, scratchDatabase } from './lib.js';
 
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -102,28 +99,9 @@ async function main(): Promise<void> {
   const log = createLogger('warn');
   const stops: Array<() => Promise<void>> = [];
   try {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-bench-scim-'));
-    fs.chmodSync(tmp, 0o755);
-    stops.push(async () => fs.rmSync(tmp, { recursive: true, force: true }));
-    let serverUrl = process.env.DATABASE_URL;
-    if (!serverUrl) {
-      const embedded = await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), port: 30000 + Math.floor(Math.random() * 5000), log });
-      stops.push(() => embedded.stop());
-      serverUrl = embedded.url;
-    }
-    const name = `aegis_bench_scim_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    stops.push(async () => {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    });
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const db = createDb(url.toString(), 4);
-    stops.push(() => db.destroy());
-    await migrateLatest(db);
+    const scratch = await scratchDatabase('scim', log);
+    stops.push(scratch.drop);
+    const { db, tmp, url } = scratch;
     const org = await createOrg(db, 'bench');
     const started = Date.now();
     await seed(db, org.id, total);
@@ -131,7 +109,7 @@ async function main(): Promise<void> {
     const { secret: token } = await createCredential(db, { orgId: org.id, kind: 'scim_token', name: 'bench' });
 
     // Temporal is never called by SCIM routes; the lazy client never connects to this address.
-    const config = loadConfig({ DATABASE_URL: url.toString(), TEMPORAL_ADDRESS: '127.0.0.1:7233', AEGIS_DATA_DIR: tmp, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+    const config = loadConfig({ DATABASE_URL: url, TEMPORAL_ADDRESS: '127.0.0.1:7233', AEGIS_DATA_DIR: tmp, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
     const gateway = await startGateway(config, { api: true, worker: false, embedded: false, migrate: false, bootstrap: false, log: createLogger('error') });
     stops.push(() => gateway.shutdown());
     const base = gateway.url!;

@@ -8,19 +8,14 @@
  * temporary directory.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { startEmbeddedPostgres } from '../../src/db/embedded.js';
-import { createDb, migrateLatest } from '../../src/db/knex.js';
 import { createLogger } from '../../src/log.js';
 import { createOrg } from '../../src/orgs/orgs.js';
 import { verifyConsistency, verifyInclusion } from '../../src/tlog/proof.js';
 import { LogSigner, Sequencer } from '../../src/tlog/sequencer.js';
 import { consistencyProof, inclusionProof, latestHead } from '../../src/tlog/store.js';
-import { fmt } from './lib.js';
+import { fmt, scratchDatabase } from './lib.js';
 
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -31,30 +26,9 @@ async function main(): Promise<void> {
   const log = createLogger('warn');
   const stops: Array<() => Promise<void>> = [];
   try {
-    let serverUrl = process.env.DATABASE_URL;
-    if (!serverUrl) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-bench-tlog-'));
-      fs.chmodSync(dir, 0o755);
-      const embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: 30000 + Math.floor(Math.random() * 5000), log, settings: process.env.BENCH_PG_SHARED_BUFFERS ? { shared_buffers: process.env.BENCH_PG_SHARED_BUFFERS } : {} });
-      stops.push(async () => {
-        await embedded.stop();
-        fs.rmSync(dir, { recursive: true, force: true });
-      });
-      serverUrl = embedded.url;
-    }
-    const name = `aegis_bench_tlog_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    stops.push(async () => {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    });
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const db = createDb(url.toString(), 4);
-    stops.push(() => db.destroy());
-    await migrateLatest(db);
+    const scratch = await scratchDatabase('tlog', log, process.env.BENCH_PG_SHARED_BUFFERS ? { shared_buffers: process.env.BENCH_PG_SHARED_BUFFERS } : {});
+    stops.push(scratch.drop);
+    const { db } = scratch;
     const org = await createOrg(db, 'bench');
     const signer = new LogSigner('bench.local/log', generateKeyPairSync('ed25519').privateKey);
     const sequencer = new Sequencer(db, undefined, signer, log, { intervalMs: 1_000_000, maxBatch: batch });

@@ -10,17 +10,12 @@
  * and reads the database directly (the embedded cluster's generated password is in the data dir).
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { fmt, spawnNode, stop } from './lib.js';
+import { fmt, startBenchGateway } from './lib.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, '..', '..');
 
 const AGENTS = Array.from({ length: 50 }, (_, i) => `agent-${i}`);
 const TOOLS = ['db_query', 'shell', 'read_file', 'write_file', 'http_request', 'send_email', 'create_payment', 'search', 'list_dir', 'deploy'];
@@ -112,24 +107,10 @@ async function main(): Promise<void> {
   const batchConnections = Number(values['batch-connections']);
   const cleanups: Array<() => Promise<void>> = [];
   try {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-bench-traces-'));
-    fs.chmodSync(dataDir, 0o755);
-    const key = `aeg_${'t'.repeat(43)}`;
-    const port = 18080 + Math.floor(Math.random() * 1000);
-    const pgPort = port + 20000;
-    const env: NodeJS.ProcessEnv = { ...process.env, AEGIS_DATA_DIR: dataDir, PORT: String(port), AEGIS_PG_PORT: String(pgPort), AEGIS_TEMPORAL_DEV_PORT: String(port - 10000), AEGIS_BOOTSTRAP_API_KEY: key, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
-    delete env.DATABASE_URL;
-    delete env.TEMPORAL_ADDRESS;
-    const gateway = await spawnNode(path.join(dist, 'src', 'cli', 'main.js'), ['start'], env, (o) => o.includes('is ready'));
-    cleanups.push(async () => {
-      await stop(gateway.child, 'SIGINT');
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    });
-    const base = `http://127.0.0.1:${port}`;
-    // The embedded cluster: user and database "aegis", password generated into the data dir.
-    const password = fs.readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
-    const db = new pg.Client({ connectionString: `postgres://aegis:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/aegis` });
-    await db.connect();
+    const gateway = await startBenchGateway('traces');
+    cleanups.push(gateway.stop);
+    const { base, key } = gateway;
+    const db = await gateway.connectDb();
     cleanups.push(() => db.end());
 
     const singleBodies = Array.from({ length: 2_000 }, (_, i) => JSON.stringify(trace(i)));
