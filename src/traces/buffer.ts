@@ -1,7 +1,9 @@
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { TraceMasker } from './masking.js';
+import { storable, TraceMasker } from './masking.js';
 
 /** A trace accepted by the API, as it will be stored (before masking). */
 export interface TraceRow {
@@ -25,34 +27,35 @@ export interface TraceRow {
 export interface TraceBufferOptions {
   /** Most traces held in memory (waiting or being written); beyond it, push() refuses with 429. */
   bufferMax: number;
-  /** Traces per INSERT; a full batch is written at once. */
+  /** Traces per COPY; a full batch is written at once. */
   batchSize: number;
   /** Longest a trace waits for its batch to fill, in milliseconds. */
   flushMs: number;
-  /** Concurrent INSERTs. */
+  /** Concurrent COPYs, one connection each (default 3: while one batch crosses the socket, two can be in PostgreSQL; on 2 cores, 50k traces/s offered were all taken with 3 and 1–6 % refused with 2). */
   writers?: number;
 }
 
-// The batch travels as one JSON parameter (see CheckWriter): JSON.stringify is native and
-// PostgreSQL parses JSON in C.
-const INSERT = `
-  insert into traces (id, org_id, agent_id, tool_name, arguments, result, error, started_at, duration_ms, check_id, blocked, trace_id, span_id, metadata, received_at)
-  select id, org_id, agent_id, tool_name, arguments, result, error, started_at, duration_ms, check_id, blocked, trace_id, span_id, metadata, received_at
-  from json_to_recordset($1::json) as r(
-    id uuid, org_id uuid, agent_id text, tool_name text, arguments json, result json, error json, started_at timestamptz,
-    duration_ms double precision, check_id uuid, blocked boolean, trace_id text, span_id text, metadata json, received_at timestamptz)`;
+// Batches are written with COPY … FROM STDIN: PostgreSQL's bulk-load path parses tab-separated
+// text (no per-field JSON lookups as json_to_recordset does) and fills heap pages many rows at a
+// time. Measured on PostgreSQL 18 with 1.5M rows: 66k rows/s against 60k for the JSON-parameter
+// INSERT, with no more work on this side (building the text costs what JSON.stringify did).
+const COPY = `copy traces (id, org_id, agent_id, tool_name, arguments, result, error, started_at, duration_ms, check_id, blocked, trace_id, span_id, metadata, received_at) from stdin`;
 
-/** serialize is a batch as the INSERT's parameter, with secrets masked. */
-function serialize(rows: TraceRow[], masker: TraceMasker): string {
-  return JSON.stringify(
-    rows.map((r) => ({
-      ...r,
-      arguments: masker.mask(r.arguments),
-      result: r.result === undefined ? null : masker.mask(r.result, 'result'),
-      error: r.error === undefined ? null : masker.mask(r.error, 'error'),
-      metadata: masker.mask(r.metadata),
-    })),
-  );
+// COPY's text format: fields separated by tabs, rows by newlines, \N for NULL, and a backslash
+// escapes. JSON.stringify output holds no raw tab, newline or carriage return, and identifiers
+// hold no control characters (the request schema refuses them), so doubling backslashes is all
+// the escaping a field needs.
+const text = (s: string): string => (s.indexOf('\\') === -1 ? s : s.replaceAll('\\', '\\\\'));
+const nullableText = (s: string | null): string => (s === null ? '\\N' : text(s));
+const json = (v: unknown): string => (v === undefined || v === null ? '\\N' : text(JSON.stringify(v)));
+
+/** copyText is a batch of (already masked) traces as COPY text. */
+export function copyText(rows: TraceRow[]): string {
+  let out = '';
+  for (const r of rows) {
+    out += `${r.id}\t${r.org_id}\t${text(r.agent_id)}\t${text(r.tool_name)}\t${json(r.arguments)}\t${json(r.result)}\t${json(r.error)}\t${r.started_at}\t${r.duration_ms}\t${r.check_id ?? '\\N'}\t${r.blocked ? 't' : 'f'}\t${nullableText(r.trace_id)}\t${nullableText(r.span_id)}\t${json(r.metadata)}\t${r.received_at}\n`;
+  }
+  return out;
 }
 
 const sqlState = (err: unknown): string => (err as { code?: string }).code ?? '';
@@ -61,7 +64,7 @@ const isRowError = (err: unknown): boolean => /^2[23]/.test(sqlState(err));
 
 /**
  * TraceBuffer holds accepted traces in memory and writes them in batches — at once when
- * `batchSize` are waiting, else `flushMs` after the first — with up to `writers` INSERTs in flight,
+ * `batchSize` are waiting, else `flushMs` after the first — with up to `writers` COPYs in flight,
  * committed without waiting for the WAL flush (synchronous_commit off). A failed batch goes back to
  * the front of the queue and is retried with backoff; a row PostgreSQL refuses is logged and
  * dropped alone. Memory is bounded: past `bufferMax` held traces, push() answers 429 so clients
@@ -88,7 +91,7 @@ export class TraceBuffer {
     private readonly log: Logger,
     private readonly opts: TraceBufferOptions,
   ) {
-    this.writers = opts.writers ?? 2;
+    this.writers = opts.writers ?? 3;
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: this.writers, application_name: 'aegis-trace-writer', options: '-c synchronous_commit=off' });
     this.pool.on('error', (err) => log.warn({ err: err.message }, 'trace writer connection error'));
   }
@@ -125,11 +128,26 @@ export class TraceBuffer {
     });
   }
 
-  /** push queues traces for writing (429 RATE_LIMITED when they do not fit). */
+  /**
+   * push queues traces for writing (429 RATE_LIMITED when they do not fit). It takes the rows over
+   * and masks their secrets in place first, so no secret waits in memory for its batch.
+   */
   push(rows: TraceRow[]): void {
     this.assertRoom(rows.length);
-    for (const r of rows) this.queue.push(r);
+    for (const r of rows) this.queue.push(this.mask(r));
     this.schedule();
+  }
+
+  private mask(r: TraceRow): TraceRow {
+    r.agent_id = storable(r.agent_id);
+    r.tool_name = storable(r.tool_name);
+    if (r.trace_id !== null) r.trace_id = storable(r.trace_id);
+    if (r.span_id !== null) r.span_id = storable(r.span_id);
+    r.arguments = this.masker.mask(r.arguments) as Record<string, unknown>;
+    if (r.result !== undefined) r.result = this.masker.mask(r.result, 'result');
+    if (r.error !== undefined) r.error = this.masker.mask(r.error, 'error');
+    r.metadata = this.masker.mask(r.metadata) as Record<string, unknown>;
+    return r;
   }
 
   private schedule(): void {
@@ -160,7 +178,7 @@ export class TraceBuffer {
     this.writing += batch.length;
     try {
       try {
-        await this.pool.query(INSERT, [serialize(batch, this.masker)]);
+        await this.copy(batch);
       } catch (err) {
         if (!isRowError(err)) throw err;
         await this.writeEach(batch);
@@ -182,15 +200,35 @@ export class TraceBuffer {
     }
   }
 
+  /** copy writes rows in one COPY (one transaction: all or none). */
+  private async copy(rows: TraceRow[]): Promise<void> {
+    const client = await this.pool.connect();
+    let failed: Error | undefined;
+    try {
+      await pipeline(
+        (function* () {
+          yield copyText(rows);
+        })(),
+        client.query(copyFrom(COPY)),
+      );
+    } catch (err) {
+      failed = err as Error;
+      throw err;
+    } finally {
+      // A connection whose COPY failed for any reason but the rows is not reused.
+      client.release(failed !== undefined && !isRowError(failed) ? failed : undefined);
+    }
+  }
+
   /**
    * writeEach writes a batch that PostgreSQL refused row by row, dropping (and logging) only the
    * rows it refuses. A row already stored (a retried batch that committed before its connection
-   * failed) is skipped quietly: the fast path has no ON CONFLICT clause, which costs a fifth of it.
+   * failed) is skipped quietly: COPY has no ON CONFLICT clause.
    */
   private async writeEach(batch: TraceRow[]): Promise<void> {
     for (const row of batch) {
       try {
-        await this.pool.query(INSERT, [serialize([row], this.masker)]);
+        await this.copy([row]);
       } catch (err) {
         if (!isRowError(err)) throw err;
         if (sqlState(err) === '23505') continue;

@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log.js';
+import { TraceBuffer, type TraceRow } from '../../src/traces/buffer.js';
 import { call, newOrg, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const started: TestGateway[] = [];
@@ -79,4 +83,37 @@ describe('trace buffer', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(await countRows(gw, org.orgId)).toBe(accepted);
   });
+
+  it('drops only the rows PostgreSQL refuses, and skips rows a retried batch already stored', async () => {
+    const gw = await gateway({});
+    const org = await newOrg(gw);
+    const lines: string[] = [];
+    const log = createLogger('error', new Writable({ write: (chunk, _enc, done) => done(void lines.push(String(chunk))) }));
+    const buffer = new TraceBuffer(gw.databaseUrl, log, { bufferMax: 100, batchSize: 100, flushMs: 5 });
+    const row = (over: Partial<TraceRow> = {}): TraceRow => ({
+      id: randomUUID(), org_id: org.orgId, agent_id: 'direct', tool_name: 'read_file', arguments: { path: '/srv/x' }, result: undefined, error: undefined,
+      started_at: new Date().toISOString(), duration_ms: 1, check_id: null, blocked: false, trace_id: null, span_id: null, metadata: {}, received_at: new Date().toISOString(), ...over,
+    });
+    const first = row();
+    buffer.push([first]);
+    await eventuallyCount(gw, org.orgId, 1);
+    // The same trace again (a batch retried after it committed), one PostgreSQL refuses, and two good ones, in one batch.
+    const refused = row({ started_at: 'not a time' });
+    buffer.push([{ ...first }, row(), refused, row()]);
+    await eventuallyCount(gw, org.orgId, 3);
+    await buffer.drain();
+    expect(await countRows(gw, org.orgId)).toBe(3);
+    const logged = lines.join('');
+    expect(logged).toContain(refused.id);
+    expect(logged).not.toContain(first.id);
+  });
 });
+
+async function eventuallyCount(gw: TestGateway, orgId: string, n: number): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while ((await countRows(gw, orgId)) < n) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${n} traces stored after 5 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+

@@ -71,6 +71,30 @@ describe('POST /api/v1/traces', () => {
     expect(Date.parse(stored.received_at)).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it('stores every character as sent: backslashes, \\N, tabs and newlines, quotes, non-ASCII', async () => {
+    const o = await newOrg(gw);
+    const awkward = 'C:\\temp\\new\tline\nend \\N \\. "quoted" \'single\' ü 你好 😀 \u2028';
+    const sent = trace({
+      agent_id: 'agent\\N',
+      tool_name: 'tool\\.\\',
+      arguments: { [awkward]: awkward, list: [awkward, '\\', '\\N', ''], n: -0.5e-7 },
+      result: awkward,
+      error: { message: awkward },
+      trace_id: '\\N',
+      span_id: 'span "x"',
+      metadata: { awkward },
+    });
+    const res = await post(o, sent);
+    expect(res.status, res.text).toBe(201);
+    const stored = await eventually(async () => {
+      const page = await list(o);
+      expect(page.body.data).toHaveLength(1);
+      return page.body.data[0];
+    }, 1_000, 20);
+    expect(stored).toMatchObject({ agent_id: 'agent\\N', tool_name: 'tool\\.\\', arguments: sent.arguments, result: awkward, error: { message: awkward }, trace_id: '\\N', span_id: 'span "x"', metadata: { awkward } });
+    expect((await list(o, `?agent_id=${encodeURIComponent('agent\\N')}`)).body.total).toBe(1);
+  });
+
   it('validates every trace, naming the field (and its index in an array)', async () => {
     const cases: Array<[unknown, string]> = [
       [{ ...trace(), agent_id: '' }, 'agent_id'],

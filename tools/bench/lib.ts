@@ -43,7 +43,9 @@ export async function load(opts: { url: string; connections: number; seconds: nu
 /** spawnNode starts a Node script and resolves with the child once `ready` says the output means up. */
 export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv, ready: (output: string) => boolean, timeoutMs = 120_000): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the child (NODE_OPTIONS refuses --cpu-prof).
+    const nodeArgs = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     // If the benchmark itself dies, its gateway (and the servers that gateway spawned) go with it.
     const orphanGuard = (): void => {
       if (child.exitCode === null) child.kill('SIGTERM');

@@ -5,6 +5,7 @@
  * defaults).
  *
  *   npm run build && node dist/tools/bench/traces.js [--singles 100000] [--batches 2400] [--batch-connections 4]
+ *       [--offered 50000] [--offered-seconds 30]
  *
  * Starts `aegis start` on embedded PostgreSQL (and the Temporal dev server) in a temporary data dir,
  * and reads the database directly (the embedded cluster's generated password is in the data dir).
@@ -49,12 +50,13 @@ interface Run {
 }
 
 /** post sends exactly `amount` requests (so every answer is counted) and returns the traces acknowledged. */
-async function post(url: string, key: string, connections: number, amount: number, bodies: string[], perBody: number): Promise<Run> {
+async function post(url: string, key: string, connections: number, amount: number, bodies: string[], perBody: number, overallRate = 0): Promise<Run> {
   const started = process.hrtime.bigint();
   const result = await autocannon({
     url,
     connections,
     amount,
+    ...(overallRate > 0 ? { overallRate } : {}),
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-aegis-api-key': key },
     requests: bodies.map((body) => ({ method: 'POST', body })),
@@ -101,10 +103,12 @@ async function timeQuery(base: string, key: string, query: string, runs = 40): P
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { singles: { type: 'string', default: '100000' }, batches: { type: 'string', default: '2400' }, 'batch-connections': { type: 'string', default: '4' } } });
+  const { values } = parseArgs({ options: { singles: { type: 'string', default: '100000' }, batches: { type: 'string', default: '2400' }, 'batch-connections': { type: 'string', default: '4' }, offered: { type: 'string', default: '50000' }, 'offered-seconds': { type: 'string', default: '30' } } });
   const singles = Number(values.singles);
   const batches = Number(values.batches);
   const batchConnections = Number(values['batch-connections']);
+  const offeredBatches = Math.round(Number(values.offered) / 500);
+  const offeredSeconds = Number(values['offered-seconds']);
   const cleanups: Array<() => Promise<void>> = [];
   try {
     const gateway = await startBenchGateway('traces');
@@ -127,12 +131,15 @@ async function main(): Promise<void> {
     const rows: string[] = [];
     let acknowledged = 0;
     let stored = 0;
-    for (const [connections, amount, bodies, perBody, name] of [
-      [50, singles, singleBodies, 1, 'one trace per POST, 50 connections'],
-      [batchConnections, batches, batchBodies, 500, `batches of 500, ${batchConnections} connections`],
+    for (const [connections, amount, bodies, perBody, name, rate] of [
+      [50, singles, singleBodies, 1, 'one trace per POST, 50 connections', 0],
+      [batchConnections, batches, batchBodies, 500, `batches of 500, ${batchConnections} connections, as fast as answered`, 0],
+      // What a client that honours Retry-After sends: the offered rate, not a flood of refused retries.
+      [batchConnections, offeredBatches * offeredSeconds, batchBodies, 500, `batches of 500 offered at ${fmt(offeredBatches * 500)} traces/s for ${offeredSeconds} s`, offeredBatches],
     ] as const) {
+      if (amount === 0) continue;
       const started = Date.now();
-      const run = await post(url, key, connections, amount, [...bodies], perBody);
+      const run = await post(url, key, connections, amount, [...bodies], perBody, rate);
       acknowledged += run.acknowledged;
       stored = await settle(db, acknowledged);
       const untilStored = (Date.now() - started) / 1000;
