@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,8 +114,12 @@ export interface BenchGateway {
 export async function startBenchGateway(name: string): Promise<BenchGateway> {
   const dataDir = tempDataDir(name);
   const key = `aeg_${'b'.repeat(43)}`;
-  const port = 18080 + Math.floor(Math.random() * 2000);
-  const pgPort = port + 20000;
+  // Every port below the kernel's ephemeral range (32768+), where an outgoing connection of this
+  // very benchmark could already hold it; and free right now.
+  let port = 0;
+  do port = 18080 + Math.floor(Math.random() * 2000);
+  while (!(await allFree([port, port - 5000, port - 10000, port - 9000])));
+  const pgPort = port - 5000;
   const env: NodeJS.ProcessEnv = { ...process.env, AEGIS_DATA_DIR: dataDir, PORT: String(port), AEGIS_PG_PORT: String(pgPort), AEGIS_TEMPORAL_DEV_PORT: String(port - 10000), AEGIS_BOOTSTRAP_API_KEY: key, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   delete env.DATABASE_URL;
   delete env.TEMPORAL_ADDRESS;
@@ -183,4 +188,16 @@ export async function scratchDatabase(name: string, log: Logger, settings: Recor
     await drop();
     throw err;
   }
+}
+
+/** allFree says whether nothing listens on any of these 127.0.0.1 ports. */
+async function allFree(ports: number[]): Promise<boolean> {
+  const free = (p: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(p, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (const p of ports) if (!(await free(p))) return false;
+  return true;
 }
