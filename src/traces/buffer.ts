@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { storable, TraceMasker } from './masking.js';
 
-/** A trace accepted by the API, as it will be stored (before masking). */
+/** A trace accepted by the API, as it will be stored (push() masks its secrets in place). */
 export interface TraceRow {
   id: string;
   org_id: string;
@@ -42,10 +42,12 @@ export interface TraceBufferOptions {
 const COPY = `copy traces (id, org_id, agent_id, tool_name, arguments, result, error, started_at, duration_ms, check_id, blocked, trace_id, span_id, metadata, received_at) from stdin`;
 
 // COPY's text format: fields separated by tabs, rows by newlines, \N for NULL, and a backslash
-// escapes. JSON.stringify output holds no raw tab, newline or carriage return, and identifiers
-// hold no control characters (the request schema refuses them), so doubling backslashes is all
-// the escaping a field needs.
-const text = (s: string): string => (s.indexOf('\\') === -1 ? s : s.replaceAll('\\', '\\\\'));
+// escapes. JSON.stringify output holds no raw tab, newline or carriage return, and neither do the
+// identifiers the request schemas let in, so most fields only need their backslashes doubled; the
+// rest are escaped anyway, so no caller can break a row.
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const text = (s: string): string => (COPY_SPECIAL.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : s);
 const nullableText = (s: string | null): string => (s === null ? '\\N' : text(s));
 const json = (v: unknown): string => (v === undefined || v === null ? '\\N' : text(JSON.stringify(v)));
 
@@ -134,11 +136,13 @@ export class TraceBuffer {
    */
   push(rows: TraceRow[]): void {
     this.assertRoom(rows.length);
-    for (const r of rows) this.queue.push(this.mask(r));
+    // All masked before any is queued: a request is taken whole or not at all.
+    for (const r of rows) this.mask(r);
+    for (const r of rows) this.queue.push(r);
     this.schedule();
   }
 
-  private mask(r: TraceRow): TraceRow {
+  private mask(r: TraceRow): void {
     r.agent_id = storable(r.agent_id);
     r.tool_name = storable(r.tool_name);
     if (r.trace_id !== null) r.trace_id = storable(r.trace_id);
@@ -147,7 +151,6 @@ export class TraceBuffer {
     if (r.result !== undefined) r.result = this.masker.mask(r.result, 'result');
     if (r.error !== undefined) r.error = this.masker.mask(r.error, 'error');
     r.metadata = this.masker.mask(r.metadata) as Record<string, unknown>;
-    return r;
   }
 
   private schedule(): void {

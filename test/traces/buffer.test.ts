@@ -97,12 +97,15 @@ describe('trace buffer', () => {
     const first = row();
     buffer.push([first]);
     await eventuallyCount(gw, org.orgId, 1);
-    // The same trace again (a batch retried after it committed), one PostgreSQL refuses, and two good ones, in one batch.
+    // The same trace again (a batch retried after it committed), one PostgreSQL refuses, and two good
+    // ones — one with COPY's delimiters in a field no request schema would have let through — in one batch.
     const refused = row({ started_at: 'not a time' });
-    buffer.push([{ ...first }, row(), refused, row()]);
+    const awkward = row({ agent_id: 'tab\there\nnewline\rreturn\\N' });
+    buffer.push([{ ...first }, row(), refused, awkward]);
     await eventuallyCount(gw, org.orgId, 3);
     await buffer.drain();
     expect(await countRows(gw, org.orgId)).toBe(3);
+    expect(await gw.db('traces').where({ id: awkward.id }).first('agent_id')).toEqual({ agent_id: 'tab\there\nnewline\rreturn\\N' });
     const logged = lines.join('');
     expect(logged).toContain(refused.id);
     expect(logged).not.toContain(first.id);

@@ -1,8 +1,11 @@
 /**
- * Trace ingest benchmark: POST /api/v1/traces with one trace per request (50 connections) and with
- * batches of 500, then checks that the database holds exactly the traces acknowledged (201), then
- * times filtered GET /api/v1/traces pages over everything ingested (over a million traces with the
- * defaults).
+ * Trace ingest benchmark: POST /api/v1/traces with one trace per request (50 connections); with
+ * batches of 500 sent as fast as they are answered (the excess is refused with 429, and this client
+ * does not back off); and with batches of 500 offered at a fixed rate (`--offered` traces/s), which
+ * is what clients honouring Retry-After send and shows whether the gateway takes that rate whole.
+ * Then it checks that the database holds exactly the traces acknowledged (201), and times filtered
+ * GET /api/v1/traces pages over everything ingested (1.7M+ traces with the defaults). Rates count
+ * until the last trace is stored, not only acknowledged.
  *
  *   npm run build && node dist/tools/bench/traces.js [--singles 100000] [--batches 2400] [--batch-connections 4]
  *       [--offered 50000] [--offered-seconds 30]
