@@ -179,6 +179,7 @@ describe('gitleaks rules', () => {
     ['a private key header with a text body (detect-secrets)', '-----BEGIN RSA PRIVATE KEY-----\nsuper secret private key here\n-----END RSA PRIVATE KEY-----'],
     ['an Artifactory token the way detect-secrets flags it', 'X-JFrog-Art-Api: AKCxxxxxxxxxx'],
     ['a quoted passphrase (detect-secrets keyword plugin)', 'password = "value with quotes and spaces"'],
+    ['a quoted passphrase under a camelCase name', 'dbPassword = "correct horse battery staple"'],
     ['a key name with a service suffix', `apikey_myservice: "${fake(ALNUM, 24, 113)}"`],
   ])('finds %s', (_name, content) => {
     expect(findSecrets(content)).not.toEqual([]);
@@ -209,6 +210,7 @@ describe('gitleaks rules', () => {
     ['a NuGet password from the environment', '<add key="ClearTextPassword" value="%NUGET_PASSWORD%" />'],
     ['a secret ARN', 'secret_prod = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf"'],
     ['a password policy', 'password_policy = "min8-upper1-digit1"'],
+    ['a quoted phrase under a name that only ends in "password" (detect-secrets)', 'someotherpassword = "doesnt start right"'],
   ])('ignores %s', (_name, content) => {
     expect(findSecrets(content)).toEqual([]);
   });

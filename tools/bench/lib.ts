@@ -123,7 +123,11 @@ export async function startBenchGateway(name: string): Promise<BenchGateway> {
   const env: NodeJS.ProcessEnv = { ...process.env, AEGIS_DATA_DIR: dataDir, PORT: String(port), AEGIS_PG_PORT: String(pgPort), AEGIS_TEMPORAL_DEV_PORT: String(port - 10000), AEGIS_BOOTSTRAP_API_KEY: key, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   delete env.DATABASE_URL;
   delete env.TEMPORAL_ADDRESS;
-  const gateway = await spawnNode(path.join(dist, 'src', 'cli', 'main.js'), ['start'], env, (o) => o.includes('is ready'));
+  const gateway = await spawnNode(path.join(dist, 'src', 'cli', 'main.js'), ['start'], env, (o) => o.includes('is ready')).catch((err: unknown) => {
+    // It did not start: leave no data dir behind (a gateway still starting is killed as the benchmark exits).
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  });
   return {
     base: `http://127.0.0.1:${port}`,
     key,

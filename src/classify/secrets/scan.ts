@@ -1,7 +1,7 @@
 import { findAssignments, findProviderAssignments, type Assignment } from './assignment.js';
 import { shannonEntropy } from './entropy.js';
 import { containsStopWord, isGenericLineAllowed, isGenericNameAllowed } from './gitleaks-allowlist.js';
-import { classifyKeyName, PROVIDER_NAMES, type KeyName } from './key-name.js';
+import { classifyKeyName, PROVIDER_NAMES, splitName, type KeyName } from './key-name.js';
 import { rulesFor, type ProviderRule } from './providers.js';
 import { findSemiGeneric, isProviderNearMiss, serviceNamesIn } from './semi-generic.js';
 import { findAuthHeaders, findAwsSecretNearKeyId, findAwsSecretShaped, STRUCTURED_FINDERS, tokenRuns, type SecretFinding } from './structured.js';
@@ -110,7 +110,9 @@ function isAssignedCredential(text: string, a: Assignment): boolean {
   const lineEnd = text.indexOf('\n', a.end);
   if (isGenericLineAllowed(text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd))) return false;
   if (a.keyName.strictness === 'token' && TOKEN_VALUE_RE.test(a.value) && containsStopWord(a.value)) return false;
-  if (a.keyName.strictness === 'password' && /pass|secret/i.test(a.name) && /[ \t]/.test(a.value) && /["'`]/.test(text[a.start - 1] ?? '')) {
+  // detect-secrets reports a quoted value with blanks only under a name whose word starts with the
+  // keyword (`db_password`, `dbPassword`; not `someotherpassword`): the same boundary here.
+  if (a.keyName.strictness === 'password' && splitName(a.name).some((w) => /^(?:pass|secret)/.test(w)) && /[ \t]/.test(a.value) && /["'`]/.test(text[a.start - 1] ?? '')) {
     return isQuotedPassphrase(a.value);
   }
   return isGenericCredential(a.value, a.keyName);
