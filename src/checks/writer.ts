@@ -54,8 +54,8 @@ function payload(rows: CheckRecord[]): string {
 
 /**
  * CheckWriter persists checks by group commit: each write() resolves once its row is committed, and
- * rows arriving while an insert is in flight share the next one (a single `insert … select from
- * unnest(…)` statement), so under load the database sees one round trip per batch, not per check.
+ * rows arriving while an insert is in flight share the next one (the one statement above, over
+ * `json_to_recordset`), so under load the database sees one round trip per batch, not per check.
  *
  * Durability differs by kind. A pending check (and its outbox row) is committed with a WAL flush:
  * the agent will poll for it and a reviewer must be able to decide it after any crash. Checks the
