@@ -2,12 +2,11 @@ import { recordAudit } from '../audit/audit.js';
 import type { Db } from '../db/knex.js';
 import type { Json } from './coerce.js';
 import { invalidValue, scimNotFound, uniqueness } from './errors.js';
-import { compileFilter, compileSort } from './filter-sql.js';
 import type { ListQuery } from './list-query.js';
 import type { PatchOperation } from './patch.js';
 import { patchGroupResource } from './resource-input.js';
 import { GROUP_TYPE } from './schema.js';
-import { checkIfMatch, isUuid, uniqueViolation, type ScimWriter } from './store-common.js';
+import { checkIfMatch, isUuid, queryPage, uniqueViolation, type ScimWriter } from './store-common.js';
 
 export interface GroupRow {
   id: string;
@@ -178,18 +177,9 @@ async function groupMembers(db: Db, orgId: string, groupIds: string[]): Promise<
   return out;
 }
 
-/** listGroups answers a query with the total and one page, in a stable order (see listUsers). */
+/** listGroups answers a query with the total and one page (see queryPage). */
 export async function listGroups(db: Db, orgId: string, q: ListQuery, withMembers: boolean): Promise<{ total: number; records: GroupRecord[] }> {
-  const base = db('scim_groups as g').where('g.org_id', orgId);
-  if (q.filter) {
-    const where = compileFilter(GROUP_TYPE, q.filter);
-    base.whereRaw(where.sql, where.bindings);
-  }
-  const order = q.sortBy ? `${compileSort(GROUP_TYPE, q.sortBy)} ${q.descending ? 'desc' : 'asc'}, ` : '';
-  const [counted, rows] = await Promise.all([
-    base.clone().count<{ total: number }[]>({ total: '*' }),
-    q.count === 0 ? Promise.resolve([]) : (base.clone().select(COLUMNS).orderByRaw(`${order}g.created_at, g.id`).offset(q.startIndex - 1).limit(q.count) as Promise<GroupRow[]>),
-  ]);
+  const { total, rows } = await queryPage<GroupRow>(db, GROUP_TYPE, 'scim_groups', 'g', COLUMNS, orgId, q);
   const members = withMembers ? await groupMembers(db, orgId, rows.map((r) => r.id)) : undefined;
-  return { total: Number(counted[0]?.total ?? 0), records: rows.map((row) => ({ row, members: members ? (members.get(row.id) ?? []) : undefined })) };
+  return { total, records: rows.map((row) => ({ row, members: members ? (members.get(row.id) ?? []) : undefined })) };
 }

@@ -1,5 +1,9 @@
 import type { Actor } from '../audit/audit.js';
+import type { Db } from '../db/knex.js';
 import { preconditionFailed } from './errors.js';
+import { compileFilter, compileSort } from './filter-sql.js';
+import type { ListQuery } from './list-query.js';
+import type { ResourceType } from './schema.js';
 
 /** Who writes, for the audit log and If-Match: the SCIM token's org and name. */
 export interface ScimWriter {
@@ -45,4 +49,23 @@ export function matchesIfNoneMatch(header: string | undefined, version: number):
 export function uniqueViolation(err: unknown): string | undefined {
   const e = err as { code?: string; constraint?: string };
   return e?.code === '23505' ? (e.constraint ?? '') : undefined;
+}
+
+/**
+ * queryPage answers a query (filter, sort, 1-based startIndex, count) over one resource table of an
+ * org — `table` as `alias`, the alias the filter and sort SQL name — with the total and one page, in
+ * a stable order: the sort key, then creation time and id.
+ */
+export async function queryPage<Row>(db: Db, rt: ResourceType, table: string, alias: string, columns: string[], orgId: string, q: ListQuery): Promise<{ total: number; rows: Row[] }> {
+  const base = db(`${table} as ${alias}`).where(`${alias}.org_id`, orgId);
+  if (q.filter) {
+    const where = compileFilter(rt, q.filter);
+    base.whereRaw(where.sql, where.bindings);
+  }
+  const order = q.sortBy ? `${compileSort(rt, q.sortBy)} ${q.descending ? 'desc' : 'asc'}, ` : '';
+  const [counted, rows] = await Promise.all([
+    base.clone().count<{ total: number }[]>({ total: '*' }),
+    q.count === 0 ? Promise.resolve([]) : (base.clone().select(columns).orderByRaw(`${order}${alias}.created_at, ${alias}.id`).offset(q.startIndex - 1).limit(q.count) as Promise<Row[]>),
+  ]);
+  return { total: Number(counted[0]?.total ?? 0), rows };
 }

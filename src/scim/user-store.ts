@@ -2,12 +2,11 @@ import { recordAudit } from '../audit/audit.js';
 import type { Db } from '../db/knex.js';
 import type { Json } from './coerce.js';
 import { scimNotFound, uniqueness } from './errors.js';
-import { compileFilter, compileSort } from './filter-sql.js';
 import type { ListQuery } from './list-query.js';
 import type { PatchOperation } from './patch.js';
 import { patchUserResource } from './resource-input.js';
 import { USER_TYPE } from './schema.js';
-import { checkIfMatch, isUuid, uniqueViolation, type ScimWriter } from './store-common.js';
+import { checkIfMatch, isUuid, queryPage, uniqueViolation, type ScimWriter } from './store-common.js';
 
 export interface UserRow {
   id: string;
@@ -187,21 +186,9 @@ async function userGroups(db: Db, orgId: string, userIds: string[]): Promise<Map
   return out;
 }
 
-/**
- * listUsers answers a query (filter, sort, 1-based startIndex, count) with the total and one page,
- * in a stable order: the sort key, then creation time and id.
- */
+/** listUsers answers a query with the total and one page (see queryPage). */
 export async function listUsers(db: Db, orgId: string, q: ListQuery, withGroups: boolean): Promise<{ total: number; records: UserRecord[] }> {
-  const base = db('scim_users as u').where('u.org_id', orgId);
-  if (q.filter) {
-    const where = compileFilter(USER_TYPE, q.filter);
-    base.whereRaw(where.sql, where.bindings);
-  }
-  const order = q.sortBy ? `${compileSort(USER_TYPE, q.sortBy)} ${q.descending ? 'desc' : 'asc'}, ` : '';
-  const [counted, rows] = await Promise.all([
-    base.clone().count<{ total: number }[]>({ total: '*' }),
-    q.count === 0 ? Promise.resolve([]) : (base.clone().select(COLUMNS).orderByRaw(`${order}u.created_at, u.id`).offset(q.startIndex - 1).limit(q.count) as Promise<UserRow[]>),
-  ]);
+  const { total, rows } = await queryPage<UserRow>(db, USER_TYPE, 'scim_users', 'u', COLUMNS, orgId, q);
   const groups = withGroups ? await userGroups(db, orgId, rows.map((r) => r.id)) : undefined;
-  return { total: Number(counted[0]?.total ?? 0), records: rows.map((row) => ({ row, groups: groups ? (groups.get(row.id) ?? []) : undefined })) };
+  return { total, records: rows.map((row) => ({ row, groups: groups ? (groups.get(row.id) ?? []) : undefined })) };
 }

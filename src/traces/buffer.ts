@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -206,20 +207,13 @@ export class TraceBuffer {
   /** copy writes rows in one COPY (one transaction: all or none). */
   private async copy(rows: TraceRow[]): Promise<void> {
     const client = await this.pool.connect();
-    let failed: Error | undefined;
     try {
-      await pipeline(
-        (function* () {
-          yield copyText(rows);
-        })(),
-        client.query(copyFrom(COPY)),
-      );
+      await pipeline(Readable.from([copyText(rows)]), client.query(copyFrom(COPY)));
+      client.release();
     } catch (err) {
-      failed = err as Error;
-      throw err;
-    } finally {
       // A connection whose COPY failed for any reason but the rows is not reused.
-      client.release(failed !== undefined && !isRowError(failed) ? failed : undefined);
+      client.release(isRowError(err) ? undefined : (err as Error));
+      throw err;
     }
   }
 

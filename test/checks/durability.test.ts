@@ -13,7 +13,7 @@ import { call, startTestGateway, type TestGateway, type TestOrg } from '../helpe
 import { pendingCheck, requireReview } from '../helpers/pending.js';
 import { testDatabaseUrl } from '../helpers/database.js';
 import { eventually } from '../helpers/wait.js';
-import { freePort } from '../setup/ports.js';
+import { freePort } from '../../tools/ports.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 const cleanups: Array<() => Promise<unknown>> = [];

@@ -4,7 +4,7 @@ import { call, startTestGateway, type TestGateway } from '../helpers/gateway.js'
 import { testDatabaseUrl } from '../helpers/database.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { eventually } from '../helpers/wait.js';
-import { freePort } from '../setup/ports.js';
+import { freePort } from '../../tools/ports.js';
 
 let gw: TestGateway;
 

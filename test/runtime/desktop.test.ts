@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { isProcessAlive } from '../../src/runtime/processes.js';
 import { call } from '../helpers/gateway.js';
 import { eventually } from '../helpers/wait.js';
-import { freePort } from '../setup/ports.js';
+import { freePort } from '../../tools/ports.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 

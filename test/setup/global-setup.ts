@@ -13,7 +13,7 @@ import { ensureTemporalCli } from '../../src/temporal/cli.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/temporal/dev-server.js';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes.js';
 import { workflowsPath } from '../../src/temporal/worker.js';
-import { freePort } from './ports.js';
+import { freePort } from '../../tools/ports.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
+import { isFree } from '../ports.js';
 import { createDb, migrateLatest, type Db } from '../../src/db/knex.js';
 import type { Logger } from '../../src/log.js';
 
@@ -118,7 +118,7 @@ export async function startBenchGateway(name: string): Promise<BenchGateway> {
   // very benchmark could already hold it; and free right now.
   let port = 0;
   do port = 18080 + Math.floor(Math.random() * 2000);
-  while (!(await allFree([port, port - 5000, port - 10000, port - 9000])));
+  while (!(await Promise.all([port, port - 5000, port - 10000, port - 9000].map(isFree))).every(Boolean));
   const pgPort = port - 5000;
   const env: NodeJS.ProcessEnv = { ...process.env, AEGIS_DATA_DIR: dataDir, PORT: String(port), AEGIS_PG_PORT: String(pgPort), AEGIS_TEMPORAL_DEV_PORT: String(port - 10000), AEGIS_BOOTSTRAP_API_KEY: key, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   delete env.DATABASE_URL;
@@ -192,16 +192,4 @@ export async function scratchDatabase(name: string, log: Logger, settings: Recor
     await drop();
     throw err;
   }
-}
-
-/** allFree says whether nothing listens on any of these 127.0.0.1 ports. */
-async function allFree(ports: number[]): Promise<boolean> {
-  const free = (p: number): Promise<boolean> =>
-    new Promise((resolve) => {
-      const server = net.createServer();
-      server.once('error', () => resolve(false));
-      server.listen(p, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-  for (const p of ports) if (!(await free(p))) return false;
-  return true;
 }

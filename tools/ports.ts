@@ -1,6 +1,7 @@
 import net from 'node:net';
 
-function isFree(port: number): Promise<boolean> {
+/** isFree says whether nothing listens on this 127.0.0.1 port now. */
+export function isFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));
