@@ -43,30 +43,73 @@ export async function ensureTemporalCli(opts: EnsureCliOptions): Promise<string>
   if (isExecutable(binary)) return binary;
 
   fs.mkdirSync(opts.cacheDir, { recursive: true });
-  const lock = path.join(opts.cacheDir, '.build-lock');
-  for (;;) {
-    try {
-      fs.mkdirSync(lock);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const age = Date.now() - fs.statSync(lock).mtimeMs;
-      if (age > 30 * 60_000) {
-        fs.rmSync(lock, { recursive: true, force: true });
-        continue;
-      }
-      progress(`aegis: another process is building the Temporal CLI into ${opts.cacheDir}; waiting…`);
-      await new Promise((r) => setTimeout(r, 5_000));
-      if (isExecutable(binary)) return binary;
-    }
-  }
+  const release = await acquireBuildLock(opts.cacheDir, () => isExecutable(binary), progress);
+  if (release === undefined) return binary;
   try {
     if (isExecutable(binary)) return binary;
     await buildCli(opts.cacheDir, binary, progress);
     return binary;
   } finally {
-    fs.rmSync(lock, { recursive: true, force: true });
+    release();
   }
+}
+
+function readOwner(pidFile: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined; // not written yet (the owner is between mkdir and write), or a lock from before pids
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * acquireBuildLock takes the cache's build lock (a directory holding the builder's pid) and returns
+ * its release, or undefined once `done()` says another process finished the build while we waited.
+ * A lock whose builder is gone (killed by Ctrl-C or a timeout half-way through `go install`) is taken
+ * over at once, with the staging directories such a build leaves; one without a pid only after 30
+ * minutes.
+ */
+export async function acquireBuildLock(cacheDir: string, done: () => boolean, progress: (line: string) => void, pollMs = 5_000): Promise<(() => void) | undefined> {
+  const lock = path.join(cacheDir, '.build-lock');
+  const pidFile = path.join(lock, 'pid');
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(pidFile, String(process.pid));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let age = 0;
+      try {
+        age = Date.now() - fs.statSync(lock).mtimeMs;
+      } catch {
+        continue; // released meanwhile
+      }
+      const owner = readOwner(pidFile);
+      const gone = owner !== undefined && !alive(owner);
+      // Read again just before removing: another waiter may have taken over the lock meanwhile.
+      if ((gone || (owner === undefined && age > 30 * 60_000)) && readOwner(pidFile) === owner) {
+        progress(`aegis: an earlier Temporal CLI build${owner !== undefined ? ` (pid ${owner})` : ''} did not finish; starting over`);
+        for (const entry of fs.readdirSync(cacheDir)) if (entry.startsWith('.build-') && entry !== '.build-lock') fs.rmSync(path.join(cacheDir, entry), { recursive: true, force: true });
+        fs.rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      progress(`aegis: another process is building the Temporal CLI into ${cacheDir}; waiting…`);
+      await new Promise((r) => setTimeout(r, pollMs));
+      if (done()) return undefined;
+    }
+  }
+  return () => fs.rmSync(lock, { recursive: true, force: true });
 }
 
 async function buildCli(cacheDir: string, binary: string, progress: (line: string) => void): Promise<void> {

@@ -3,7 +3,7 @@ import type { Db } from '../db/knex.js';
 import type { PgListener } from '../db/notifications.js';
 import type { Logger } from '../log.js';
 import { appendNodes } from './compact.js';
-import { EMPTY_ROOT, leafHash } from './hash.js';
+import { EMPTY_ROOT } from './hash.js';
 import { formatCheckpoint, signNote } from './note.js';
 import { rootNodes } from './proof.js';
 import { readNodes } from './store.js';
@@ -31,11 +31,8 @@ export class LogSigner {
 }
 
 interface Queued {
-  seq: number;
+  seq: string;
   org_id: string;
-  kind: string;
-  ref_id: string | null;
-  data: string;
 }
 
 /**
@@ -101,7 +98,8 @@ export class Sequencer {
     return this.db.transaction(async (trx) => {
       const { rows } = (await trx.raw('select pg_try_advisory_xact_lock(hashtext(?)) as locked', [LOCK_KEY])) as { rows: Array<{ locked: boolean }> };
       if (!rows[0]?.locked) return 0;
-      const queued = (await trx('tlog_queue').select('seq', 'org_id', 'kind', 'ref_id', 'data').orderBy('seq').limit(this.opts.maxBatch)) as Queued[];
+      // Only sequence numbers travel: each entry's data goes from the queue to its leaf inside the server.
+      const queued = (await trx('tlog_queue').select('seq', 'org_id').orderBy('seq').limit(this.opts.maxBatch)) as Queued[];
       if (queued.length === 0) return 0;
       const byOrg = new Map<string, Queued[]>();
       for (const q of queued) {
@@ -125,14 +123,20 @@ export class Sequencer {
       if (!h) throw new Error(`log of org ${orgId} lacks node ${s.level}/${s.index} of its frontier at size ${size}`);
       return h;
     });
-    const hashes = entries.map((e) => leafHash(Buffer.from(e.data, 'utf8')));
-    const { newNodes, newSize, root } = appendNodes(size, frontier, hashes);
-    // Rows travel as JSON parameters (hashes in hex): native JSON.stringify, parsed by PostgreSQL in C.
-    await trx.raw(
+    // The leaves are filled from the queue rows by PostgreSQL (leaf hash = SHA-256(0x00 ‖ UTF-8 data),
+    // RFC 9162 §2.1.1), in queue order, and only their hashes come back to build the tree: the entries'
+    // data is never read into the gateway nor sent back.
+    const { rows: leaves } = (await trx.raw(
       `insert into tlog_leaves (org_id, leaf_index, leaf_hash, kind, ref_id, data)
-       select ?, r.i, decode(r.h, 'hex'), r.k, r.r, r.d from json_to_recordset(?::json) as r(i bigint, h text, k text, r text, d text)`,
-      [orgId, JSON.stringify(entries.map((e, i) => ({ i: size + i, h: hashes[i]!.toString('hex'), k: e.kind, r: e.ref_id, d: e.data })))],
-    );
+       select q.org_id, ?::bigint + w.ord - 1, sha256(decode('00', 'hex') || convert_to(q.data, 'UTF8')), q.kind, q.ref_id, q.data
+       from unnest(?::bigint[]) with ordinality as w(seq, ord) join tlog_queue q on q.seq = w.seq
+       returning leaf_index, leaf_hash`,
+      [size, entries.map((e) => e.seq)],
+    )) as { rows: Array<{ leaf_index: string; leaf_hash: Buffer }> };
+    if (leaves.length !== entries.length) throw new Error(`log of org ${orgId}: ${entries.length} queued entries gave ${leaves.length} leaves`);
+    const hashes: Buffer[] = new Array<Buffer>(leaves.length);
+    for (const l of leaves) hashes[Number(l.leaf_index) - size] = l.leaf_hash;
+    const { newNodes, newSize, root } = appendNodes(size, frontier, hashes);
     await trx.raw(
       `insert into tlog_nodes (org_id, level, idx, hash)
        select ?, r.l, r.i, decode(r.h, 'hex') from json_to_recordset(?::json) as r(l smallint, i bigint, h text)`,

@@ -87,6 +87,22 @@ describe('the transparency log', () => {
     }
   });
 
+  it('hashes a leaf as the UTF-8 of its data, whatever characters the decision holds', async () => {
+    // The server fills leaves from the queue and hashes them itself: it must agree with RFC 9162 byte for byte.
+    const res = await call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, body: { agent_id: 'agent-é✓日本-🚀', tool_name: 'outil_données', arguments: { note: 'naïve' } } });
+    expect(res.status).toBe(200);
+    const c = await eventually(async () => {
+      const got = (await call(gw.url, 'GET', `/api/v1/check/${res.body.check_id}`, { key: org.adminKey })).body;
+      expect(got.log).not.toBeNull();
+      return got;
+    }, 5_000, 100);
+    const leaf = (await get(gw, `/leaves/${c.log.leaf_index}`)).body;
+    expect(JSON.parse(leaf.data)).toMatchObject({ agent_id: 'agent-é✓日本-🚀', tool_name: 'outil_données' });
+    const proof = (await get(gw, `/proof/${c.log.leaf_index}`)).body;
+    expect(proof.leaf_hash).toBe(leafHash(Buffer.from(leaf.data, 'utf8')).toString('base64'));
+    verifyInclusion(b(proof.leaf_hash), proof.leaf_index, proof.tree_size, proof.audit_path.map(b), b(proof.root_hash));
+  });
+
   it('proves any two kept sizes consistent, and answers bad indexes precisely', async () => {
     const before = await sth(gw);
     await call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, body: { agent_id: 'late', tool_name: 'db_query', arguments: { sql: 'SELECT 1' } } });

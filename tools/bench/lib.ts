@@ -8,7 +8,9 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { isFree } from '../ports.js';
 import { createDb, migrateLatest, type Db } from '../../src/db/knex.js';
-import type { Logger } from '../../src/log.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger, type Logger } from '../../src/log.js';
+import { ensureTemporalCli } from '../../src/temporal/cli.js';
 
 const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -112,6 +114,10 @@ export interface BenchGateway {
  * temporary data dir on random ports, with a bootstrap admin key, and resolves once it is ready.
  */
 export async function startBenchGateway(name: string): Promise<BenchGateway> {
+  // The first run on a machine builds the Temporal CLI (minutes): here, with its progress shown, not
+  // inside the gateway's start-up timeout.
+  const { temporal } = loadConfig();
+  await ensureTemporalCli({ cliPath: temporal.cliPath, cacheDir: temporal.cacheDir, log: createLogger('warn') });
   const dataDir = tempDataDir(name);
   const key = `aeg_${'b'.repeat(43)}`;
   // Every port below the kernel's ephemeral range (32768+), where an outgoing connection of this
