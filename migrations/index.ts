@@ -20,6 +20,7 @@ import * as createOrgBilling from './20261128180100_create_org_billing.js';
 import * as createStripeEvents from './20261128180200_create_stripe_events.js';
 import * as createUsageCounters from './20261128180300_create_usage_counters.js';
 import * as bindCredentialsToUsers from './20261128190000_bind_credentials_to_users.js';
+import * as notifyOutboxOnlyWithRows from './20261206150000_notify_outbox_only_with_rows.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -53,4 +54,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261128180200_create_stripe_events', createStripeEvents],
   ['20261128180300_create_usage_counters', createUsageCounters],
   ['20261128190000_bind_credentials_to_users', bindCredentialsToUsers],
+  ['20261206150000_notify_outbox_only_with_rows', notifyOutboxOnlyWithRows],
 ];
