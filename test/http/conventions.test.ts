@@ -25,6 +25,31 @@ describe('error envelope', () => {
     expect(res.body.error.message).toMatch(/malformed JSON/);
   });
 
+  it('refuses a lone surrogate escape anywhere in a body, naming where, and fails no other request with it', async () => {
+    const check = (raw: string) => call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, raw, headers: { 'content-type': 'application/json' } });
+    const fine = { agent_id: 'fine', tool_name: 'db_query', arguments: { sql: 'SELECT 1' } };
+    // Sent together, so they would share the check writer's batch if the bad one got that far.
+    const [bad, good] = await Promise.all([check('{"agent_id":"a\\ud800","tool_name":"t","arguments":{}}'), call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, body: fine })]);
+    expect(bad.status).toBe(400);
+    expectEnvelope(bad.body, 'VALIDATION_ERROR');
+    expect(bad.body.error.details).toEqual([{ path: 'agent_id', message: 'not valid Unicode (lone surrogate)' }]);
+    expect(good.status).toBe(200);
+    for (const [raw, path] of [
+      ['{"agent_id":"a","tool_name":"t","arguments":{"x":["ok","\\udc00"]}}', 'arguments.x.1'],
+      ['{"agent_id":"a","tool_name":"t","arguments":{"k\\udbff":"v"}}', 'arguments.k\uFFFD'],
+      ['{"agent_id":"a","tool_name":"t","arguments":{"x":"\\ud83d"}}', 'arguments.x'],
+    ] as const) {
+      const res = await check(raw);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details).toEqual([{ path, message: 'not valid Unicode (lone surrogate)' }]);
+    }
+    // Pairs are characters, however they are written; an escaped backslash before "ud800" is not an escape.
+    for (const raw of ['{"agent_id":"rocket-\\ud83d\\ude80","tool_name":"t","arguments":{"x":"🚀"}}', '{"agent_id":"a","tool_name":"t","arguments":{"x":"\\\\ud800"}}']) {
+      const res = await check(raw);
+      expect(res.status).toBe(200);
+    }
+  });
+
   it('answers wrong types with 400 VALIDATION_ERROR naming each field', async () => {
     const res = await call(gw.url, 'POST', '/api/v1/api-keys', { key: org.adminKey, body: { name: 42, role: 'superuser' } });
     expect(res.status).toBe(400);
