@@ -50,20 +50,23 @@ export async function ensureEmptyCheckpoint(db: Db, signer: LogSigner, orgId: st
  * Sequencer integrates queued entries into each org's log: one replica at a time (a transaction-level
  * advisory lock), all of a pass in one transaction — leaf indexes assigned, complete nodes and a
  * signed checkpoint stored, queue rows deleted — so a crash mid-way leaves the queue as it was and
- * can never fork the log. Runs every `intervalMs` and whenever an entry is queued.
+ * can never fork the log. Runs every `intervalMs` and whenever an entry is queued, starting at most one pass
+ * every `minGapMs`.
  */
 export class Sequencer {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private lastStart = 0;
+  private deferred: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Db,
     listener: PgListener | undefined,
     private readonly signer: LogSigner,
     private readonly log: Logger,
-    private readonly opts: { intervalMs: number; maxBatch: number } = { intervalMs: 250, maxBatch: 20_000 },
+    private readonly opts: { intervalMs: number; maxBatch: number; minGapMs?: number } = { intervalMs: 250, maxBatch: 20_000, minGapMs: 100 },
   ) {
     listener?.on(TLOG_CHANNEL, () => this.wake());
   }
@@ -79,6 +82,17 @@ export class Sequencer {
       this.again = true;
       return;
     }
+    // Under load every check batch notifies: passes start at most every minGapMs, so each takes a
+    // larger share of the queue (one transaction and one signed checkpoint per pass, not per batch).
+    const wait = this.lastStart + (this.opts.minGapMs ?? 0) - Date.now();
+    if (wait > 0) {
+      this.deferred ??= setTimeout(() => {
+        this.deferred = undefined;
+        this.wake();
+      }, wait);
+      return;
+    }
+    this.lastStart = Date.now();
     this.running = this.integrate()
       .then((n) => {
         if (n === this.opts.maxBatch) this.again = true;
@@ -154,6 +168,7 @@ export class Sequencer {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.deferred) clearTimeout(this.deferred);
     await this.running;
   }
 }
