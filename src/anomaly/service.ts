@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.js';
+import { storableJson } from '../db/storable.js';
 import type { Logger } from '../log.js';
 import { OrgAnomalyModel, type AnomalyAssessment, type ObservedCall } from './model.js';
 
@@ -66,7 +67,7 @@ export class AnomalyService {
           await this.db.raw(
             `insert into anomaly_models (org_id, state, updated_at) values (?, ?::jsonb, now())
              on conflict (org_id) do update set state = excluded.state, updated_at = now()`,
-            [orgId, JSON.stringify(model.toJSON())],
+            [orgId, storableJson(JSON.stringify(model.toJSON()))],
           );
         } catch (err) {
           this.dirty.add(orgId);

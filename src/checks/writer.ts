@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../log.js';
+import { storableJson } from '../db/storable.js';
 import { decisionLeafData } from '../tlog/leaf.js';
 import type { CheckRecord } from './types.js';
 
@@ -41,7 +42,7 @@ const INSERT = `
   select org_id, 'decision', id::text, leaf from rows where leaf is not null`;
 
 function payload(rows: CheckRecord[]): string {
-  return JSON.stringify(
+  return storableJson(JSON.stringify(
     rows.map((r) => ({
       ...r,
       leaf:
@@ -49,7 +50,7 @@ function payload(rows: CheckRecord[]): string {
           ? decisionLeafData({ ...r, check_id: r.id, decision: r.decision, decided_by: r.decided_by ?? 'policy', decided_at: (r.decided_at ?? r.created_at).toISOString() })
           : null,
     })),
-  );
+  ));
 }
 
 /** isRowError: the statement was refused for the data it carried (SQLSTATE class 22 or 23), not for a lost connection. */

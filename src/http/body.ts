@@ -42,11 +42,16 @@ export async function jsonBody(ctx: Context & { state: AppState }, next: Next): 
     try {
       ctx.request.body = JSON.parse(text) as unknown;
       // Only a \uD800–\uDFFF escape can put a surrogate in a parsed string (UTF-8 cannot encode one).
-      const at = SURROGATE_ESCAPE.test(text) ? loneSurrogateAt(ctx.request.body, '') : undefined;
-      if (at !== undefined) {
-        invalid = new ValidationError(`the JSON body holds a lone surrogate escape at ${at || '(body)'}: strings must be valid Unicode (RFC 8259 §8.2, RFC 7493)`, [
-          { path: at || '(body)', message: 'not valid Unicode (lone surrogate)' },
+      const lone = SURROGATE_ESCAPE.test(text) ? stringAt(ctx.request.body, '', LONE_SURROGATE) : undefined;
+      // A NUL can only come from a \u0000 escape too. Tool-call content may hold one (it is classified,
+      // and stored with U+FFFD in its place); names, reasons and settings may not.
+      const nul = lone === undefined && text.includes('\\u0000') && !(ctx.method === 'POST' && TOOL_CALL_ROUTES.test(ctx.path)) ? stringAt(ctx.request.body, '', NUL) : undefined;
+      if (lone !== undefined) {
+        invalid = new ValidationError(`the JSON body holds a lone surrogate escape at ${lone || '(body)'}: strings must be valid Unicode (RFC 8259 §8.2, RFC 7493)`, [
+          { path: lone || '(body)', message: 'not valid Unicode (lone surrogate)' },
         ]);
+      } else if (nul !== undefined) {
+        invalid = new ValidationError(`the JSON body holds a NUL character (\\u0000) at ${nul || '(body)'}, which cannot be stored`, [{ path: nul || '(body)', message: 'must not contain NUL (\\u0000)' }]);
       }
     } catch (err) {
       invalid = new ValidationError(`malformed JSON body: ${(err as Error).message}`, [{ path: '(body)', message: 'not valid JSON' }]);
@@ -64,30 +69,34 @@ const SURROGATE_ESCAPE = /\\u[dD][89abcdefABCDEF]/;
 // A high surrogate not followed by a low one, or a low one not preceded by a high one (code units: no `u` flag).
 const LONE = '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]';
 const LONE_SURROGATE = new RegExp(LONE);
-const LONE_SURROGATES = new RegExp(LONE, 'g');
+
+/** The routes whose bodies are tool calls (arguments, results): their NULs are content, not names. */
+const TOOL_CALL_ROUTES = /^\/api\/v1\/(?:check|traces|proxy\/[^/]+)$/;
+// eslint-disable-next-line no-control-regex
+const NUL = /\u0000/;
 
 /**
- * loneSurrogateAt is the dotted path of the first string or member name holding an unpaired UTF-16
- * surrogate, or undefined. Such a string cannot be stored as UTF-8, hashed as canonical JSON
- * (RFC 8785 rejects it) or shown faithfully: it is refused at the door, not half-way through a
- * batch of other requests' rows.
+ * stringAt is the dotted path of the first string or member name of `value` that `bad` matches, or
+ * undefined. Used for what a JSON text can carry and PostgreSQL cannot store or RFC 8785 cannot
+ * canonicalise (a lone surrogate) — refused at the door, not half-way through a batch of other
+ * requests' rows.
  */
-export function loneSurrogateAt(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : undefined;
+export function stringAt(value: unknown, path: string, bad: RegExp): string | undefined {
+  if (typeof value === 'string') return bad.test(value) ? path : undefined;
   if (value === null || typeof value !== 'object') return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const at = loneSurrogateAt(value[i], path ? `${path}.${i}` : String(i));
+      const at = stringAt(value[i], path ? `${path}.${i}` : String(i), bad);
       if (at !== undefined) return at;
     }
     return undefined;
   }
   for (const [k, v] of Object.entries(value)) {
-    const bad = LONE_SURROGATE.test(k);
-    const name = bad ? k.replace(LONE_SURROGATES, '\uFFFD') : k;
+    const refused = bad.test(k);
+    const name = refused ? k.replace(new RegExp(bad.source, 'g'), '\uFFFD') : k;
     const here = path ? `${path}.${name}` : name;
-    if (bad) return here;
-    const at = loneSurrogateAt(v, here);
+    if (refused) return here;
+    const at = stringAt(v, here, bad);
     if (at !== undefined) return at;
   }
   return undefined;

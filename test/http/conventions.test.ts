@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { argumentsDigest } from '../../src/checks/service.js';
 import { ERROR_CODES } from '../../src/errors.js';
 import { call, newOrg, startTestGateway, type TestGateway, type TestOrg } from '../helpers/gateway.js';
 
@@ -48,6 +49,28 @@ describe('error envelope', () => {
       const res = await check(raw);
       expect(res.status).toBe(200);
     }
+  });
+
+  it('classifies and records a tool call holding a NUL, and refuses a NUL anywhere else', async () => {
+    const args = { sql: "SELECT * FROM users WHERE name = 'x\u0000' OR 1=1 --'", 'note\u0000': 'a\\u0000b' };
+    const res = await call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, body: { agent_id: 'nul', tool_name: 'db_query', arguments: args, context: { why: '\u0000' } } });
+    expect(res.status).toBe(200);
+    expect(res.body.decision).toBe('block');
+    // The digest commits to the call as received; the stored copy has U+FFFD where PostgreSQL cannot hold NUL.
+    const stored = await call(gw.url, 'GET', `/api/v1/check/${res.body.check_id}`, { key: org.adminKey });
+    expect(stored.status).toBe(200);
+    expect(stored.body.arguments_sha256).toBe(argumentsDigest(args));
+    expect(stored.body.arguments['note\ufffd']).toBe('a\\u0000b');
+    expect(stored.body.arguments.sql).toContain("'x\ufffd' OR 1=1");
+    expect(stored.body.context).toEqual({ why: '\ufffd' });
+
+    const policy = await call(gw.url, 'POST', '/api/v1/policies', { key: org.adminKey, body: { id: 'nul-name', name: 'bad\u0000name', policy_schema: {}, risk_level: 'LOW' } });
+    expect(policy.status).toBe(400);
+    expectEnvelope(policy.body, 'VALIDATION_ERROR');
+    expect(policy.body.error.details).toEqual([{ path: 'name', message: 'must not contain NUL (\\u0000)' }]);
+    const key = await call(gw.url, 'POST', '/api/v1/api-keys', { key: org.adminKey, body: { name: 'k\u0000', role: 'viewer' } });
+    expect(key.status).toBe(400);
+    expect(key.body.error.details[0].path).toBe('name');
   });
 
   it('answers wrong types with 400 VALIDATION_ERROR naming each field', async () => {
