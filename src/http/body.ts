@@ -41,12 +41,18 @@ export async function jsonBody(ctx: Context & { state: AppState }, next: Next): 
     let invalid: ValidationError | undefined;
     try {
       ctx.request.body = JSON.parse(text) as unknown;
+      const body = ctx.request.body;
       // Only a \uD800–\uDFFF escape can put a surrogate in a parsed string (UTF-8 cannot encode one).
-      const lone = SURROGATE_ESCAPE.test(text) ? stringAt(ctx.request.body, '', LONE_SURROGATE) : undefined;
+      const lone = SURROGATE_ESCAPE.test(text) ? unwantedAt(body, '', { text: LONE_SURROGATE }) : undefined;
       // A NUL can only come from a \u0000 escape too. Tool-call content may hold one (it is classified,
       // and stored with U+FFFD in its place); names, reasons and settings may not.
-      const nul = lone === undefined && text.includes('\\u0000') && !(ctx.method === 'POST' && TOOL_CALL_ROUTES.test(ctx.path)) ? stringAt(ctx.request.body, '', NUL) : undefined;
-      if (lone !== undefined) {
+      const nul = lone === undefined && text.includes('\\u0000') && !(ctx.method === 'POST' && TOOL_CALL_ROUTES.test(ctx.path)) ? unwantedAt(body, '', { text: NUL }) : undefined;
+      // JSON.parse turns a number beyond a double (1e400) into Infinity, which neither JSON nor RFC 8785
+      // can write back: only a 3-digit exponent or a 309-digit run can overflow.
+      const huge = HUGE_NUMBER.test(text) ? unwantedAt(body, '', { number: (n) => !Number.isFinite(n) }) : undefined;
+      if (huge !== undefined) {
+        invalid = new ValidationError(`the JSON body holds a number at ${huge || '(body)'} beyond the range of a double`, [{ path: huge || '(body)', message: 'number out of range' }]);
+      } else if (lone !== undefined) {
         invalid = new ValidationError(`the JSON body holds a lone surrogate escape at ${lone || '(body)'}: strings must be valid Unicode (RFC 8259 §8.2, RFC 7493)`, [
           { path: lone || '(body)', message: 'not valid Unicode (lone surrogate)' },
         ]);
@@ -66,6 +72,7 @@ export async function jsonBody(ctx: Context & { state: AppState }, next: Next): 
 }
 
 const SURROGATE_ESCAPE = /\\u[dD][89abcdefABCDEF]/;
+const HUGE_NUMBER = /[eE]\+?\d{3}|\d{309}/;
 // A high surrogate not followed by a low one, or a low one not preceded by a high one (code units: no `u` flag).
 const LONE = '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]';
 const LONE_SURROGATE = new RegExp(LONE);
@@ -75,28 +82,35 @@ const TOOL_CALL_ROUTES = /^\/api\/v1\/(?:check|traces|proxy\/[^/]+)$/;
 // eslint-disable-next-line no-control-regex
 const NUL = /\u0000/;
 
+/** What a body must not hold: strings or member names `text` matches, numbers `number` refuses. */
+interface Unwanted {
+  text?: RegExp;
+  number?: (n: number) => boolean;
+}
+
 /**
- * stringAt is the dotted path of the first string or member name of `value` that `bad` matches, or
- * undefined. Used for what a JSON text can carry and PostgreSQL cannot store or RFC 8785 cannot
- * canonicalise (a lone surrogate) — refused at the door, not half-way through a batch of other
- * requests' rows.
+ * unwantedAt is the dotted path of the first string, member name or number of `value` that `bad`
+ * refuses, or undefined. Used for what a JSON text can carry but PostgreSQL cannot store or RFC 8785
+ * cannot canonicalise (a lone surrogate, a number beyond a double) — refused at the door, not
+ * half-way through a batch of other requests' rows.
  */
-export function stringAt(value: unknown, path: string, bad: RegExp): string | undefined {
-  if (typeof value === 'string') return bad.test(value) ? path : undefined;
+export function unwantedAt(value: unknown, path: string, bad: Unwanted): string | undefined {
+  if (typeof value === 'string') return bad.text?.test(value) ? path : undefined;
+  if (typeof value === 'number') return bad.number?.(value) ? path : undefined;
   if (value === null || typeof value !== 'object') return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const at = stringAt(value[i], path ? `${path}.${i}` : String(i), bad);
+      const at = unwantedAt(value[i], path ? `${path}.${i}` : String(i), bad);
       if (at !== undefined) return at;
     }
     return undefined;
   }
   for (const [k, v] of Object.entries(value)) {
-    const refused = bad.test(k);
-    const name = refused ? k.replace(new RegExp(bad.source, 'g'), '\uFFFD') : k;
+    const refused = bad.text?.test(k) ?? false;
+    const name = refused ? k.replace(new RegExp(bad.text!.source, 'g'), '\uFFFD') : k;
     const here = path ? `${path}.${name}` : name;
     if (refused) return here;
-    const at = stringAt(v, here, bad);
+    const at = unwantedAt(v, here, bad);
     if (at !== undefined) return at;
   }
   return undefined;

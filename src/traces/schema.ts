@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Identifier, MAX_DEPTH, MAX_NODES, shapeOf } from '../checks/schema.js';
+import { bounded, boundedObject, Identifier, MAX_DEPTH, MAX_NODES, shapeOf } from '../checks/schema.js';
 import { pageQuery } from '../http/validate.js';
 
 /** Most traces one POST may carry. */
@@ -7,23 +7,8 @@ export const MAX_TRACES_PER_REQUEST = 1_000;
 /** A week: longer tool calls are not traced in one span. */
 const MAX_DURATION_MS = 7 * 24 * 3600 * 1000;
 
-function bounded(v: unknown, ctx: z.RefinementCtx): void {
-  const { depth, nodes } = shapeOf(v);
-  if (depth > MAX_DEPTH) ctx.addIssue({ code: 'custom', message: `nested more than ${MAX_DEPTH} levels deep` });
-  else if (nodes > MAX_NODES) ctx.addIssue({ code: 'custom', message: `more than ${MAX_NODES} values` });
-}
-
 /** Any JSON value (a tool's result, an error), bounded like call arguments. */
 const boundedValue = z.unknown().superRefine(bounded);
-
-/**
- * A JSON object bounded like call arguments. Unlike checks' z.record() it is checked in place, not
- * copied member by member: a batch of 1,000 traces validates in half the time.
- */
-const boundedObject = z
-  .custom<Record<string, unknown>>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), { error: 'must be a JSON object' })
-  .superRefine(bounded)
-  .meta({ type: 'object' });
 
 const Timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone (2026-11-28T18:00:00Z)' });
 const Uuid = z.uuid({ error: 'must be a UUID' });

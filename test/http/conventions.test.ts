@@ -73,6 +73,32 @@ describe('error envelope', () => {
     expect(key.body.error.details[0].path).toBe('name');
   });
 
+  it('refuses a number beyond a double, naming where; a tiny one is zero', async () => {
+    const check = (raw: string) => call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, raw, headers: { 'content-type': 'application/json' } });
+    for (const [raw, path] of [
+      ['{"agent_id":"a","tool_name":"t","arguments":{"x":1e400}}', 'arguments.x'],
+      ['{"agent_id":"a","tool_name":"t","arguments":{"x":[1,-2E+309]}}', 'arguments.x.1'],
+      [`{"agent_id":"a","tool_name":"t","arguments":{"x":${'9'.repeat(400)}}}`, 'arguments.x'],
+    ] as const) {
+      const res = await check(raw);
+      expect(res.status).toBe(400);
+      expectEnvelope(res.body, 'VALIDATION_ERROR');
+      expect(res.body.error.details).toEqual([{ path, message: 'number out of range' }]);
+    }
+    expect((await check('{"agent_id":"a","tool_name":"t","arguments":{"x":1e-400,"y":1e300}}')).status).toBe(200);
+  });
+
+  it('classifies, digests and stores a "__proto__" member like any other', async () => {
+    const raw = '{"agent_id":"proto","tool_name":"run","arguments":{"__proto__":{"command":"rm -rf /"},"y":1}}';
+    const res = await call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, raw, headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(200);
+    expect(res.body.classification.signals.map((s: { id: string; path: string }) => `${s.id} ${s.path}`)).toContain('destructive_operation /arguments/__proto__/command');
+    expect(res.body.decision).not.toBe('allow');
+    const stored = await call(gw.url, 'GET', `/api/v1/check/${res.body.check_id}`, { key: org.adminKey });
+    expect(Object.keys(stored.body.arguments).sort()).toEqual(['__proto__', 'y']);
+    expect(stored.body.arguments_sha256).toBe(argumentsDigest(JSON.parse(raw).arguments));
+  });
+
   it('answers wrong types with 400 VALIDATION_ERROR naming each field', async () => {
     const res = await call(gw.url, 'POST', '/api/v1/api-keys', { key: org.adminKey, body: { name: 42, role: 'superuser' } });
     expect(res.status).toBe(400);
