@@ -199,3 +199,20 @@ describe('classify() with detectPaths', () => {
     expect(signals).toContainEqual(expect.objectContaining({ id: 'path_traversal', severity: 'critical', path: '/arguments/path' }));
   });
 });
+
+describe('padded paths longer than PATH_MAX', () => {
+  it.each([
+    ['a climb of thousands of levels', `${'../'.repeat(4000)}etc/passwd`],
+    ['thousands of "./" before the climb', `${'./'.repeat(3000)}../../../etc/shadow`],
+    ['thousands of separators', `${'/'.repeat(5000)}etc/passwd`],
+    ['a Windows climb', `${'..\\'.repeat(3000)}windows\\win.ini`],
+    ['an encoded climb', `${'%2e%2e%2f'.repeat(1000)}etc/passwd`],
+  ])('are still caught: %s', (_name, path) => {
+    expect(readFile(path).map((s) => s.id)).toEqual(['path_traversal']);
+  });
+
+  it('keep a long ordinary path ordinary', () => {
+    expect(readFile(`src/${'./'.repeat(3000)}index.ts`)).toEqual([]);
+    expect(readFile(`${'a/'.repeat(2100)}x.txt`)).toEqual([]);
+  });
+});

@@ -101,3 +101,15 @@ describe('detectPii()', () => {
     expect(signal?.evidence).not.toContain(text.slice(finding?.start, finding?.end));
   });
 });
+
+describe('a text full of personal data', () => {
+  it('is scanned in one pass over its findings', () => {
+    const text = 'call 4111 1111 1111 1111 or mail a@b.co '.repeat(40_000);
+    const started = performance.now();
+    const found = findPii(text);
+    // Each finding was compared with every earlier one: 4 s for this 1.6 MB text; now ~0.1 s.
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(found.filter((f) => f.kind.startsWith('Payment card'))).toHaveLength(40_000);
+    expect(found.filter((f) => f.kind === 'E-mail address')).toHaveLength(40_000);
+  });
+});

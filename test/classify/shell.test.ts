@@ -413,3 +413,19 @@ describe('LruCache', () => {
     expect([cache.get('a'), cache.get('b'), cache.get('c'), cache.size]).toEqual([1, undefined, 3, 2]);
   });
 });
+
+describe('command strings built to exhaust the analysis', () => {
+  it('walks a pipeline thousands of commands long without running out of stack', () => {
+    expect(() => run(`echo ${'a | '.repeat(4000)}wc`)).not.toThrow();
+  });
+
+  it('reports a string of thousands of commands and substitutions instead of relating each to each', () => {
+    const started = performance.now();
+    const found = run(`echo ${'$(echo a) | '.repeat(8000)}wc`);
+    // Rule by rule (every substitution against every command) this took seconds; now tens of ms.
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(signal(found, 'command_injection')?.evidence).toMatch(/too many to analyse/);
+    // Below the bound, an ordinary long script is still analysed rule by rule and found clean.
+    expect(run(Array.from({ length: 300 }, (_, i) => `echo step ${i} && test -f out/${i}.log`).join('; '))).toEqual([]);
+  });
+});

@@ -26,27 +26,54 @@ const TOKEN_RE = /[^\s"'`<>()[\]{},;|&]+/g;
 export function detectPaths(input: DetectionInput): Signal[] {
   const signals: Signal[] = [];
   for (const field of input.fields) {
-    const found = analyseField(field, input.category === 'filesystem');
-    if (found) {
+    const seen = analyseField(field, input.category === 'filesystem');
+    if (seen) {
       signals.push({
         id: 'path_traversal',
-        severity: found.severity,
+        severity: seen.found.severity,
         path: field.pointer,
-        evidence: evidenceOf(found, field.value),
+        evidence: evidenceOf(seen.found, seen.text),
       });
     }
   }
   return signals;
 }
 
-function analyseField(field: StringField, filesystem: boolean): PathFinding | undefined {
+/** A finding and the text its offset points into (the value, or its compacted form). */
+interface Seen {
+  found: PathFinding;
+  text: string;
+}
+
+function analyseField(field: StringField, filesystem: boolean): Seen | undefined {
   const { key, value } = field;
   if (value.length === 0) return undefined;
-  const singleLine = value.length <= MAX_PATH && !value.includes('\n');
+  const singleLine = !value.includes('\n');
   const trimmed = value.trim();
-  if (singleLine && WEB_URL_RE.test(trimmed)) return analyseUrlPath(trimmed);
-  if (singleLine && (PATH_KEY_RE.test(key) || (filesystem && !CONTENT_KEY_RE.test(key)))) return analysePath(value);
-  return analyseFreeText(value);
+  const seen = (found: PathFinding | undefined, text: string): Seen | undefined => (found ? { found, text } : undefined);
+  if (singleLine && value.length <= MAX_PATH && WEB_URL_RE.test(trimmed)) return seen(analyseUrlPath(trimmed), value);
+  if (singleLine && (PATH_KEY_RE.test(key) || (filesystem && !CONTENT_KEY_RE.test(key)))) {
+    if (value.length <= MAX_PATH) return seen(analysePath(value), value);
+    // No file system takes a path this long as it is, but a tool that normalises it first does:
+    // padding (`./` or `/` thousands of times, a climb far above any root) must not hide the target.
+    const compact = compactPath(value);
+    return seen(analysePath(compact), compact);
+  }
+  return seen(analyseFreeText(value), value);
+}
+
+/** The most `../` a path needs to climb above any real root. */
+const MAX_CLIMB = 64;
+
+/**
+ * compactPath removes what normalisation removes without changing where a path leads: repeated
+ * separators, `./` segments, and a climb of more than MAX_CLIMB levels (all of them end at the root).
+ */
+export function compactPath(value: string): string {
+  return value
+    .replace(/(?<=.)[\\/]{2,}/g, '/')
+    .replace(/(^|[\\/])(?:\.[\\/])+/g, '$1')
+    .replace(new RegExp(`(?:\\.\\.[\\\\/]){${MAX_CLIMB + 1},}`, 'g'), '../'.repeat(MAX_CLIMB));
 }
 
 /** analyseFreeText looks at the tokens of prose, commands or code that carry a traversal hint. */

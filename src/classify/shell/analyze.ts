@@ -62,8 +62,19 @@ export function analyzeCodeField(code: string, language: string): Finding[] {
   return findings;
 }
 
+/**
+ * Past this many simple commands and substitutions a string is not taken rule by rule (some rules
+ * relate every substitution to every command): no tool call needs that many, and a padded payload
+ * must not cost the event loop seconds. It is reported instead, for a human to look at.
+ */
+const MAX_ANALYZED = 1_000;
+
 function analyzeShell(text: string, depth: number, cache = true, remote = false): Finding[] {
   const script = parseScript(text, cache);
+  const size = script.commands.length + script.substs.length;
+  if (size > MAX_ANALYZED) {
+    return [{ id: 'command_injection', severity: 'high', label: `${script.commands.length} commands and ${script.substs.length} substitutions: too many to analyse`, text, start: 0, end: Math.min(text.length, 80) }];
+  }
   const out = [...findInjection(script), ...findDestructive(script, remote)];
   if (depth >= MAX_DEPTH) return out;
   for (const view of scriptView(script).views) {

@@ -5,7 +5,7 @@ import { classifyPayload, listsSensitiveDir } from './payload.js';
 import { credentialAccess, downloadExec, reverseShell } from './remote-exec.js';
 import { commandName, type ShellCommand, type ShellScript } from './script.js';
 import { tokenizeScript } from './tokens.js';
-import { isLastInSequence, ownerOf, previousOf, scriptView, type ScriptView } from './view.js';
+import { isLastInSequence, ownerOf, previousOf, scriptView, viewOf, type ScriptView } from './view.js';
 
 /**
  * findInjection lists the command-injection findings of a parsed command string: code fetched
@@ -109,8 +109,8 @@ function chainedPayloads(sv: ScriptView): Finding[] {
 function substitutedPayloads(sv: ScriptView): Finding[] {
   const out: Finding[] = [];
   for (const subst of sv.script.substs) {
-    const inner = sv.script.commands.map((c, i) => [c, sv.views[i]] as const).filter(([c]) => c.sequence === subst.sequence);
-    const payloads = inner.flatMap(([, v]) => (v ? [classifyPayload(v)] : [])).filter((p) => p !== undefined);
+    const inner = (sv.sequences.get(subst.sequence) ?? []).map((c) => viewOf(sv, c));
+    const payloads = inner.flatMap((v) => (v ? [classifyPayload(v)] : [])).filter((p) => p !== undefined);
     if (payloads.length === 0) continue;
     const glued = /[A-Za-z0-9]$/.test(subst.prefix);
     const strong = payloads.find((p) => p.kind === 'delay' || p.kind === 'code' || p.kind === 'webshell' || (p.strong && (p.kind === 'fetch' || p.kind === 'netcat' || p.kind === 'dns')));

@@ -55,7 +55,13 @@ function buildScript(src: string): ShellScript {
   // A build of mvdan-sh without GopherJS internals: fall back rather than misread it.
   if (!file || !Array.isArray((file.Stmts as GoSlice | undefined)?.$array)) return tokenizeScript(src, 'unsupported mvdan-sh build');
   const builder = new TreeFlattener(src);
-  builder.stmts(list(file.Stmts), builder.newSequence(), 'top', '', 0);
+  try {
+    builder.stmts(list(file.Stmts), builder.newSequence(), 'top', '', 0);
+  } catch (err) {
+    // Thousands of `|` nest the tree as deep: walked recursively, that exhausts the stack.
+    if (err instanceof RangeError) return tokenizeScript(src, 'nested too deeply to walk');
+    throw err;
+  }
   return { source: src, parsed: true, commands: builder.commands, substs: builder.substs, functions: builder.functions };
 }
 

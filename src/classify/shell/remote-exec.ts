@@ -76,7 +76,7 @@ export function downloadExec(sv: ScriptView): Finding[] {
     else if (upstream.some(isDecoder)) out.push({ id: 'command_injection', severity: 'critical', label: 'decode and execute', text: src, start, end });
   }
   for (const subst of sv.script.substs) {
-    const inner = sv.script.commands.filter((c) => c.sequence === subst.sequence).map((c) => viewOf(sv, c));
+    const inner = (sv.sequences.get(subst.sequence) ?? []).map((c) => viewOf(sv, c));
     const fetches = inner.some(isFetcher);
     const decodes = inner.some(isDecoder);
     if (!fetches && !decodes) continue;

@@ -10,6 +10,10 @@ export interface ScriptView {
   sequences: Map<number, ShellCommand[]>;
   /** Runs of two or more commands joined by `|` or `|&`. */
   pipelines: ShellCommand[][];
+  /** Each command's position in script.commands (viewOf in O(1): the rules call it per command). */
+  positions: Map<ShellCommand, number>;
+  /** The command before each one in its sequence. */
+  previous: Map<ShellCommand, ShellCommand>;
 }
 
 const viewCache = new WeakMap<ShellScript, ScriptView>();
@@ -26,8 +30,10 @@ export function scriptView(script: ShellScript): ScriptView {
     sequences.set(c.sequence, list);
   }
   const pipelines: ShellCommand[][] = [];
+  const previous = new Map<ShellCommand, ShellCommand>();
   for (const list of sequences.values()) {
     list.sort((a, b) => a.index - b.index);
+    for (let i = 1; i < list.length; i++) previous.set(list[i]!, list[i - 1]!);
     let run: ShellCommand[] = [];
     for (const c of list) {
       if ((c.connector === '|' || c.connector === '|&') && run.length > 0) run.push(c);
@@ -38,14 +44,16 @@ export function scriptView(script: ShellScript): ScriptView {
     }
     if (run.length > 1) pipelines.push(run);
   }
-  const view = { script, views, sequences, pipelines };
+  const positions = new Map(script.commands.map((c, i) => [c, i]));
+  const view = { script, views, sequences, pipelines, positions, previous };
   viewCache.set(script, view);
   return view;
 }
 
 /** viewOf returns the CommandView of a command of the script. */
 export function viewOf(sv: ScriptView, cmd: ShellCommand): CommandView | undefined {
-  return sv.views[sv.script.commands.indexOf(cmd)];
+  const i = sv.positions.get(cmd);
+  return i === undefined ? undefined : sv.views[i];
 }
 
 /** ownerOf finds the command whose word holds a substitution (`sh -c "$(curl …)"` → the sh command). */
@@ -69,7 +77,5 @@ export function isLastInSequence(sv: ScriptView, cmd: ShellCommand): boolean {
 
 /** previousOf returns the command before cmd in its sequence. */
 export function previousOf(sv: ScriptView, cmd: ShellCommand): ShellCommand | undefined {
-  const list = sv.sequences.get(cmd.sequence) ?? [];
-  const at = list.indexOf(cmd);
-  return at > 0 ? list[at - 1] : undefined;
+  return sv.previous.get(cmd);
 }
