@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SpanSet } from '../../src/classify/spans.js';
 import { categorize } from '../../src/classify/category.js';
 import { excerpt, maskSecret } from '../../src/classify/evidence.js';
 import { collectStrings } from '../../src/classify/walk.js';
@@ -41,5 +42,23 @@ describe('evidence', () => {
     const e = excerpt(text, 200, 206);
     expect(e.length).toBeLessThanOrEqual(122);
     expect(e).toContain('NEEDLE');
+  });
+});
+
+describe('SpanSet', () => {
+  it('accepts only spans that overlap none before, with few spans and with many', () => {
+    const set = new SpanSet(100_000);
+    const accepted: Array<[number, number]> = [];
+    // A fixed pseudo-random sequence of spans, checked against the plain quadratic definition.
+    let seed = 7;
+    const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let i = 0; i < 3_000; i++) {
+      const start = next(100_000) - 5;
+      const end = start + 1 + next(40);
+      const expected = !accepted.some(([s, e]) => start < e && s < end);
+      expect(set.add(start, end)).toBe(expected);
+      if (expected) accepted.push([start, end]);
+    }
+    expect(accepted.length).toBeGreaterThan(100);
   });
 });

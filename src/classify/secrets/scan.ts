@@ -1,4 +1,5 @@
 import { findAssignments, findProviderAssignments, type Assignment } from './assignment.js';
+import { SpanSet } from '../spans.js';
 import { shannonEntropy } from './entropy.js';
 import { containsStopWord, isGenericLineAllowed, isGenericNameAllowed } from './gitleaks-allowlist.js';
 import { classifyKeyName, PROVIDER_NAMES, splitName, type KeyName } from './key-name.js';
@@ -27,8 +28,9 @@ export function findSecrets(text: string, fieldKey = ''): SecretFinding[] {
   // Offsets in `lower` index `text`: keep one character per character (`İ` lower-cases to two).
   if (lower.length !== text.length) lower = text.replace(/[A-Z]+/g, (w) => w.toLowerCase());
   const found: SecretFinding[] = [];
+  const spans = new SpanSet(text.length);
   const add = (f: SecretFinding): void => {
-    if (f.end > f.start && !found.some((g) => f.start < g.end && g.start < f.end)) found.push(f);
+    if (f.end > f.start && spans.add(f.start, f.end)) found.push(f);
   };
 
   let awsKeyId = false;
@@ -99,6 +101,20 @@ function startsToken(text: string, at: number, notAfter: RegExp): boolean {
   return prev === undefined || !notAfter.test(prev) || (text[at - 2] === '\\' && /[nrt]/.test(prev));
 }
 
+/** How far from an assignment its line is read: a whole line, unless the text is one huge line. */
+const LINE_WINDOW = 1_024;
+
+/**
+ * lineAround is the line holding text[start, end), cut LINE_WINDOW characters either side: reading
+ * the whole line for every assignment made a text of one long line quadratic (1 MB: 6 s).
+ */
+function lineAround(text: string, start: number, end: number): string {
+  const from = Math.max(0, start - LINE_WINDOW);
+  const before = text.slice(from, start).lastIndexOf('\n');
+  const after = text.slice(end, end + LINE_WINDOW).indexOf('\n');
+  return text.slice(before < 0 ? from : from + before + 1, after < 0 ? Math.min(text.length, end + LINE_WINDOW) : end + after);
+}
+
 /**
  * isAssignedCredential applies gitleaks' generic-api-key allow-lists (names such as `primary_key`
  * and `keyPressed`, import lines, stop words in token-shaped values) and the service rules' own
@@ -106,9 +122,7 @@ function startsToken(text: string, at: number, notAfter: RegExp): boolean {
  */
 function isAssignedCredential(text: string, a: Assignment): boolean {
   if (isGenericNameAllowed(a.name) || isProviderNearMiss(a.name, a.value)) return false;
-  const lineStart = text.lastIndexOf('\n', a.start) + 1;
-  const lineEnd = text.indexOf('\n', a.end);
-  if (isGenericLineAllowed(text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd))) return false;
+  if (isGenericLineAllowed(lineAround(text, a.start, a.end))) return false;
   if (a.keyName.strictness === 'token' && TOKEN_VALUE_RE.test(a.value) && containsStopWord(a.value)) return false;
   // detect-secrets reports a quoted value with blanks only under a name whose word starts with the
   // keyword (`db_password`, `dbPassword`; not `someotherpassword`): the same boundary here.

@@ -31,7 +31,9 @@ export const findPrivateKeys: Finder = (text, lower) => {
     const start = m.index + m[0].length;
     let end = start;
     let base64 = 0;
-    while (end < text.length && !text.startsWith('-----END', end)) {
+    // A body ends at its END line — or at any `-----`, which no body holds: read on through the
+    // next BEGIN, every header would rescan the rest of the text (1 MB of headers: 5 minutes).
+    while (end < text.length && !text.startsWith('-----', end)) {
       const ch = text[end] ?? '';
       if (ch === '\\' && /[nr]/.test(text[end + 1] ?? '')) {
         end += 2;
