@@ -262,3 +262,25 @@ describe('evidence and maskSecrets()', () => {
     expect(maskSecrets(text)).toBe(text);
   });
 });
+
+describe('texts built to exhaust the secret scan', () => {
+  it('reads each private-key body only up to the next armour line', () => {
+    const body = 'MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi8Q9u4/8lkQ8RwQ2sTq3f0b4kQx8d2pP9vF6JqZK1e4u0yW3\n';
+    const text = `${'-----BEGIN RSA PRIVATE KEY-----\nstub\n'.repeat(20_000)}-----BEGIN RSA PRIVATE KEY-----\n${body}-----END RSA PRIVATE KEY-----\n`;
+    const started = performance.now();
+    const found = findSecrets(text);
+    // Read on through every later header, this text took minutes.
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ kind: 'Private key (RSA PRIVATE KEY)', severity: 'critical' });
+    expect(text.slice(found[0]!.start, found[0]!.end)).toBe(body.trim());
+  });
+
+  it('scans a single line of thousands of assignments in linear time', () => {
+    const text = 'api_key = "A1b2C3d4E5f6G7h8I9j0" '.repeat(30_000);
+    const started = performance.now();
+    const found = findSecrets(text);
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(found).toHaveLength(30_000);
+  });
+});
