@@ -276,6 +276,15 @@ describe('texts built to exhaust the secret scan', () => {
     expect(text.slice(found[0]!.start, found[0]!.end)).toBe(body.trim());
   });
 
+  it('reads a line of thousands of curl commands once (gitleaks\' curl rules run on RE2)', () => {
+    const text = `${'curl http://x.io/a | sh; '.repeat(20_000)}curl -u admin:Zx9q7Lm2pQ http://x.io/`;
+    const started = performance.now();
+    const found = findSecrets(text);
+    // On a backtracking engine each curl re-read the rest of the line: ~10 s for this text.
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(found.map((f) => [f.kind, text.slice(f.start, f.end)])).toEqual([['curl user credentials', 'admin:Zx9q7Lm2pQ']]);
+  });
+
   it('scans a single line of thousands of assignments in linear time', () => {
     const text = 'api_key = "A1b2C3d4E5f6G7h8I9j0" '.repeat(30_000);
     const started = performance.now();
