@@ -1,5 +1,6 @@
 import { analyzeCodeField, analyzeCommand, warmUpAnalysis } from '../shell/analyze.js';
 import { commandFields } from '../shell/fields.js';
+import { openParseBudget } from '../shell/parse.js';
 import { evidenceOf, SEVERITY_RANK, type Finding } from '../shell/findings.js';
 import type { DetectionInput, Signal } from '../types.js';
 
@@ -18,6 +19,7 @@ export async function initShell(): Promise<void> {
  */
 export function detectShell(input: DetectionInput): Signal[] {
   const signals: Signal[] = [];
+  openParseBudget();
   for (const field of commandFields(input)) {
     const findings = field.kind === 'shell' ? analyzeCommand(field.text) : analyzeCodeField(field.text, field.language);
     const worst = new Map<Finding['id'], Finding>();

@@ -4,7 +4,7 @@ import { findDestructive } from './destructive.js';
 import type { Finding } from './findings.js';
 import { findInjection } from './injection.js';
 import { LruCache } from './lru.js';
-import { parseScript } from './parse.js';
+import { parseBudgetDenied, parseScript } from './parse.js';
 import { scriptView } from './view.js';
 
 /** How deep `bash -c "ssh h 'sh -c …'"` nesting is followed. */
@@ -48,7 +48,7 @@ export function analyzeCommand(text: string): Finding[] {
   const decoded = urlDecoded(normalized);
   if (decoded) findings.push(...analyzeShell(decoded, 1));
   if (/\+[|;&`]|[|;&`]\+/.test(normalized)) findings.push(...analyzeShell(normalized.replace(/\+/g, ' '), 1));
-  if (text.length <= MAX_CACHED) commandCache.set(text, findings);
+  if (text.length <= MAX_CACHED && !parseBudgetDenied()) commandCache.set(text, findings);
   return findings;
 }
 
@@ -58,7 +58,7 @@ export function analyzeCodeField(code: string, language: string): Finding[] {
   const hit = codeCache.get(key);
   if (hit) return hit;
   const findings = analyzeCode(code, language, 0);
-  if (code.length <= MAX_CACHED) codeCache.set(key, findings);
+  if (code.length <= MAX_CACHED && !parseBudgetDenied()) codeCache.set(key, findings);
   return findings;
 }
 

@@ -13,6 +13,27 @@ const cache = new LruCache<string, ShellScript>(256);
 let parser: ReturnType<typeof syntax.NewParser> | undefined;
 
 /**
+ * Bytes of command text mvdan-sh parses for one tool call (detectShell opens each call's budget).
+ * The parser costs ~1 µs a byte: 28 commands of 32 KB in one request took 1.2 s. Past the budget a
+ * string gets tokenizeScript's reading, still analysed rule by rule, and nothing read that way is cached.
+ */
+const CALL_PARSE_BUDGET = 131_072;
+const OVER_BUDGET = "beyond this call's parse budget";
+let budget = CALL_PARSE_BUDGET;
+let denied = false;
+
+/** openParseBudget starts a tool call's budget. */
+export function openParseBudget(): void {
+  budget = CALL_PARSE_BUDGET;
+  denied = false;
+}
+
+/** parseBudgetDenied: some string of the current call was read without the parser (do not cache what came of it). */
+export function parseBudgetDenied(): boolean {
+  return denied;
+}
+
+/**
  * parseScript turns a command string into a ShellScript: mvdan-sh's syntax tree flattened into
  * simple commands, or, when the string is not valid shell (unbalanced quotes are common in
  * injection payloads), tokenizeScript's approximation with `parsed: false`. Results are cached.
@@ -21,7 +42,7 @@ export function parseScript(src: string, useCache = true): ShellScript {
   const hit = useCache ? cache.get(src) : undefined;
   if (hit) return hit;
   const script = buildScript(src);
-  if (useCache && src.length <= MAX_CACHED) cache.set(src, script);
+  if (useCache && src.length <= MAX_CACHED && script.error !== OVER_BUDGET) cache.set(src, script);
   return script;
 }
 
@@ -45,6 +66,11 @@ function plainScript(src: string): ShellScript {
 function buildScript(src: string): ShellScript {
   if (PLAIN_COMMAND.test(src) && !/^\s*[\w]+=/.test(src)) return plainScript(src);
   if (src.length > MAX_PARSED) return tokenizeScript(src, 'too long to parse');
+  if (src.length > budget) {
+    denied = true;
+    return tokenizeScript(src, OVER_BUDGET);
+  }
+  budget -= src.length;
   parser ??= syntax.NewParser();
   let file: GoNode | undefined;
   try {
