@@ -38,12 +38,7 @@ interface UniqueItemsCheck {
   errors?: Array<{ keyword: string; message: string; params: { i: number; j: number } }>;
 }
 
-/**
- * uniqueItems in linear time: AJV compares every item with every other (an agent's array of 10,000
- * objects cost a policy a second of the event loop); here each item's RFC 8785 form goes into a map,
- * which equates exactly what JSON Schema equates (member order aside, numbers by value). The error
- * names the two equal items as AJV's does (`i`, `j`).
- */
+/** keyOf is an item's RFC 8785 form: equal for exactly the items JSON Schema calls equal. */
 function keyOf(item: unknown): string {
   try {
     return canonicalize(item) ?? 'null';
@@ -52,6 +47,12 @@ function keyOf(item: unknown): string {
   }
 }
 
+/**
+ * uniqueItems in linear time: AJV compares every item with every other (an agent's array of 10,000
+ * objects cost a policy a second of the event loop); here each item's RFC 8785 form goes into a map,
+ * which equates exactly what JSON Schema equates (member order aside, numbers by value). The error
+ * names the two equal items as AJV's does (`i`, `j`).
+ */
 const uniqueItems: UniqueItemsCheck = (schema, data) => {
   if (!schema || !Array.isArray(data)) return true;
   const seen = new Map<string, number>();
