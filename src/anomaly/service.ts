@@ -1,5 +1,4 @@
 import type { Db } from '../db/knex.js';
-import { storableJson } from '../db/storable.js';
 import type { Logger } from '../log.js';
 import { OrgAnomalyModel, type AnomalyAssessment, type ObservedCall } from './model.js';
 
@@ -67,7 +66,7 @@ export class AnomalyService {
           await this.db.raw(
             `insert into anomaly_models (org_id, state, updated_at) values (?, ?::jsonb, now())
              on conflict (org_id) do update set state = excluded.state, updated_at = now()`,
-            [orgId, storableJson(JSON.stringify(model.toJSON()))],
+            [orgId, JSON.stringify(model.toJSON())],
           );
         } catch (err) {
           this.dirty.add(orgId);

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../log.js';
-import { storableJson } from '../db/storable.js';
+import { isRowError, storableJson } from '../db/storable.js';
 import { decisionLeafData } from '../tlog/leaf.js';
 import type { CheckRecord } from './types.js';
 
@@ -51,12 +51,6 @@ function payload(rows: CheckRecord[]): string {
           : null,
     })),
   ));
-}
-
-/** isRowError: the statement was refused for the data it carried (SQLSTATE class 22 or 23), not for a lost connection. */
-function isRowError(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
 /**
@@ -129,7 +123,6 @@ export class CheckWriter {
       this.schedule();
     }
   }
-
 
   private insert(kind: 'durable' | 'fast', batch: Waiter[]): Promise<unknown> {
     // Named: each connection parses and plans the four-table statement once, not once per batch

@@ -2,9 +2,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { isRowError, sqlState, storableJson } from '../db/storable.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { storable, TraceMasker } from './masking.js';
+import { TraceMasker } from './masking.js';
 
 /** A trace accepted by the API, as it will be stored (push() masks its secrets in place). */
 export interface TraceRow {
@@ -50,7 +51,7 @@ const COPY_SPECIAL = /[\\\t\n\r]/;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 const text = (s: string): string => (COPY_SPECIAL.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : s);
 const nullableText = (s: string | null): string => (s === null ? '\\N' : text(s));
-const json = (v: unknown): string => (v === undefined || v === null ? '\\N' : text(JSON.stringify(v)));
+const json = (v: unknown): string => (v === undefined || v === null ? '\\N' : text(storableJson(JSON.stringify(v))));
 
 /** copyText is a batch of (already masked) traces as COPY text. */
 export function copyText(rows: TraceRow[]): string {
@@ -60,10 +61,6 @@ export function copyText(rows: TraceRow[]): string {
   }
   return out;
 }
-
-const sqlState = (err: unknown): string => (err as { code?: string }).code ?? '';
-/** A permanent failure of the rows themselves (data exception, integrity violation): retrying the batch cannot help. */
-const isRowError = (err: unknown): boolean => /^2[23]/.test(sqlState(err));
 
 /**
  * TraceBuffer holds accepted traces in memory and writes them in batches — at once when
@@ -144,10 +141,6 @@ export class TraceBuffer {
   }
 
   private mask(r: TraceRow): void {
-    r.agent_id = storable(r.agent_id);
-    r.tool_name = storable(r.tool_name);
-    if (r.trace_id !== null) r.trace_id = storable(r.trace_id);
-    if (r.span_id !== null) r.span_id = storable(r.span_id);
     r.arguments = this.masker.mask(r.arguments) as Record<string, unknown>;
     if (r.result !== undefined) r.result = this.masker.mask(r.result, 'result');
     if (r.error !== undefined) r.error = this.masker.mask(r.error, 'error');

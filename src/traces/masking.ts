@@ -1,15 +1,5 @@
 import { maskSecrets } from '../classify/detectors/secrets.js';
 
-// PostgreSQL's json and text types cannot hold NUL, nor a UTF-16 surrogate without its pair.
-// eslint-disable-next-line no-control-regex
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
-
-/** storable replaces what PostgreSQL cannot store (NUL, lone surrogates) with U+FFFD. */
-export function storable(s: string): string {
-  return UNSTORABLE.test(s) ? s.replace(UNSTORABLE_ALL, '\uFFFD') : s;
-}
-
 /** Strings longer than this are always scanned (and never remembered). */
 const MAX_REMEMBERED_LENGTH = 256;
 
@@ -28,8 +18,8 @@ export class TraceMasker {
 
   /**
    * mask returns the parsed JSON value with every string's secrets masked (maskSecrets, keyed by the
-   * name of the member it is stored under, lower-cased — an array's items count as their member's)
-   * and made storable. Unchanged parts are returned as they are, not copied. Requires a value as
+   * name of the member it is stored under, lower-cased — an array's items count as their member's).
+   * Unchanged parts are returned as they are, not copied. Requires a value as
    * JSON.parse makes it (no cycles; depth is bounded by the request schema).
    */
   mask(value: unknown, key = ''): unknown {
@@ -46,10 +36,9 @@ export class TraceMasker {
       const entries = Object.entries(value);
       let changed = false;
       const masked = entries.map(([k, v]): [string, unknown] => {
-        const mk = storable(k);
         const mv = this.mask(v, k.toLowerCase());
-        if (mk !== k || mv !== v) changed = true;
-        return [mk, mv];
+        if (mv !== v) changed = true;
+        return [k, mv];
       });
       // fromEntries defines own properties: a "__proto__" member stays a member.
       return changed ? Object.fromEntries(masked) : value;
@@ -61,7 +50,7 @@ export class TraceMasker {
     const remember = text.length <= MAX_REMEMBERED_LENGTH;
     const id = remember ? `${key}\u0000${text}` : '';
     if (remember && this.clean.has(id)) return text;
-    const masked = storable(maskSecrets(text, key));
+    const masked = maskSecrets(text, key);
     if (remember && masked === text) {
       if (this.clean.size >= this.capacity) this.clean.delete(this.clean.values().next().value as string);
       this.clean.add(id);

@@ -43,7 +43,7 @@ describe('POST /api/v1/traces', () => {
       blocked: true,
       trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
       span_id: '00f067aa0ba902b7',
-      metadata: { sdk: 'python/1.2', note: 'nul\u0000byte' },
+      metadata: { sdk: 'python/1.2', note: 'nul\u0000byte', 'key\u0000': '\\u0000 typed' },
     });
     const res = await post(o, sent);
     expect(res.status).toBe(201);
@@ -62,7 +62,7 @@ describe('POST /api/v1/traces', () => {
       blocked: true,
       trace_id: sent.trace_id,
       span_id: sent.span_id,
-      metadata: { sdk: 'python/1.2', note: 'nul\uFFFDbyte' },
+      metadata: { sdk: 'python/1.2', note: 'nul\uFFFDbyte', 'key\uFFFD': '\\u0000 typed' },
     });
     expect(JSON.stringify(stored)).not.toContain(secret);
     expect(stored.arguments.headers.authorization).toMatch(/^token ghp_\*+$/);

@@ -69,7 +69,7 @@ const MAX_CLIMB = 64;
  * compactPath removes what normalisation removes without changing where a path leads: repeated
  * separators, `./` segments, and a climb of more than MAX_CLIMB levels (all of them end at the root).
  */
-export function compactPath(value: string): string {
+function compactPath(value: string): string {
   return value
     .replace(/(?<=.)[\\/]{2,}/g, '/')
     .replace(/(^|[\\/])(?:\.[\\/])+/g, '$1')
