@@ -6,7 +6,7 @@ const NAME_RULES: Array<[Category, RegExp]> = [
   ['email', /(e?mail|smtp|inbox|newsletter)/],
   ['database', /(sql|db_|_db|database|query|postgres|mysql|sqlite|mongo|redis|bigquery|snowflake|table)/],
   ['code', /(code|python|eval|javascript|typescript|node_|repl|notebook|jupyter|compile)/],
-  ['shell', /(shell|bash|exec|command|terminal|cmd|run_|subprocess|powershell|ssh|script)/],
+  ['shell', /(shell|bash|exec|command|terminal|cmd|run_|subprocess|spawn|powershell|ssh|script)/],
   ['filesystem', /(file|fs_|_fs|read|write|path|dir|folder|upload|download|storage|s3|blob)/],
   ['network', /(http|fetch|url|request|web|browse|curl|api_call|webhook|scrape|crawl|get_page)/],
 ];
@@ -14,7 +14,7 @@ const NAME_RULES: Array<[Category, RegExp]> = [
 /** Argument keys that betray a category when the tool name does not. */
 const KEY_RULES: Array<[Category, RegExp]> = [
   ['database', /^(sql|query|statement)$/],
-  ['shell', /^(command|cmd|script|shell)$/],
+  ['shell', /^(command|cmd|script|shell|executable|argv)$/],
   ['email', /^(to|cc|bcc|recipient|recipients)$/],
   ['payment', /^(amount|currency|card|card_number|iban|account_number)$/],
   ['network', /^(url|uri|endpoint|href|host)$/],

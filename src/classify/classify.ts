@@ -1,6 +1,6 @@
 import { categorize } from './category.js';
 import { DETECTORS, INITIALIZERS } from './detectors/index.js';
-import type { Classification, DetectionInput, Signal } from './types.js';
+import type { Category, Classification, DetectionInput, Signal, StringField } from './types.js';
 import { collectStrings } from './walk.js';
 
 let ready: Promise<void> | undefined;
@@ -17,21 +17,89 @@ const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
  * classify names a tool call's category and runs every detector over every string in its arguments.
  * Requires initClassifier() to have resolved. Signals are de-duplicated per (id, path), keeping the
  * most severe, and ordered most severe first.
+ *
+ * A string that holds a JSON object or array (`{"payload": "{\"sql\": \"DROP TABLE users\"}"}`,
+ * as tool frameworks pass nested arguments) is also read as arguments of its own, to
+ * MAX_EMBEDDED_DEPTH levels; what is found there is reported at the string that holds it.
  */
 export function classify(toolName: string, args: Record<string, unknown>): Classification {
-  const input: DetectionInput = {
-    toolName,
-    category: categorize(toolName, Object.keys(args)),
-    fields: collectStrings(args, '/arguments'),
-  };
+  const category = categorize(toolName, Object.keys(args));
   const best = new Map<string, Signal>();
-  for (const detect of DETECTORS) {
-    for (const s of detect(input)) {
-      const key = `${s.id}\u0000${s.path}`;
-      const prev = best.get(key);
-      if (!prev || SEVERITY_RANK[s.severity] > SEVERITY_RANK[prev.severity]) best.set(key, s);
+  const keep = (s: Signal): void => {
+    const key = `${s.id}\u0000${s.path}`;
+    const prev = best.get(key);
+    if (!prev || SEVERITY_RANK[s.severity] > SEVERITY_RANK[prev.severity]) best.set(key, s);
+  };
+  let fields = collectStrings(args, '/arguments');
+  for (const s of detect({ toolName, category, fields })) keep(s);
+  // Each level of embedded documents is read in one pass per category, not one per document.
+  let holders: string[] = [];
+  for (let depth = 1; depth <= MAX_EMBEDDED_DEPTH; depth++) {
+    const byCategory = new Map<Category, StringField[]>();
+    const next: string[] = [];
+    for (const field of fields) {
+      const doc = embeddedJson(field.value);
+      if (doc === undefined) continue;
+      // Inner pointers start with `#` and the document's number (real ones with `/`), so a signal finds its way back to the string that holds it.
+      const holder = depth === 1 ? field.pointer : holders[holderIndex(field.pointer)]!;
+      const inner = collectStrings(doc, `#${next.length}`, field.key);
+      next.push(holder);
+      const docCategory = categorize(toolName, Array.isArray(doc) ? [] : Object.keys(doc));
+      const list = byCategory.get(docCategory) ?? [];
+      for (const f of inner) list.push(f);
+      byCategory.set(docCategory, list);
     }
+    if (next.length === 0) break;
+    fields = [];
+    for (const [docCategory, list] of byCategory) {
+      for (const s of detect({ toolName, category: docCategory, fields: list, embedded: true })) keep({ ...s, path: next[holderIndex(s.path)]! });
+      for (const f of list) fields.push(f);
+    }
+    holders = next;
   }
   const signals = [...best.values()].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
-  return { category: input.category, signals };
+  return { category, signals };
+}
+
+/** How many levels of JSON inside strings are read (a document in a string in a document in a string). */
+const MAX_EMBEDDED_DEPTH = 2;
+/** An embedded document nested deeper than this is not read (the walk is recursive). */
+const MAX_EMBEDDED_NESTING = 64;
+
+function detect(input: DetectionInput): Signal[] {
+  return DETECTORS.flatMap((d) => d(input));
+}
+
+function holderIndex(pointer: string): number {
+  return Number(/^#(\d+)/.exec(pointer)![1]);
+}
+
+/** embeddedJson returns the object or array a string holds as JSON text (nested at most 64 deep), else undefined. */
+export function embeddedJson(text: string): Record<string, unknown> | unknown[] | undefined {
+  const t = text.trim();
+  const open = t[0];
+  if (!((open === '{' && t.endsWith('}')) || (open === '[' && t.endsWith(']'))) || t.length < 7 || !nestedWithin(t, MAX_EMBEDDED_NESTING)) return undefined;
+  try {
+    const doc: unknown = JSON.parse(t);
+    return doc !== null && typeof doc === 'object' ? (doc as Record<string, unknown> | unknown[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** nestedWithin says whether the brackets of JSON text (outside its strings) nest at most `max` deep. */
+function nestedWithin(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return false;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return true;
 }

@@ -41,6 +41,11 @@ export interface DetectionInput {
   toolName: string;
   category: Category;
   fields: StringField[];
+  /**
+   * A JSON document found inside a string of the call, read as arguments of its own: its parse
+   * budgets are the call's, already opened (see classify()).
+   */
+  embedded?: boolean;
 }
 
 export type Detector = (input: DetectionInput) => Signal[];

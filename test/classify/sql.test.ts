@@ -190,3 +190,30 @@ describe('detectSql()', () => {
     });
   });
 });
+
+describe("a call's parse budget", () => {
+  it('reports SQL padded past it instead of letting it through unread', () => {
+    // 256 KB of SQL per call is parsed (~0.4 µs a character); a statement padded past that was once not read at all.
+    const padded = `DROP TABLE users; -- ${'x'.repeat(262_200)}`;
+    const started = performance.now();
+    const [found] = ids(query(padded), 'sql_injection');
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(found?.severity).toBe('high');
+    expect(found?.evidence).toMatch(/^262221 characters of SQL, beyond the 262144 a call may have analysed: DROP TABLE users; --/);
+  });
+
+  it('is spent across the strings of one call and opened again for the next call', () => {
+    const big = `SELECT id FROM orders WHERE note = '${'n'.repeat(150_000)}'`;
+    const other = `SELECT id FROM orders WHERE note = '${'m'.repeat(150_000)}'`;
+    const found = detect('db_query', { first: { sql: big }, second: { sql: other } });
+    // The first string is read within the budget and clean; the second no longer fits.
+    expect(found.map((s) => [s.id, s.path])).toEqual([['sql_injection', '/arguments/second/sql']]);
+    // A call of its own has the whole budget again: the same string is read and found clean.
+    expect(query(other)).toEqual([]);
+  });
+
+  it("counts a database tool's values, placed in a query, against it", () => {
+    const value = `x'; DROP TABLE users; --${' '.repeat(270_000)}`;
+    expect(ids(detect('db_lookup', { table: 'users', name: value }), 'sql_injection')[0]?.evidence).toMatch(/beyond the 262144 a call may have analysed/);
+  });
+});

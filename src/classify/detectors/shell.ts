@@ -19,7 +19,7 @@ export async function initShell(): Promise<void> {
  */
 export function detectShell(input: DetectionInput): Signal[] {
   const signals: Signal[] = [];
-  openParseBudget();
+  if (!input.embedded) openParseBudget();
   for (const field of commandFields(input)) {
     const findings = field.kind === 'shell' ? analyzeCommand(field.text) : analyzeCodeField(field.text, field.language);
     const worst = new Map<Finding['id'], Finding>();

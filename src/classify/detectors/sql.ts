@@ -1,4 +1,5 @@
 import { loadModule } from 'libpg-query';
+import { openSqlBudget } from '../sql/analyze.js';
 import { analyzeFragment, analyzeField } from '../sql/fields.js';
 import type { DetectionInput, Signal } from '../types.js';
 
@@ -15,6 +16,7 @@ const RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
  * signal per id and field, the most severe finding's.
  */
 export function detectSql(input: DetectionInput): Signal[] {
+  if (!input.embedded) openSqlBudget();
   const out: Signal[] = [];
   for (const field of input.fields) {
     const findings = analyzeField(field, input.category) ?? analyzeFragment(field, input.category);

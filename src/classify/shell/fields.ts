@@ -11,6 +11,8 @@ export interface CommandField {
 
 const COMMAND_KEY = /^(command|commands|cmd|cmds|cmdline|command_?line|script|scripts|shell|shell_?command|bash|bash_?command|sh|exec|entrypoint|run)$|[_-](command|cmd|script)$/;
 const ARGV_KEY = /^(args|argv|arguments)$/;
+/** Keys that name the program a call runs when its arguments come separately (`{ program: 'rm', args: ['-rf', '/'] }`). */
+const PROGRAM_KEY = /^(program|executable|binary|bin|exe|file|process)$/;
 const CODE_KEY = /^(code|source|source_code|program|snippet|cell|python|javascript|js|ruby|perl|php)$/;
 /** Keys of a shell call that hold words about the command, not the command. */
 const PROSE_KEY = /^(description|reason|explanation|comment|message|title|summary|notes?|purpose|intent|goal|rationale|thoughts?|thinking|cwd|workdir|working_?dir(ectory)?|dir|directory|path|timeout|env|name|id|language|lang|stdin|output|user|host|hostname)$/;
@@ -32,17 +34,28 @@ export function commandFields(input: DetectionInput): CommandField[] {
     } else scalars.push(f);
   }
   const parentOf = (pointer: string): string => pointer.slice(0, pointer.lastIndexOf('/'));
-  const argvIn = (container: string): StringField[] | undefined => {
-    for (const [ptr, items] of arrays) if (parentOf(ptr) === container && ARGV_KEY.test(items[0]!.key)) return items;
-    return undefined;
-  };
+  // Argument lists by the object that holds them, looked up once per command field.
+  const argvArrays = new Map<string, StringField[]>();
+  for (const [ptr, items] of arrays) if (ARGV_KEY.test(items[0]!.key) && !argvArrays.has(parentOf(ptr))) argvArrays.set(parentOf(ptr), items);
+  const argvLines = new Map<string, StringField>();
+  for (const f of scalars) if (ARGV_KEY.test(f.key) && !argvLines.has(parentOf(f.pointer))) argvLines.set(parentOf(f.pointer), f);
   const shellCategory = input.category === 'shell';
   const language = languageOf(input);
 
+  // The arguments beside a one-word command or program: an argv array, or a string of them (`{ command: 'rm', args: '-rf /' }`).
+  const argvBeside = (f: StringField): string | undefined => {
+    if (/\s/.test(f.value.trim())) return undefined;
+    const container = parentOf(f.pointer);
+    const items = argvArrays.get(container);
+    if (items) return joinArgv([f.value, ...items.map((a) => a.value)]);
+    const line = argvLines.get(container);
+    return line && line !== f ? `${joinArgv([f.value])} ${line.value}` : undefined;
+  };
+
   for (const f of scalars) {
-    if (COMMAND_KEY.test(f.key)) {
-      const argv = !/\s/.test(f.value.trim()) ? argvIn(parentOf(f.pointer)) : undefined;
-      const text = argv ? joinArgv([f.value, ...argv.map((a) => a.value)]) : f.value;
+    const program = COMMAND_KEY.test(f.key) || PROGRAM_KEY.test(f.key) ? argvBeside(f) : undefined;
+    if (COMMAND_KEY.test(f.key) || program !== undefined) {
+      const text = program ?? f.value;
       if (shellCategory || input.category === 'code' || looksLikeCommand(text)) out.push({ pointer: f.pointer, text, kind: 'shell', language: '' });
     } else if (CODE_KEY.test(f.key) && (input.category === 'code' || shellCategory)) {
       out.push({ pointer: f.pointer, text: f.value, kind: 'code', language });

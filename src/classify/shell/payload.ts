@@ -127,6 +127,8 @@ const network: Classifier = ({ name, rest, pos }) => {
   }
   if (NETCATS.has(name)) {
     if (rest.some((a) => /\.sock$|^unix(-connect|-client)?:|^abstract-connect:/i.test(a))) return undefined;
+    // openssl talks to the network only as s_client / s_server; otherwise it hashes, encodes or encrypts here.
+    if (name === 'openssl' && !rest.some((a) => a === 's_client' || a === 's_server')) return undefined;
     const executes = rest.some((a) => /^-[a-zA-Z]*[ecl][a-zA-Z]*$/.test(a) || /^--(exec|sh-exec|lua-exec|listen)/.test(a) || /^(exec|system):/i.test(a));
     if (name !== 'openssl' && (executes || pos.some((p) => IPV4.test(p) && !LOOPBACK.test(p)))) return strong('netcat', 'raw network connection');
     return weak('netcat', 'network connection');

@@ -1,6 +1,6 @@
 import { FETCHERS, INTERPRETERS, NETCATS, SHELLS, positionals, type CommandView } from './commands.js';
 import type { Finding } from './findings.js';
-import { isCredentialPath } from './paths.js';
+import { isCredentialPath, normalizePath } from './paths.js';
 import type { ShellCommand, ShellWord } from './script.js';
 import { ownerOf, viewOf, type ScriptView } from './view.js';
 
@@ -161,6 +161,107 @@ export function reverseShell(sv: ScriptView): Finding[] {
     }
   });
   if (fifo && netcat) out.push({ id: 'command_injection', severity: 'critical', label: 'reverse shell through a fifo', text: src, start: fifo.start, end: netcat.end });
+  return out;
+}
+
+/** Directories holding nothing but credentials: packing or copying one whole takes them all. */
+const CREDENTIAL_DIR = /^(?:\/home\/[^/]+|\/root)\/\.(ssh|aws|gnupg|kube|docker|azure|config\/gcloud|password-store)\/?$|^\/etc\/ssl\/private\/?$/;
+
+function isCredentialDir(p: string): boolean {
+  return p.length <= 300 && CREDENTIAL_DIR.test(normalizePath(p.replace(/["']/g, '')));
+}
+
+/** A variable named for a secret: `$AWS_SECRET_ACCESS_KEY`, `${GITHUB_TOKEN}`, `$DB_PASSWORD`. */
+const SECRET_VARIABLE = /\$\{?[A-Za-z_][A-Za-z0-9_]*(SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)[A-Za-z0-9_]*\}?/i;
+
+/**
+ * dumpsSecrets names what a command prints that holds secrets: the whole environment (`env`,
+ * `printenv`, `set`, `export -p`, `declare -x`), or a variable named for a secret (`echo $API_KEY`).
+ */
+function dumpsSecrets(v: CommandView): string | undefined {
+  const rest = v.args.slice(1);
+  const named = positionals(v.args);
+  switch (v.name) {
+    case 'env':
+      // `env` with nothing to run (assignments at most) prints the environment.
+      return named.every((p) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(p)) ? 'the environment' : undefined;
+    case 'printenv':
+      if (named.length === 0) return 'the environment';
+      return named.find((n) => SECRET_VARIABLE.test(`$${n}`)) && `$${named.join(' $')}`;
+    case 'set':
+    case 'export':
+      return rest.length === 0 || (v.name === 'export' && rest[0] === '-p') ? 'the environment' : undefined;
+    case 'declare':
+    case 'typeset':
+      return rest.length > 0 && rest.every((a) => /^-[a-zA-Z]*[px][a-zA-Z]*$/.test(a)) ? 'the environment' : undefined;
+    case 'echo':
+    case 'printf':
+    case 'print':
+      return rest.find((a) => SECRET_VARIABLE.test(a))?.match(SECRET_VARIABLE)?.[0];
+    case 'cat':
+      return rest.some((a) => /^\/proc\/(self|\d+)\/environ$/.test(a)) ? 'the environment' : undefined;
+  }
+  return undefined;
+}
+
+/** egress: a command that talks to the network (`openssl` only as `s_client`: otherwise it encrypts, hashes or encodes locally). */
+function egress(v: CommandView | undefined): boolean {
+  return isFetcher(v) || (isNetcat(v) && (v!.name !== 'openssl' || v!.args.includes('s_client')));
+}
+
+/** sendsStdin: a network client that sends what it reads on stdin as a body or an upload (`curl -d @-`, `curl -T -`, `nc host port`). */
+function sendsStdin(v: CommandView): boolean {
+  if (!isFetcher(v)) return egress(v);
+  const a = v.args;
+  return a.some((x, j) => {
+    if (j === 0) return false;
+    if ((x === '-T' || x === '--upload-file') && a[j + 1] === '-') return true;
+    if (/^--(post|body)-file=(-|\/dev\/stdin)$/.test(x) || (/^--(post|body)-file$/.test(x) && (a[j + 1] === '-' || a[j + 1] === '/dev/stdin'))) return true;
+    return /(^|=)@(-|\/dev\/stdin)$/.test(x) && !/^(-H|--header)$/.test(a[j - 1] ?? '') && !/^(-H|--header)/.test(x);
+  });
+}
+
+/**
+ * secretEgress finds secrets sent over the network from the shell: the environment or a secret
+ * variable piped into a network client (`env | curl -d @- …`, `echo $AWS_SECRET_ACCESS_KEY | nc …`),
+ * the environment substituted into one (`curl -d "$(env)" …`), and credential directories packed or
+ * copied to one (`tar czf - ~/.ssh | curl -T - …`, `scp -r ~/.aws host:`).
+ */
+export function secretEgress(sv: ScriptView): Finding[] {
+  const out: Finding[] = [];
+  const src = sv.script.source;
+  for (const pipe of sv.pipelines) {
+    const views = pipe.map((c) => viewOf(sv, c));
+    const sink = views.findIndex((v, i) => i > 0 && egress(v));
+    if (sink < 0) continue;
+    for (let i = 0; i < sink; i++) {
+      const v = views[i];
+      if (!v) continue;
+      const what = dumpsSecrets(v) ?? (COPIERS.has(v.name) ? v.args.slice(1).find(isCredentialDir) : undefined);
+      // One variable piped on is how tokens are handed to a client unseen (`echo "Authorization: Bearer $T" | curl -H @- …`):
+      // only one sent on as the body or an upload counts.
+      if (what && (!what.startsWith('$') || sendsStdin(views[sink]!))) {
+        const severity = what.startsWith('$') ? 'high' : 'critical';
+        out.push({ id: 'command_injection', severity, label: `sends ${what} over the network`, text: src, start: pipe[i]!.start, end: pipe[sink]!.end });
+        break;
+      }
+    }
+  }
+  for (const subst of sv.script.substs) {
+    const inner = (sv.sequences.get(subst.sequence) ?? []).map((c) => viewOf(sv, c));
+    const what = inner.map((v) => (v ? dumpsSecrets(v) : undefined)).find((w) => w === 'the environment');
+    if (!what) continue;
+    const owner = ownerOf(sv, subst);
+    const ov = owner && viewOf(sv, owner.cmd);
+    if (owner && egress(ov)) out.push({ id: 'command_injection', severity: 'critical', label: `sends ${what} over the network`, text: src, start: owner.cmd.start, end: owner.cmd.end });
+  }
+  sv.script.commands.forEach((cmd, i) => {
+    const v = sv.views[i];
+    if (!v || (v.name !== 'scp' && v.name !== 'rsync')) return;
+    const pos = positionals(v.args);
+    const dir = pos.slice(0, -1).find(isCredentialDir);
+    if (dir && /^[^/]*:/.test(pos[pos.length - 1] ?? '')) out.push({ id: 'command_injection', severity: 'critical', label: `sends ${dir} over the network`, text: src, start: cmd.start, end: cmd.end });
+  });
   return out;
 }
 

@@ -15,8 +15,20 @@ export interface SqlAnalysis {
   findings: Finding[];
 }
 
-/** Longer strings are not analysed: parsing cost grows with length, and no tool call needs 256 KiB of SQL. */
-export const MAX_SQL_LENGTH = 256 * 1024;
+/**
+ * Characters of SQL PostgreSQL's parser reads for one tool call (detectSql opens each call's budget).
+ * The parser costs ~0.4 µs a character (a 1 MB statement: 0.4 s), and its scanner more, so what lies
+ * beyond the budget is not read at all. It is not let through either: a statement padded past the
+ * budget (`DROP TABLE users; --` and 300 KB of anything) would otherwise pass unread. It is reported,
+ * and the default policies block it. Only strings read within the budget are cached.
+ */
+export const CALL_PARSE_BUDGET = 256 * 1024;
+let budget = CALL_PARSE_BUDGET;
+
+/** openSqlBudget starts a tool call's parse budget. */
+export function openSqlBudget(): void {
+  budget = CALL_PARSE_BUDGET;
+}
 
 /**
  * A parse costs ~50–250 µs and the same SQL recurs (agents retry, templates repeat): keep recent
@@ -29,12 +41,19 @@ const MAX_CACHED_LENGTH = 16 * 1024;
  * analyzeSql parses `text` with PostgreSQL's parser and returns its injection and destructive-operation
  * findings. When the grammar rejects it (another dialect, or a payload that broke the query), the
  * verdict comes from PostgreSQL's tokens instead, and an unterminated quote is itself a finding.
- * Requires libpg-query's module to be loaded (initSql).
+ * Past the call's parse budget the text is reported as too long to analyse. Requires libpg-query's
+ * module to be loaded (initSql).
  */
 export function analyzeSql(text: string): SqlAnalysis {
   const hit = cache.get(text);
   if (hit) return hit;
-  const result = text.length > MAX_SQL_LENGTH || text.trim() === '' ? { parsed: false, findings: [] } : analyzeUncached(text);
+  if (text.trim() === '') return { parsed: false, findings: [] };
+  if (text.length > budget) {
+    const kind = `${text.length} characters of SQL, beyond the ${CALL_PARSE_BUDGET} a call may have analysed`;
+    return { parsed: false, findings: [finding('sql_injection', 'high', kind, text.slice(0, 60))] };
+  }
+  budget -= text.length;
+  const result = analyzeUncached(text);
   if (text.length <= MAX_CACHED_LENGTH) cache.set(text, result);
   return result;
 }
@@ -75,7 +94,7 @@ function analyzeUncached(text: string): SqlAnalysis {
   // PostgreSQL reads a C string: it would stop at a NUL and never see what follows.
   const nul = text.indexOf('\u0000');
   if (nul >= 0) {
-    const rest = analyzeSql(text.slice(0, nul));
+    const rest = analyzeUncached(text.slice(0, nul));
     return { parsed: rest.parsed, findings: [finding('sql_injection', 'high', 'null byte', text.slice(Math.max(0, nul - 40), nul + 40).replaceAll('\u0000', '\\0')), ...rest.findings] };
   }
   let stmts: RawStmt[];
