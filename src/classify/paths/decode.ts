@@ -59,6 +59,7 @@ function percentDecodeOnce(s: string, seen: Evasions): string {
     }
     // Collect a run of %XX bytes.
     const bytes: number[] = [];
+    let lenient = false;
     let j = i;
     while (j + 2 < s.length && s.charCodeAt(j) === 0x25) {
       let hi = hexValue(s.charCodeAt(j + 1));
@@ -71,11 +72,13 @@ function percentDecodeOnce(s: string, seen: Evasions): string {
         const byte = (hi * 16 + lo) & 0xff;
         const afterLead = bytes.length > 0 && utf8LeadLength(bytes[bytes.length - 1]!) > 0;
         if (hi < 0 || lo < 0 || !(afterLead || byte >= 0xc0)) break;
-        seen.overlong = true;
+        lenient = true;
       }
       bytes.push((hi * 16 + lo) & 0xff);
       j += 3;
     }
+    // Letters read as digits are a trick only inside a sequence (`%bg%qf`); alone (`LIKE '%user%'`) they are text.
+    if (lenient && bytes.length > 1) seen.overlong = true;
     if (bytes.length === 0) {
       out += '%';
       i++;

@@ -1,5 +1,5 @@
 import { finding, type Finding } from './finding.js';
-import { DESTRUCTIVE_KEYWORDS, ERROR_FUNCTIONS, STATEMENT_KEYWORDS, SYSTEM_FUNCTIONS, TIME_FUNCTIONS, isSystemRelation } from './lexicon.js';
+import { DESTRUCTIVE_KEYWORDS, ERROR_FUNCTIONS, SERVER_COMMAND_FUNCTIONS, SERVER_FILE_FUNCTIONS, STATEMENT_KEYWORDS, SYSTEM_FUNCTIONS, TIME_FUNCTIONS, isPasswordRelation, isSystemRelation } from './lexicon.js';
 import { isComment, isLiteral, type Token } from './tokens.js';
 
 /**
@@ -17,6 +17,7 @@ export function findInjectionInTokens(text: string, all: Token[]): Finding[] {
   let routine = false; // inside a function or procedure body, `;` separates statements legitimately
   let reading = false; // inside a condition: past WHERE, HAVING, ON or a connective
   let fromSeen = false;
+  let copySeen = false;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
     const w = t.word;
@@ -24,6 +25,7 @@ export function findInjectionInTokens(text: string, all: Token[]): Finding[] {
     if (w === 'begin' || w === 'function' || w === 'procedure' || w === 'trigger') routine = true;
     if (w === 'where' || w === 'having' || w === 'on' || w === 'and' || w === 'or' || w === 'union') reading = true;
     if (w === 'from') fromSeen = true;
+    if (w === 'copy') copySeen = true;
     if ((w === 'or' || w === 'and' || w === '||' || w === '&&' || w === 'xor' || w === 'having') && !afterBetween(toks, i)) {
       const probe = constantCondition(toks, i + 1, w === 'or' || w === '||' || w === 'xor');
       if (probe !== undefined) out.push(finding('sql_injection', 'high', w === 'or' || w === '||' || w === 'xor' ? 'tautology' : 'boolean probe', show(i, probe)));
@@ -52,6 +54,10 @@ export function findInjectionInTokens(text: string, all: Token[]): Finding[] {
         out.push(finding('sql_injection', 'critical', 'file write', show(i, i + 2)));
       } else if (COMMAND_PROCEDURES.has(w)) {
         out.push(finding('sql_injection', 'critical', 'command execution', show(i, i + 2)));
+      } else if (w === 'program' && (toks[i - 1]?.word === 'to' || toks[i - 1]?.word === 'from') && copySeen) {
+        out.push(finding('sql_injection', 'critical', 'command execution on the database server', show(i - 1, i + 1)));
+      } else if (fromSeen && isPasswordRelation(dotted(next) ? w : undefined, dotted(next) ? (toks[i + 2]?.word ?? '') : w)) {
+        out.push(finding('sql_injection', 'high', 'password hashes read', show(i, dotted(next) ? i + 2 : i)));
       } else if ((w === 'exec' || w === 'execute') && next?.text.startsWith('@')) {
         out.push(finding('sql_injection', 'critical', 'dynamic SQL', show(i, i + 3)));
       } else if (reading && isSystemRelation(dotted(next) ? w : undefined, dotted(next) ? (toks[i + 2]?.word ?? '') : w)) {
@@ -84,6 +90,8 @@ const COMMAND_PROCEDURES = new Set(['xp_cmdshell', 'sp_oacreate', 'sp_oamethod',
 /** callKind names what a call to `name` at i is, if it is one that payloads use. */
 function callKind(toks: Token[], i: number, name: string): ['critical' | 'high', string] | undefined {
   const arg = toks[i + 2];
+  if (SERVER_COMMAND_FUNCTIONS.has(name)) return ['critical', 'command execution on the database server'];
+  if (SERVER_FILE_FUNCTIONS.has(name)) return ['high', 'file access on the database server'];
   if (TIME_FUNCTIONS.has(name)) return ['critical', 'time-based'];
   if (ERROR_FUNCTIONS.has(name)) return ['high', 'error-based'];
   if (SYSTEM_FUNCTIONS.has(name)) return ['high', 'system probe'];

@@ -1,6 +1,6 @@
 import type { A_Expr, FuncCall, Node, SelectStmt } from 'libpg-query';
 import { finding, type Finding } from './finding.js';
-import { ERROR_FUNCTIONS, SYSTEM_FUNCTIONS, TIME_FUNCTIONS, isSystemRelation, qualifiedName } from './lexicon.js';
+import { ERROR_FUNCTIONS, SERVER_COMMAND_FUNCTIONS, SERVER_FILE_FUNCTIONS, SYSTEM_FUNCTIONS, TIME_FUNCTIONS, isPasswordRelation, isSystemRelation, qualifiedName } from './lexicon.js';
 import { constValue, isConstantExpr, isQuotedValue, locationSpan, sameExpr, someNode, stringsOf, walkNodes } from './nodes.js';
 import { nodeText, stmtText, stmtType, type ParsedSql } from './tree.js';
 
@@ -27,6 +27,10 @@ export function findInjectionInTree(sql: ParsedSql): Finding[] {
       out.push(finding('sql_injection', 'high', 'boolean probe', `CASE WHEN ${nodeText(sql, n.CaseWhen.expr)}`));
     }
     if ('SelectStmt' in n) checkSelect(sql, n.SelectStmt, out);
+    else if ('CopyStmt' in n) checkCopy(sql, n, out);
+    else if ('RangeVar' in n && isPasswordRelation(n.RangeVar.schemaname, n.RangeVar.relname ?? '')) {
+      out.push(finding('sql_injection', 'high', 'password hashes read', nodeText(sql, n)));
+    }
     return true;
   });
   for (const stmt of sql.stmts) checkSystemProbe(sql, stmt.stmt, out);
@@ -79,7 +83,9 @@ function funcName(f: FuncCall): string {
 function checkFunction(sql: ParsedSql, f: FuncCall, out: Finding[]): void {
   const name = funcName(f);
   const shown = (): string => nodeText(sql, { FuncCall: f });
-  if (TIME_FUNCTIONS.has(name)) out.push(finding('sql_injection', 'critical', 'time-based', shown()));
+  if (SERVER_COMMAND_FUNCTIONS.has(name)) out.push(finding('sql_injection', 'critical', 'command execution on the database server', shown()));
+  else if (SERVER_FILE_FUNCTIONS.has(name)) out.push(finding('sql_injection', 'high', 'file access on the database server', shown()));
+  else if (TIME_FUNCTIONS.has(name)) out.push(finding('sql_injection', 'critical', 'time-based', shown()));
   else if (ERROR_FUNCTIONS.has(name)) out.push(finding('sql_injection', 'high', 'error-based', shown()));
   else if (name === 'randomblob' || name === 'zeroblob') {
     const size = constValue(f.args?.[0]);
@@ -89,6 +95,18 @@ function checkFunction(sql: ParsedSql, f: FuncCall, out: Finding[]): void {
   } else if (name === 'convert' && (f.args ?? []).some(revealsSystem)) {
     out.push(finding('sql_injection', 'high', 'error-based convert', shown()));
   }
+}
+
+/**
+ * checkCopy flags COPY that runs a program on the database server (`COPY … TO PROGRAM 'curl …'`,
+ * `FROM PROGRAM`: a shell on the host) or reads or writes a file there; COPY to and from the client
+ * (STDIN / STDOUT) is how data is bulk-loaded and passes.
+ */
+function checkCopy(sql: ParsedSql, n: Node, out: Finding[]): void {
+  if (!('CopyStmt' in n)) return;
+  const c = n.CopyStmt as { is_program?: boolean; filename?: string; is_from?: boolean };
+  if (c.is_program) out.push(finding('sql_injection', 'critical', 'command execution on the database server', `COPY … ${c.is_from ? 'FROM' : 'TO'} PROGRAM '${c.filename ?? ''}'`));
+  else if (c.filename) out.push(finding('sql_injection', 'high', 'file access on the database server', `COPY … ${c.is_from ? 'FROM' : 'TO'} '${c.filename}'`));
 }
 
 /**

@@ -62,6 +62,19 @@ export const SYSTEM_FUNCTIONS = new Set([
   'dblink_exec',
 ]);
 
+/**
+ * Functions that reach past the database to the server it runs on: its files (read, list, import,
+ * export) or its shell. An agent's query has no business there; a payload does.
+ */
+export const SERVER_FILE_FUNCTIONS = new Set(['pg_read_file', 'pg_read_binary_file', 'pg_ls_dir', 'pg_stat_file', 'lo_import', 'lo_export', 'load_file']);
+export const SERVER_COMMAND_FUNCTIONS = new Set(['sys_eval', 'sys_exec', 'xp_cmdshell']);
+
+/** Relations that hold the server's password hashes (PostgreSQL, MySQL `mysql.user`, MSSQL). */
+export function isPasswordRelation(schema: string | undefined, relation: string): boolean {
+  const r = relation.toLowerCase();
+  return r === 'pg_shadow' || r === 'pg_authid' || r === 'sql_logins' || r === 'syslogins' || (schema?.toLowerCase() === 'mysql' && r === 'user');
+}
+
 /** Schemas and relations of the system catalogs (PostgreSQL, MySQL, MSSQL, Oracle, DB2, SQLite, Access). */
 export const SYSTEM_SCHEMAS = new Set(['information_schema', 'pg_catalog', 'mysql', 'sys', 'master', 'performance_schema', 'sysibm', 'syscat', 'sysstat']);
 export const SYSTEM_RELATION = /^(pg_(user|shadow|authid|roles|tables|class|namespace|database|stat_\w+|proc|settings|group)|sysobjects|syscolumns|sysusers|sysdatabases|sysprocesses|sqlite_(master|schema|temp_master)|msysobjects|msysaccessobjects|all_(tables|tab_columns|users|objects)|user_(tables|tab_columns|objects|users)|dba_\w+|v\$\w+)$/;
