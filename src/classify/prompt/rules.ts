@@ -80,6 +80,16 @@ const WORD_RULES: WordRule[] = [
   { name: OVERRIDE, severity: 'high', starts: w('ignore disregard'), re: /\b(?:ignore|disregard)\s+(?:the\s+)?(?:user|human|developer|system)(?:['’]s)?(?:\s+(?:request|instructions?|question))?\s+(?:and|instead)\b/iy },
   { name: OVERRIDE, severity: 'high', starts: w('ignore'), re: /\bignore\s+(?:instructions|filters|safety|restrictions|guardrails)\b/iy },
   { name: OVERRIDE, severity: 'high', starts: w('forget'), re: /\bforget\s+(?:your|all|any)\s+(?:training|rules|guidelines|restrictions|programming)\b/iy },
+  // The same override in the languages injection payloads are most often translated into (es, pt, fr, it, de, nl):
+  // a verb, up to three determiners, and "instructions" with "previous" before or after it.
+  {
+    name: OVERRIDE,
+    severity: 'high',
+    starts: w('ignora ignore ignorez ignoriere ignorieren vergiss negeer olvida oublie oubliez esquece dimentica'),
+    re: re(
+      String.raw`\b(?:ignora|ignore|ignorez|ignoriere|ignorieren(?:\s+sie)?|vergiss|negeer|olvida|oublie|oubliez|esquece|dimentica)\s+(?:(?:todas?|todos|las|los|as|os|toutes?|tous|les|vos|tes|tutte|tutti|le|gli|alle|die|deine|ihre|tus|sus|suas|tuas|de|het|jouw)\s+){0,3}(?:(?:vorherigen|bisherigen|obigen|vorigen|vorige|eerdere)\s+(?:anweisungen|instruktionen|regeln|instructies|regels)|(?:instrucciones|instru[cç](?:õ|o)es|instructions|istruzioni|indicaciones|consignes|reglas|regras|r[èe]gles|regole)\s+(?:anteriores|previas|precedentes|pr[ée]c[ée]dentes|precedenti|anteriori))\b`,
+    ),
+  },
   { name: OVERRIDE, severity: 'high', starts: w('instructions'), re: /(?<=\b(?:your|the)\s+(?:previous|prior|old|original)\s+)instructions\s+(?:are|were|have been)\s+(?:void|cancel+ed|revoked|replaced|obsolete|overridden|no longer)/iy },
   {
     name: NEW_ORDERS,
