@@ -120,7 +120,9 @@ function valueAfter(text: string, nameStart: number, end: number, name: string):
     return undefined;
   }
   if (text[p] === '@') p++;
-  return readValue(text, p);
+  // A connection string (`Server=db;User Id=sa;Password=…;`): its values end at `;`.
+  const connection = before === ';' || /^[^\s;]+;[A-Za-z][\w ]{0,30}=/.test(text.slice(p, p + MAX_VALUE));
+  return readValue(text, p, connection);
 }
 
 /** valueBefore reads `"value" == name` / `'value' !== name`, a comparison with a literal on the left. */
@@ -142,8 +144,8 @@ function skipBlanks(text: string, p: number): number {
   return p;
 }
 
-/** readValue reads a quoted (also `\"`-escaped) or bare value starting at `p`, on one line. */
-function readValue(text: string, p: number): Span | undefined {
+/** readValue reads a quoted (also `\"`-escaped) or bare value starting at `p`, on one line; in a connection string a bare one ends at `;`. */
+function readValue(text: string, p: number, connection = false): Span | undefined {
   const escaped = text[p] === '\\' && isQuote(text[p + 1]);
   const quote = escaped ? text[p + 1] : text[p];
   if (quote !== undefined && isQuote(quote)) {
@@ -158,6 +160,7 @@ function readValue(text: string, p: number): Span | undefined {
   let e = p;
   while (e < text.length && e - p < MAX_VALUE && !/\s/.test(text[e] ?? '')) {
     if (text[e] === '\\' && /[nrt"'`]/.test(text[e + 1] ?? '')) break;
+    if (connection && text[e] === ';') break;
     e++;
   }
   let value = text.slice(p, e);
