@@ -4,6 +4,7 @@ import { findDestructive } from './destructive.js';
 import type { Finding } from './findings.js';
 import { findInjection } from './injection.js';
 import { LruCache } from './lru.js';
+import { pipedPrograms } from './remote-exec.js';
 import { parseBudgetDenied, parseScript } from './parse.js';
 import { scriptView } from './view.js';
 
@@ -77,13 +78,15 @@ function analyzeShell(text: string, depth: number, cache = true, remote = false)
   }
   const out = [...findInjection(script), ...findDestructive(script, remote)];
   if (depth >= MAX_DEPTH) return out;
-  for (const view of scriptView(script).views) {
+  const sv = scriptView(script);
+  for (const view of sv.views) {
     if (!view) continue;
     for (const program of nestedPrograms(view)) {
       if (program.language === 'shell') out.push(...analyzeShell(program.text, depth + 1, true, remote || program.remote === true));
       else out.push(...analyzeCode(program.text, view.name, depth + 1));
     }
   }
+  for (const program of pipedPrograms(sv)) out.push(...analyzeShell(program.text, depth + 1, true, remote));
   return out;
 }
 

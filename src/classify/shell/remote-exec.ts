@@ -1,4 +1,4 @@
-import { FETCHERS, INTERPRETERS, NETCATS, SHELLS, positionals, type CommandView } from './commands.js';
+import { FETCHERS, INTERPRETERS, NETCATS, SHELLS, positionals, type CommandView, type NestedProgram } from './commands.js';
 import type { Finding } from './findings.js';
 import { isCredentialPath, normalizePath } from './paths.js';
 import type { ShellCommand, ShellWord } from './script.js';
@@ -55,6 +55,62 @@ function runsWord(view: CommandView, word: ShellWord): boolean {
 
 const isFetcher = (v: CommandView | undefined): boolean => !!v && (FETCHERS.has(v.name) || v.name === 'scp' || v.name === 'rsync');
 const isNetcat = (v: CommandView | undefined): boolean => !!v && NETCATS.has(v.name);
+
+/** printedText is what `echo`/`printf` (escapes read) or a heredoc / here-string fed to `cat` writes to stdout. */
+function printedText(v: CommandView | undefined): string | undefined {
+  if (!v) return undefined;
+  if (v.name === 'echo' || v.name === 'printf') {
+    const words = v.name === 'echo' ? v.args.slice(1).filter((a, i) => i > 0 || !/^-[neE]+$/.test(a)) : v.args.slice(1);
+    const text = words.join(' ');
+    return text.includes('\\') ? text.replace(/\\n/g, '\n').replace(/\\t/g, '\t') : text;
+  }
+  if (v.name === 'cat' && positionals(v.args).length === 0) {
+    for (const r of v.cmd.redirs) {
+      if (r.op === '<<<' && r.target) return r.target.value;
+      if ((r.op === '<<' || r.op === '<<-') && r.heredoc) return r.heredoc.value;
+    }
+  }
+  return undefined;
+}
+
+/** A crontab line's schedule (five fields, or `@reboot`, `@daily`…): what follows it is the command. */
+const CRON_SCHEDULE = /^\s*(?:@\w+|(?:\S+\s+){5})/;
+
+/**
+ * pipedPrograms lists the command text a script writes and runs, or schedules, itself: printed into a
+ * shell (`echo "rm -rf /" | sh`, `cat <<EOF | bash`), into `at`/`batch`, into `crontab -` (each line's
+ * command after its schedule), or substituted into `sh -c "$(printf …)"`.
+ */
+export function pipedPrograms(sv: ScriptView): NestedProgram[] {
+  const out: NestedProgram[] = [];
+  for (const pipe of sv.pipelines) {
+    // Each printed text goes to the first command after it that runs or schedules it: one pass per pipeline.
+    let printed: string[] = [];
+    for (const c of pipe) {
+      const v = viewOf(sv, c);
+      const cron = v?.name === 'crontab' && (positionals(v.args).length === 0 || positionals(v.args).includes('-'));
+      const runs = v !== undefined && ((SHELLS.has(v.name) && runsStdin(v)) || v.name === 'at' || v.name === 'batch');
+      if ((cron || runs) && printed.length > 0) {
+        for (const text of printed) {
+          if (!cron) out.push({ language: 'shell', text });
+          else for (const line of text.split('\n')) if (CRON_SCHEDULE.test(line)) out.push({ language: 'shell', text: line.replace(CRON_SCHEDULE, '') });
+        }
+        printed = [];
+      }
+      const text = printedText(v);
+      if (text?.trim()) printed.push(text);
+    }
+  }
+  for (const subst of sv.script.substs) {
+    const inner = sv.sequences.get(subst.sequence) ?? [];
+    if (inner.length !== 1) continue;
+    const text = printedText(viewOf(sv, inner[0]!));
+    const owner = ownerOf(sv, subst);
+    const ov = owner && viewOf(sv, owner.cmd);
+    if (text?.trim() && owner && ov && SHELLS.has(ov.name) && runsWord(ov, owner.word)) out.push({ language: 'shell', text });
+  }
+  return out;
+}
 
 /**
  * downloadExec finds code fetched from the network (or decoded from an opaque blob) and run
