@@ -53,3 +53,23 @@ describe('classify(): JSON held in a string', () => {
     expect(embeddedJson(JSON.stringify({ a: '['.repeat(1000) }))).toEqual({ a: '['.repeat(1000) });
   });
 });
+
+describe('classify(): an HTTP tool\'s own request', () => {
+  it('judges method, URL and body as the same request made with curl', () => {
+    expect(found(classify('http_request', { method: 'DELETE', url: 'https://api.github.com/repos/acme/app' }).signals)).toEqual(['destructive_operation high /arguments/url']);
+    expect(found(classify('http_request', { method: 'delete', url: 'https://api.example.com/v1/users/42' }).signals)).toEqual(['destructive_operation high /arguments/url']);
+    const byQuery = classify('call_api', { request: { method: 'POST', url: 'https://search.example.com/logs/_delete_by_query', body: '{"query":{"match_all":{}}}' } }).signals;
+    expect(found(byQuery)).toEqual(['destructive_operation high /arguments/request/url']);
+    const mutation = classify('http_request', { method: 'POST', url: 'https://api.example.com/graphql', body: 'mutation { deleteProject(id: 5) { id } }' }).signals;
+    expect(mutation[0]?.evidence).toBe('GraphQL delete mutation to https://api.example.com/graphql');
+  });
+
+  it('leaves reads and ordinary writes alone, and reads a long body in linear time', () => {
+    expect(classify('http_request', { method: 'GET', url: 'https://api.example.com/v1/users/42' }).signals).toEqual([]);
+    expect(classify('http_request', { method: 'POST', url: 'https://api.example.com/graphql', body: 'query { projects { id } }' }).signals).toEqual([]);
+    expect(classify('http_request', { method: 'PUT', url: 'https://api.example.com/v1/users/42', body: '{"name":"Ada"}' }).signals).toEqual([]);
+    const started = performance.now();
+    expect(classify('http_request', { method: 'POST', url: 'https://api.example.com/graphql', body: 'mutation '.repeat(7_000) }).signals).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+});

@@ -196,7 +196,11 @@ const HTTP_RULES: Array<[RegExp, RegExp, Verdict['severity']]> = [
   [/^(POST|PUT|PATCH)$/, /\/_cluster\/settings\b/, 'high'],
 ];
 const DATA_FLAG = /^(-d|--data|--data-raw|--data-binary|--data-urlencode|--json|-F|--form)(=|$)/;
-const GRAPHQL_DELETE = /\bmutation\b[\s\S]*\b(delete|destroy|remove|purge)\w*/i;
+/** A GraphQL mutation, and after it a deleting field: two linear searches (`mutation[\s\S]*delete` backtracks on every `mutation`). */
+function graphqlDelete(body: string): boolean {
+  const at = /\bmutation\b/i.exec(body);
+  return at !== null && /\b(delete|destroy|remove|purge)/i.test(body.slice(at.index));
+}
 
 /** httpVerdict flags DELETE requests, POSTs/PUTs to deleting endpoints (HTTP_RULES) and GraphQL delete mutations. */
 function httpVerdict(view: CommandView): Verdict | undefined {
@@ -212,10 +216,18 @@ function httpVerdict(view: CommandView): Verdict | undefined {
   }
   if (!method && args.some((a) => DATA_FLAG.test(a))) method = 'POST';
   const url = pos.find((p) => /^(\w+:\/\/|:\d|localhost|[\w.-]+:\d+\/|\/?[\w-]+\/)/.test(p)) ?? pos[pos.length - 1] ?? '';
+  return requestVerdict(method, url, args.join(' '));
+}
+
+/**
+ * requestVerdict judges one HTTP request, from a command line or a tool's own method and URL
+ * arguments: DELETE, a POST/PUT to a deleting endpoint, a GraphQL delete mutation (in `body`).
+ */
+export function requestVerdict(method: string, url: string, body: string): Verdict | undefined {
   if (method === 'DELETE') return { severity: 'high', label: `DELETE ${url}`.trim() };
   const rule = HTTP_RULES.find(([methods, path]) => methods.test(method) && path.test(url));
   if (rule) return { severity: rule[2], label: `${method} ${url}` };
-  if (method === 'POST' && /graphql/i.test(url) && GRAPHQL_DELETE.test(args.join(' '))) return { severity: 'high', label: `GraphQL delete mutation to ${url}` };
+  if (method === 'POST' && /graphql/i.test(url) && graphqlDelete(body)) return { severity: 'high', label: `GraphQL delete mutation to ${url}` };
   return undefined;
 }
 
