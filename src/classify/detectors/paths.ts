@@ -4,9 +4,11 @@ import { analyseUrlPath } from '../paths/url-path.js';
 import type { DetectionInput, Signal, StringField } from '../types.js';
 
 /** Keys whose value is a file-system path by name: `path`, `file_path`, `outputdir`, `destination`… */
-const PATH_KEY_RE = /(?:path|paths|file|files|filename|filenames|dir|dirs|directory|directories|folder|folders|dest|destination|cwd|workdir|include|template|attachment)$|(?:^|_)(?:src|dst)$/;
+const PATH_KEY_RE = /(?:path|paths|file|files|filename|filenames|dir|dirs|directory|directories|folder|folders|dest|destination|cwd|workdir|include|template|attachments?)$|(?:^|_)(?:src|dst)$/;
 /** Keys that hold contents, not a location, even in a file-system tool (`write_file {path, content}`). */
 const CONTENT_KEY_RE = /^(?:content|contents|data|body|text|message|code|source|query|sql|command|cmd|script|description|comment|prompt|patch|diff|old_str|new_str|old_string|new_string|replacement|pattern|search|encoding|mode)$/;
+/** One token that starts at a root, a home or a climb: `/etc/x`, `~/.ssh/id_rsa`, `../x`, `C:\\x`. */
+const ROOTED_TOKEN_RE = /^(?:~|\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/])\S*$/;
 /** Web URLs: their raw path can climb, but fetching one is the ssrf detector's business. */
 const WEB_URL_RE = /^(?:https?|wss?):\/\//i;
 /** A single path-shaped token: no line breaks, not a paragraph. */
@@ -52,7 +54,9 @@ function analyseField(field: StringField, filesystem: boolean): Seen | undefined
   const trimmed = value.trim();
   const seen = (found: PathFinding | undefined, text: string): Seen | undefined => (found ? { found, text } : undefined);
   if (singleLine && value.length <= MAX_PATH && WEB_URL_RE.test(trimmed)) return seen(analyseUrlPath(trimmed), value);
-  if (singleLine && (PATH_KEY_RE.test(key) || (filesystem && !CONTENT_KEY_RE.test(key)))) {
+  // A file-system tool's `source` is contents (`write_file {source}`) or where to copy from (`upload_file {source: '~/.aws/credentials'}`): a lone path-shaped token is the latter.
+  const sourcePath = filesystem && key === 'source' && ROOTED_TOKEN_RE.test(trimmed);
+  if (singleLine && (PATH_KEY_RE.test(key) || sourcePath || (filesystem && !CONTENT_KEY_RE.test(key)))) {
     if (value.length <= MAX_PATH) return seen(analysePath(value), value);
     // No file system takes a path this long as it is, but a tool that normalises it first does:
     // padding (`./` or `/` thousands of times, a climb far above any root) must not hide the target.

@@ -11,6 +11,8 @@ const worse = (a: UrlFinding | undefined, b: UrlFinding | undefined): UrlFinding
 /** Schemes a fetcher should never follow for an agent, with how bad each is. */
 const SCHEMES: Record<string, Severity> = {
   gopher: 'high', // speaks raw TCP: Redis, SMTP, MySQL, FastCGI
+  javascript: 'high', // a browser tool runs it in the page it is on: its cookies and tokens
+  vbscript: 'high',
   dict: 'high',
   file: 'high',
   netdoc: 'high',
