@@ -1,6 +1,7 @@
 import { categorize } from './category.js';
 import { DETECTORS, INITIALIZERS } from './detectors/index.js';
 import type { Category, Classification, DetectionInput, Signal, StringField } from './types.js';
+import { embeddedJson } from './embedded.js';
 import { collectStrings } from './walk.js';
 
 let ready: Promise<void> | undefined;
@@ -63,8 +64,6 @@ export function classify(toolName: string, args: Record<string, unknown>): Class
 
 /** How many levels of JSON inside strings are read (a document in a string in a document in a string). */
 const MAX_EMBEDDED_DEPTH = 2;
-/** An embedded document nested deeper than this is not read (the walk is recursive). */
-const MAX_EMBEDDED_NESTING = 64;
 
 function detect(input: DetectionInput): Signal[] {
   return DETECTORS.flatMap((d) => d(input));
@@ -72,34 +71,4 @@ function detect(input: DetectionInput): Signal[] {
 
 function holderIndex(pointer: string): number {
   return Number(/^#(\d+)/.exec(pointer)![1]);
-}
-
-/** embeddedJson returns the object or array a string holds as JSON text (nested at most 64 deep), else undefined. */
-export function embeddedJson(text: string): Record<string, unknown> | unknown[] | undefined {
-  const t = text.trim();
-  const open = t[0];
-  if (!((open === '{' && t.endsWith('}')) || (open === '[' && t.endsWith(']'))) || t.length < 7 || !nestedWithin(t, MAX_EMBEDDED_NESTING)) return undefined;
-  try {
-    const doc: unknown = JSON.parse(t);
-    return doc !== null && typeof doc === 'object' ? (doc as Record<string, unknown> | unknown[]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** nestedWithin says whether the brackets of JSON text (outside its strings) nest at most `max` deep. */
-function nestedWithin(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > max) return false;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return true;
 }

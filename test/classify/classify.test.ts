@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { classify, embeddedJson, initClassifier } from '../../src/classify/classify.js';
+import { classify, initClassifier } from '../../src/classify/classify.js';
+import { embeddedJson } from '../../src/classify/embedded.js';
 import type { Signal } from '../../src/classify/types.js';
 
 beforeAll(async () => {
@@ -39,6 +40,8 @@ describe('classify(): JSON held in a string', () => {
 
   it('leaves benign JSON text clean and reads text that only looks like JSON as text', () => {
     expect(classify('http_request', { url: 'https://api.example.com/v1/items', body: JSON.stringify({ name: 'widget', tags: ['a', 'b'], price: 12.5 }) }).signals).toEqual([]);
+    // In a shell tool too: JSON text is a document, not a command line (it once read as a brace group).
+    expect(classify('run_tool', { payload: JSON.stringify({ action: 'search', query: 'quarterly report', limit: 10 }) }).signals).toEqual([]);
     expect(embeddedJson('{not json}')).toBeUndefined();
     expect(embeddedJson('"a string"')).toBeUndefined();
     expect(embeddedJson(' {"a": [1, 2]} ')).toEqual({ a: [1, 2] });

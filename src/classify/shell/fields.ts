@@ -1,3 +1,4 @@
+import { embeddedJson } from '../embedded.js';
 import type { DetectionInput, StringField } from '../types.js';
 
 /** A string of the call that holds a command line (`shell`) or a program (`code`). */
@@ -69,7 +70,8 @@ export function commandFields(input: DetectionInput): CommandField[] {
     } else out.push({ pointer: ptr, text: joinArgv(items.map((i) => i.value)), kind: 'shell', language: '' });
   }
   if (out.length === 0 && shellCategory) {
-    for (const f of scalars) if (!PROSE_KEY.test(f.key) && !ARGV_KEY.test(f.key)) out.push({ pointer: f.pointer, text: f.value, kind: 'shell', language: '' });
+    // JSON text is a document, read as arguments of its own (classify()), not a command line.
+    for (const f of scalars) if (!PROSE_KEY.test(f.key) && !ARGV_KEY.test(f.key) && embeddedJson(f.value) === undefined) out.push({ pointer: f.pointer, text: f.value, kind: 'shell', language: '' });
     for (const [ptr, items] of arrays) if (ARGV_KEY.test(items[0]!.key)) out.push({ pointer: ptr, text: joinArgv(items.map((i) => i.value)), kind: 'shell', language: '' });
   }
   return out;
