@@ -15,10 +15,17 @@ export const POLICIES_CHANNEL = 'aegis_policies';
  * process) with the org's overrides in their place, then the org's own. A policy write anywhere
  * notifies `aegis_policies`, so the next check on every replica uses the new set; checks never read
  * policies from the database otherwise.
+ *
+ * Each org policy is compiled once per version, in an AJV instance of its own: a reload (any policy
+ * write, or every second while notifications are down) compiles only what changed, and two policies
+ * cannot collide on a schema `$id` (in one shared instance the second failed to compile and went
+ * unenforced).
  */
 export class PolicyCache {
   private readonly platform: CompiledPolicy[];
   private readonly cache: NotifiedCache<readonly CompiledPolicy[]>;
+  /** Compiled org policies by org, then policy id; each entry is for the version it holds. */
+  private readonly compiled = new Map<string, Map<string, CompiledPolicy>>();
 
   constructor(
     private readonly db: Db,
@@ -40,18 +47,22 @@ export class PolicyCache {
 
   private async load(orgId: string): Promise<readonly CompiledPolicy[]> {
     const defs = await listOrgPolicies(this.db, orgId);
-    // One AJV instance per org set: schemas' $ids cannot collide across orgs, and a replaced set is
-    // garbage-collected whole.
-    const ajv = createAjv();
+    const before = this.compiled.get(orgId);
     const own = new Map<string, CompiledPolicy>();
     for (const def of defs) {
+      const prev = before?.get(def.id);
+      if (prev && prev.def.version === def.version && prev.def.updated_at?.getTime() === def.updated_at?.getTime()) {
+        own.set(def.id, prev);
+        continue;
+      }
       try {
-        own.set(def.id, compilePolicy(ajv, def));
+        own.set(def.id, compilePolicy(createAjv(), def));
       } catch (err) {
         // Stored schemas were compiled when saved; this only happens across an engine upgrade.
         this.log.error({ org_id: orgId, policy: def.id, err: (err as Error).message }, 'a stored policy no longer compiles; it is skipped');
       }
     }
+    this.compiled.set(orgId, own);
     const effective = this.platform.map((p) => own.get(p.def.id) ?? p);
     for (const [id, p] of own) if (!this.platform.some((d) => d.def.id === id)) effective.push(p);
     return effective;

@@ -6,6 +6,7 @@ import type { Decision, RiskLevel } from '../orgs/settings.js';
 import { createAjv } from './ajv.js';
 import { PLATFORM_DEFAULTS } from './defaults.js';
 import { compilePolicy } from './engine.js';
+import { schemaLimitProblem } from './limits.js';
 import { findTemplate } from './templates.js';
 import type { PolicyDefinition, PolicyMatch } from './types.js';
 
@@ -104,6 +105,9 @@ export function resolvePolicy(input: PolicyInput): Omit<PolicyDefinition, 'sourc
     enabled: input.enabled,
     mode: input.mode,
   };
+  // Only schemas written by hand are bounded: templates build theirs from bounded params.
+  const tooBig = input.policy_schema !== undefined ? schemaLimitProblem(policySchema) : undefined;
+  if (tooBig) throw new ValidationError(tooBig, [{ path: 'policy_schema', message: tooBig }]);
   try {
     compilePolicy(createAjv(), { ...def, source: 'org', version: 0, created_at: null, updated_at: null });
   } catch (err) {

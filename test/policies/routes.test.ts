@@ -137,6 +137,40 @@ describe('policy lifecycle', () => {
     }
   });
 
+  it('refuses a schema too large to compile quickly, naming the bound, and keeps nothing', async () => {
+    let deep: Record<string, unknown> = { type: 'object' };
+    for (let i = 0; i < 40; i++) deep = { type: 'object', properties: { a: deep } };
+    const patterns = { type: 'object', properties: Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`k${i}`, { type: 'string', pattern: `^v${i}$` }])) };
+    const wide = { anyOf: Array.from({ length: 600 }, (_, i) => ({ properties: { tool_name: { const: `t${i}` } } })) };
+    const huge = { type: 'object', properties: { tool_name: { enum: Array.from({ length: 12_000 }, (_, i) => `tool-${i}`) } } };
+    const cases: Array<[unknown, RegExp]> = [
+      [deep, /nested more than 32 levels/],
+      [patterns, /more than 100 patterns/],
+      [wide, /more than 500 objects/],
+      [huge, /larger than 64 KB/],
+    ];
+    for (const [policy_schema, message] of cases) {
+      const started = performance.now();
+      const res = await call(gw.url, 'POST', '/api/v1/policies', { key: org.adminKey, body: { id: 'too-big', name: 'x', risk_level: 'HIGH', policy_schema } });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', message: expect.stringMatching(message), details: [{ path: 'policy_schema' }] });
+      expect(performance.now() - started).toBeLessThan(1_000);
+    }
+    expect((await call(gw.url, 'GET', '/api/v1/policies/too-big', { key: org.adminKey })).status).toBe(404);
+  });
+
+  it('enforces two policies that share a schema $id', async () => {
+    // In one AJV instance per org the second failed to compile on reload and went unenforced.
+    const deny = (id: string, tool: string) => ({ id, name: id, risk_level: 'CRITICAL', match: { tool_names: ['same-id-*'] }, policy_schema: { $id: 'https://example.com/schemas/tools', properties: { tool_name: { not: { const: tool } } } } });
+    for (const body of [deny('same-id-a', 'same-id-a-tool'), deny('same-id-b', 'same-id-b-tool')]) {
+      expect((await call(gw.url, 'POST', '/api/v1/policies', { key: other.adminKey, body })).status).toBe(201);
+    }
+    for (const [tool, policy] of [['same-id-a-tool', 'same-id-a'], ['same-id-b-tool', 'same-id-b']]) {
+      const res = await check(gw, other.adminKey, { agent_id: 'ids', tool_name: tool, arguments: {} });
+      expect(res.body, tool).toMatchObject({ decision: 'block', policy_name: policy });
+    }
+  });
+
   it('answers a duplicate id with 409 and leaves writes to admins', async () => {
     const body = { id: 'dup', name: 'x', risk_level: 'LOW', policy_schema: {} };
     expect((await call(gw.url, 'POST', '/api/v1/policies', { key: org.adminKey, body })).status).toBe(201);
