@@ -50,6 +50,7 @@ export async function jsonBody(ctx: Context & { state: AppState }, next: Next): 
       // JSON.parse turns a number beyond a double (1e400) into Infinity, which neither JSON nor RFC 8785
       // can write back: only a 3-digit exponent or a 309-digit run can overflow.
       const huge = HUGE_NUMBER.test(text) ? unwantedAt(body, '', { number: (n) => !Number.isFinite(n) }) : undefined;
+      const repeated = huge === undefined && lone === undefined && nul === undefined ? repeatedName(text) : undefined;
       if (huge !== undefined) {
         invalid = new ValidationError(`the JSON body holds a number at ${huge || '(body)'} beyond the range of a double`, [{ path: huge || '(body)', message: 'number out of range' }]);
       } else if (lone !== undefined) {
@@ -58,6 +59,9 @@ export async function jsonBody(ctx: Context & { state: AppState }, next: Next): 
         ]);
       } else if (nul !== undefined) {
         invalid = new ValidationError(`the JSON body holds a NUL character (\\u0000) at ${nul || '(body)'}, which cannot be stored`, [{ path: nul || '(body)', message: 'must not contain NUL (\\u0000)' }]);
+      } else if (repeated !== undefined) {
+        // JSON.parse keeps the last of two equal names, other parsers the first: what was checked must be what runs.
+        invalid = new ValidationError(`the JSON body repeats the member name at ${repeated}: names within an object must be unique (RFC 7493 §2.3)`, [{ path: repeated, message: 'duplicate member name' }]);
       }
     } catch (err) {
       invalid = new ValidationError(`malformed JSON body: ${(err as Error).message}`, [{ path: '(body)', message: 'not valid JSON' }]);
@@ -114,6 +118,67 @@ export function unwantedAt(value: unknown, path: string, bad: Unwanted): string 
     if (refused) return here;
     const at = unwantedAt(v, here, bad);
     if (at !== undefined) return at;
+  }
+  return undefined;
+}
+
+interface Frame {
+  array: boolean;
+  /** Objects: the names seen so far (the first alone until there is a second). */
+  first?: string;
+  names?: Set<string>;
+  /** The member name or item index the parser is in. */
+  at: string;
+  items: number;
+}
+
+/**
+ * repeatedName is the dotted path of the first member whose name repeats an earlier one of the same
+ * object (`{"sql":"SELECT 1","sql":"DROP TABLE t"}` → `sql`), or undefined. `text` must be valid JSON
+ * (JSON.parse accepted it). Names are compared decoded, so `"a"` and `"\u0061"` are the same name.
+ * One pass over the text, no allocation for objects of one member.
+ */
+export function repeatedName(text: string): string | undefined {
+  const stack: Frame[] = [];
+  let expectName = false;
+  const pathTo = (last: string): string => [...stack.slice(0, -1).map((f) => f.at), last].filter((p) => p !== '').join('.');
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: a member name where one is expected, else a value.
+      const start = i;
+      let escaped = false;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) {
+          escaped = true;
+          i++;
+        } else if (d === 0x22) break;
+      }
+      if (!expectName) continue;
+      const frame = stack[stack.length - 1]!;
+      const name = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+      if (frame.first === undefined && frame.names === undefined) frame.first = name;
+      else {
+        if (!frame.names) frame.names = new Set([frame.first!]);
+        if (frame.names.has(name)) return pathTo(name);
+        frame.names.add(name);
+      }
+      frame.at = name;
+      expectName = false;
+    } else if (c === 0x7b) {
+      stack.push({ array: false, at: '', items: 0 });
+      expectName = true;
+    } else if (c === 0x5b) {
+      stack.push({ array: true, at: '0', items: 0 });
+    } else if (c === 0x7d || c === 0x5d) {
+      stack.pop();
+      expectName = false;
+    } else if (c === 0x2c) {
+      const frame = stack[stack.length - 1];
+      if (frame?.array) frame.at = String(++frame.items);
+      else expectName = true;
+    }
   }
   return undefined;
 }

@@ -88,6 +88,26 @@ describe('error envelope', () => {
     expect((await check('{"agent_id":"a","tool_name":"t","arguments":{"x":1e-400,"y":1e300}}')).status).toBe(200);
   });
 
+  it('refuses a member name repeated within an object, naming where, and records nothing', async () => {
+    // JSON.parse keeps the last "sql", a tool's parser may keep the first: the check would judge one statement while another runs.
+    const post = (path: string, raw: string) => call(gw.url, 'POST', path, { key: org.adminKey, raw, headers: { 'content-type': 'application/json' } });
+    const before = (await call(gw.url, 'GET', '/api/v1/checks?limit=1', { key: org.adminKey })).body.total;
+    for (const [path, raw, at] of [
+      ['/api/v1/check', '{"agent_id":"dup","tool_name":"db_query","arguments":{"sql":"DROP TABLE users","sql":"SELECT 1"}}', 'arguments.sql'],
+      ['/api/v1/check', '{"agent_id":"dup","tool_name":"t","arguments":{"steps":[{"a":1},{"cmd":"ls","\\u0063md":"rm -rf /"}]}}', 'arguments.steps.1.cmd'],
+      ['/api/v1/check', '{"agent_id":"dup","agent_id":"other","tool_name":"t","arguments":{}}', 'agent_id'],
+      ['/api/v1/policies', '{"id":"dup-names","name":"x","risk_level":"LOW","policy_schema":{},"risk_level":"HIGH"}', 'risk_level'],
+    ] as const) {
+      const res = await post(path, raw);
+      expect(res.status, raw).toBe(400);
+      expectEnvelope(res.body, 'VALIDATION_ERROR');
+      expect(res.body.error.details).toEqual([{ path: at, message: 'duplicate member name' }]);
+    }
+    expect((await call(gw.url, 'GET', '/api/v1/checks?limit=1', { key: org.adminKey })).body.total).toBe(before);
+    // Equal names in different objects, and names that only look alike, are fine.
+    expect((await post('/api/v1/check', '{"agent_id":"dup","tool_name":"t","arguments":{"a":{"x":1},"b":{"x":2},"x ":3,"X":4}}')).status).toBe(200);
+  });
+
   it('classifies, digests and stores a "__proto__" member like any other', async () => {
     const raw = '{"agent_id":"proto","tool_name":"run","arguments":{"__proto__":{"command":"rm -rf /"},"y":1}}';
     const res = await call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, raw, headers: { 'content-type': 'application/json' } });
