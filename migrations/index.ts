@@ -21,6 +21,7 @@ import * as createStripeEvents from './20261128180200_create_stripe_events.js';
 import * as createUsageCounters from './20261128180300_create_usage_counters.js';
 import * as bindCredentialsToUsers from './20261128190000_bind_credentials_to_users.js';
 import * as notifyOutboxOnlyWithRows from './20261206150000_notify_outbox_only_with_rows.js';
+import * as addSignalsOmitted from './20261206180000_add_signals_omitted_to_checks.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -55,4 +56,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261128180300_create_usage_counters', createUsageCounters],
   ['20261128190000_bind_credentials_to_users', bindCredentialsToUsers],
   ['20261206150000_notify_outbox_only_with_rows', notifyOutboxOnlyWithRows],
+  ['20261206180000_add_signals_omitted_to_checks', addSignalsOmitted],
 ];

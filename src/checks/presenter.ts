@@ -7,7 +7,7 @@ export function presentDecision(r: CheckRecord, e: Evaluation) {
     decision: r.decision,
     policy_name: r.policy_name,
     risk_level: r.risk_level,
-    classification: { category: r.category, signals: r.signals },
+    classification: classificationOf(r),
     anomaly_score: r.anomaly_score,
     check_id: r.id,
     ...(r.anomaly_features.length > 0 ? { anomaly_features: r.anomaly_features } : {}),
@@ -30,7 +30,7 @@ export function presentCheck(r: CheckRecord) {
     status: r.status,
     policy_name: r.policy_name,
     risk_level: r.risk_level,
-    classification: { category: r.category, signals: r.signals },
+    classification: classificationOf(r),
     anomaly_score: r.anomaly_score,
     anomaly_features: r.anomaly_features,
     reason: r.reason,
@@ -55,4 +55,9 @@ export function presentVerdict(r: CheckRecord) {
     reason: r.decision_reason ?? r.reason,
     expires_at: r.expires_at?.toISOString() ?? null,
   };
+}
+
+/** The classification as answered: `signals_omitted` appears only when signals were left out. */
+function classificationOf(r: CheckRecord) {
+  return { category: r.category, signals: r.signals, ...(r.signals_omitted > 0 ? { signals_omitted: r.signals_omitted } : {}) };
 }

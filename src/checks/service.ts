@@ -14,6 +14,7 @@ import type { Admission } from '../ratelimit/admission.js';
 import { evaluate, type Evaluation } from '../policies/engine.js';
 import type { CallDocument } from '../policies/types.js';
 import { maskArguments } from './masking.js';
+import { keepSignals } from './signals.js';
 import type { CheckInput } from './schema.js';
 import type { CheckRecord } from './types.js';
 import type { CheckWriter } from './writer.js';
@@ -105,6 +106,7 @@ export class CheckService {
       ? killSwitchEvaluation(stop)
       : escalate(inSpanSync('check.policies', { 'aegis.policies': policies.length }, () => evaluate(policies, call, settings.risk_mapping)), anomalyScore, assessment.features[0]?.detail, settings.anomaly_escalate_threshold);
     const pending = evaluation.decision === 'pending';
+    const shown = keepSignals(classification.signals);
     const record: CheckRecord = {
       id: randomUUID(),
       org_id: orgId,
@@ -114,7 +116,8 @@ export class CheckService {
       arguments_sha256: argumentsDigest(input.arguments),
       context,
       category: classification.category,
-      signals: classification.signals,
+      signals: shown.signals,
+      signals_omitted: shown.omitted,
       anomaly_score: anomalyScore,
       anomaly_features: assessment.features.slice(0, 5),
       anomaly_event: anomalyScore >= settings.anomaly_threshold,

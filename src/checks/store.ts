@@ -4,7 +4,7 @@ import { NotFoundError } from '../errors.js';
 import type { CheckRecord } from './types.js';
 
 const COLUMNS = [
-  'id', 'org_id', 'agent_id', 'tool_name', 'arguments', 'arguments_sha256', 'context', 'category', 'signals', 'anomaly_score', 'anomaly_features',
+  'id', 'org_id', 'agent_id', 'tool_name', 'arguments', 'arguments_sha256', 'context', 'category', 'signals', 'signals_omitted', 'anomaly_score', 'anomaly_features',
   'decision', 'status', 'policy_name', 'risk_level', 'reason', 'counterfactual', 'shadow_violations', 'credential_id',
   'created_at', 'expires_at', 'decided_at', 'decided_by', 'decided_credential', 'decision_reason',
 ];

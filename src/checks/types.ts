@@ -15,6 +15,8 @@ export interface CheckRecord {
   context: Record<string, unknown>;
   category: Category;
   signals: Signal[];
+  /** Signals left out of `signals` (a call that raised more than MAX_SIGNALS; see keepSignals). */
+  signals_omitted: number;
   anomaly_score: number;
   /** The behaviour model's top contributing features (largest first). */
   anomaly_features: Array<{ name: string; score: number; detail: string }>;

@@ -19,14 +19,14 @@ const INSERT = `
   with rows as (
     select * from json_to_recordset($1::json) as r(
       id uuid, org_id uuid, agent_id text, tool_name text, arguments jsonb, arguments_sha256 text, context jsonb,
-      category text, signals jsonb, anomaly_score real, anomaly_features jsonb, anomaly_event boolean, decision text,
+      category text, signals jsonb, signals_omitted integer, anomaly_score real, anomaly_features jsonb, anomaly_event boolean, decision text,
       status text, policy_name text, risk_level text, reason text, counterfactual text, shadow_violations jsonb,
       credential_id text, created_at timestamptz, expires_at timestamptz, decided_at timestamptz, decided_by text, leaf text)
   ), inserted as (
-    insert into checks (id, org_id, agent_id, tool_name, arguments, arguments_sha256, context, category, signals,
+    insert into checks (id, org_id, agent_id, tool_name, arguments, arguments_sha256, context, category, signals, signals_omitted,
                         anomaly_score, anomaly_features, decision, status, policy_name, risk_level, reason, counterfactual,
                         shadow_violations, credential_id, created_at, expires_at, decided_at, decided_by)
-    select id, org_id, agent_id, tool_name, arguments, decode(arguments_sha256, 'hex'), context, category, signals,
+    select id, org_id, agent_id, tool_name, arguments, decode(arguments_sha256, 'hex'), context, category, signals, signals_omitted,
            anomaly_score, anomaly_features, decision, status, policy_name, risk_level, reason, counterfactual,
            shadow_violations, credential_id, created_at, expires_at, decided_at, decided_by
     from rows

@@ -133,6 +133,27 @@ describe('POST /api/v1/check', () => {
     expect(res.body.decision).toBe(decision);
   });
 
+  it('answers and stores at most 100 signals, the most severe of each kind first, and says how many were left out', async () => {
+    const args: Record<string, string> = {};
+    for (let i = 0; i < 5_000; i++) args[`k${i}`] = `user${i}@corp-mail.net`;
+    args.zzz = `deploy with token ghp_${'A1b2C3d4E5'.repeat(3)}A1b2C3`;
+    const res = await check({ agent_id: 'flood', tool_name: 'post_message', arguments: args });
+    expect(res.status).toBe(200);
+    const { signals, signals_omitted: omitted } = res.body.classification;
+    expect(signals).toHaveLength(100);
+    expect(omitted).toBe(5_001 - 100);
+    // The one secret among 5,000 addresses is kept, and decides.
+    expect(signals[0]).toMatchObject({ id: 'secret_leak', path: '/arguments/zzz' });
+    expect(res.body.policy_name).toBe('secret-leak');
+    const stored = await call(gw.url, 'GET', `/api/v1/check/${res.body.check_id}`, { key: org.adminKey });
+    expect(stored.body.classification.signals).toEqual(signals);
+    expect(stored.body.classification.signals_omitted).toBe(omitted);
+    expect(JSON.stringify(stored.body)).not.toContain('A1b2C3d4E5A1b2C3d4E5');
+    // An ordinary check has no such field.
+    const plain = await check({ agent_id: 'flood', tool_name: 'post_message', arguments: { text: 'mail ada@corp-mail.net' } });
+    expect(plain.body.classification).toEqual({ category: 'general', signals: [expect.objectContaining({ id: 'pii' })] });
+  });
+
   it('bounds the nesting depth of arguments', async () => {
     let deep: unknown = 'x';
     for (let i = 0; i < 40; i++) deep = { d: deep };

@@ -27,7 +27,7 @@ function record(org: string, agent: string): CheckRecord {
   const now = new Date();
   return {
     id: randomUUID(), org_id: org, agent_id: agent, tool_name: 'db_query', arguments: { sql: 'SELECT 1' }, arguments_sha256: 'ab'.repeat(32), context: {},
-    category: 'database', signals: [], anomaly_score: 0, anomaly_features: [], anomaly_event: false, decision: 'allow', status: 'decided',
+    category: 'database', signals: [], signals_omitted: 0, anomaly_score: 0, anomaly_features: [], anomaly_event: false, decision: 'allow', status: 'decided',
     policy_name: 'default', risk_level: 'LOW', reason: null, counterfactual: null, shadow_violations: [], credential_id: 'api_key:test',
     created_at: now, expires_at: null, decided_at: now, decided_by: 'policy', decided_credential: null, decision_reason: null,
   };
