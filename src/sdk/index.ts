@@ -20,7 +20,8 @@ export interface CheckResponse {
   decision: Decision;
   policy_name: string;
   risk_level: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
-  classification: { category: string; signals: Signal[] };
+  /** `signals_omitted`: how many signals were left out when a call raised more than 100. */
+  classification: { category: string; signals: Signal[]; signals_omitted?: number };
   anomaly_score: number;
   check_id: string;
   reason?: string;
