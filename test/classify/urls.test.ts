@@ -91,6 +91,7 @@ describe('ssrfProblem()', () => {
     ['http://localtest.me/', 'localtest.me resolves to 127.0.0.1'],
     ['http://anything.lvh.me/', 'resolves to 127.0.0.1'],
     ['http://db.internal:5432/', 'internal DNS name db.internal'],
+    ['http://host.docker.internal:2375/containers/json', 'container host name host.docker.internal'],
     ['http://jenkins/', 'single-label intranet name jenkins'],
     // Parser differentials.
     ['http://example.com@127.0.0.1/', 'loopback address 127.0.0.1'],
@@ -158,6 +159,7 @@ describe('detectUrls()', () => {
     ['http://metadata.google.internal/computeMetadata/v1/', 'critical'],
     ['http://127.0.0.1:2375/containers/json', 'high'],
     ['http://192.168.0.1/admin', 'high'],
+    ['http://host.containers.internal:8080/', 'high'],
     ['gopher://127.0.0.1:6379/_SET%20x', 'high'],
     ['dict://example.com:11211/', 'high'],
     ['ftp://example.com/', 'medium'],

@@ -14,6 +14,8 @@ const METADATA_NAMES = new Set([
 
 /** Names every resolver answers with a loopback address. */
 const LOOPBACK_NAME_RE = /^(?:localhost|localhost\.localdomain|ip6-localhost|ip6-loopback|[a-z0-9.-]+\.localhost)$/;
+/** Names container runtimes give the machine they run on (Docker Desktop, Podman, Kubernetes in Docker): the host itself. */
+const CONTAINER_HOST_RE = /^(?:host|gateway|kubernetes)\.docker\.internal$|^host\.containers\.internal$|^host\.lima\.internal$/;
 
 /** Public wildcard-DNS services that answer with the address spelt in the name: `10-0-0-1.sslip.io`. */
 const WILDCARD_DNS_RE = /(?:^|\.)(nip\.io|sslip\.io|xip\.io|nip\.direct|traefik\.me|backname\.io)$/;
@@ -57,6 +59,7 @@ export function classifyHost(rawHost: string, options: HostOptions): AddressFind
   }
   if (METADATA_NAMES.has(host)) return { severity: 'critical', reason: `cloud metadata host ${host}` };
   if (LOOPBACK_NAME_RE.test(host)) return { severity: 'high', reason: `loopback name ${host}` };
+  if (CONTAINER_HOST_RE.test(host)) return { severity: 'high', reason: `container host name ${host} (the machine itself)` };
   if (/^kubernetes(?:\.default)?(?:\.svc)?$/.test(host)) return { severity: 'high', reason: `cluster-internal name ${host}` };
 
   const embedded = embeddedAddress(host);
