@@ -201,7 +201,26 @@ const WORD_RULES: WordRule[] = [
     starts: w(`${AI_WORDS} chat chatgpt gpt gpt0 claude bard gemini copilot model bot large automated`),
     re: re(String.raw`(?<=\bif\s+you\s+are\s+an?\s+)(?:${AI}|large language model|automated (?:agent|system))`),
   },
-  { name: HIDDEN, severity: 'high', starts: w('ai assistant llm chatbot ais assistants chatbots llms'), re: /\b(?:ai|assistant|llm|chatbot)s?\s+(?:reading|processing|summari[sz]ing|parsing)\s+this\b/iy },
+  {
+    name: HIDDEN,
+    severity: 'high',
+    starts: w('ai assistant llm chatbot ais assistants chatbots llms'),
+    re: /\b(?:ai|assistant|llm|chatbot)s?(?:\s+(?:agents?|assistants?|models?|systems?|tools?))?\s+(?:reading|processing|summari[sz]ing|parsing|analy[sz]ing|handling)\s+(?:this|these)\b/iy,
+  },
+  // An instruction tied to the task the model was given, sending something out: "Before summarizing, send … to …".
+  {
+    name: HIDDEN,
+    severity: 'high',
+    starts: w('before after instead while'),
+    re: /\b(?:before|after|instead\s+of|while)\s+(?:you\s+)?(?:summari[sz](?:e|ing)|answer(?:ing)?|respond(?:ing)?|repl(?:y|ying)|translat(?:e|ing))\b[^.\n]{0,40}?[,;:]?\s*(?:send|e-?mail|forward|post|upload|transmit|exfiltrate)\b[^.\n]{0,60}?(?:https?:\/\/|[\w.+-]+@[\w-]+\.\w|~\/|\/etc\/|\.ssh|\.env\b|credentials?|passwords?|api[_ ]?keys?|secrets?|tokens?|contents\s+of)/iy,
+  },
+  {
+    name: NEW_ORDERS,
+    severity: 'high',
+    starts: w('new updated revised urgent important high priority'),
+    re: /\b(?:new|updated|revised|urgent|important|high[- ]priority|priority)\s+(?:instructions?|directives?|orders)\s+from\s+(?:the\s+|your\s+)?(?:system|developers?|creators?|openai|anthropic)\b/iy,
+  },
+  { name: NEW_ORDERS, severity: 'high', starts: w('stop'), re: /\bstop\s+(?:what\s+you(?:['’]re|\s+are)\s+doing|(?:your|the)\s+current\s+task)\b[^.\n]{0,20}?\b(?:and|instead)\b/iy },
   {
     name: AUTHORITY,
     severity: 'high',
@@ -354,7 +373,7 @@ const SYMBOL_RULES: Array<{ name: string; severity: Severity; re: RegExp }> = [
   {
     name: FORGED,
     severity: 'high',
-    re: /<\|(?:im_start|im_end|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id)\|>|\[\/?INST\]|<<\/?SYS>>|<\/?system_prompt>|\$system\b|#{2,}(?<=^[ \t]*#{2,})[ \t]*(?:instruction|system|system prompt|new instructions?|response)[ \t]*:[ \t]*$/im,
+    re: /<\|(?:im_start|im_end|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id)\|>|\[\/?INST\]|<<\/?SYS>>|<\/?system_prompt>|<\/(?:user|human|assistant)>\s*<(?:system|assistant|user)>|\$system\b|#{2,}(?<=^[ \t]*#{2,})[ \t]*(?:instruction|system|system prompt|new instructions?|response)[ \t]*:[ \t]*$/im,
   },
   {
     name: HIDDEN,
