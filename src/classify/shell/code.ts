@@ -1,7 +1,7 @@
 import { API_WIPE, destructiveSql } from './destructive-cli.js';
 import type { Finding } from './findings.js';
 import { EXEC_CODE, NET_CODE } from './obfuscation.js';
-import { pathScope } from './paths.js';
+import { isCredentialPath, pathScope } from './paths.js';
 
 /** What an inline program (python -c, node -e, a `code` argument) does with the shell and the disk. */
 export interface CodeScan {
@@ -25,6 +25,13 @@ const RECURSIVE_DELETE = new RegExp(
 );
 const FILE_DELETE = new RegExp(String.raw`(os\.(?:remove|unlink|rmdir|removedirs)|fs\.(?:unlinkSync|unlink)|File\.delete|\bunlink)\s*\(?\s*${STRING}`, 'g');
 const FETCH_EXEC = /\b(exec|eval|iex|Invoke-Expression)\b\s*\(?[^;\n]{0,60}(urlopen|urllib|requests\.get|DownloadString|\bfetch\s*\(|http\.get|https\.get|Net\.WebClient|curl|wget)/i;
+/** Code run from an opaque blob: `exec(base64.b64decode(…))`, `eval(atob(…))`, `exec(zlib.decompress(…))`. */
+const DECODE_EXEC = /\b(?:exec|eval)\s*\([^;\n]{0,80}?(?:b64decode|base64|atob\s*\(|unhexlify|codecs\.decode|zlib\.decompress|marshal\.loads|fromCharCode)/i;
+/** The whole environment as a value (not one variable of it): `dict(os.environ)`, `JSON.stringify(process.env)`. */
+const WHOLE_ENV = /\b(?:dict|str|repr|list|json\.dumps)\(\s*os\.environ\s*\)|\bos\.environ\.(?:copy|items)\(\)|JSON\.stringify\(\s*process\.env\s*\)|\.\.\.process\.env\b|Object\.(?:entries|keys|values)\(\s*process\.env\s*\)|\bSystem\.getenv\(\s*\)/;
+/** Code that sends data out: HTTP clients, raw sockets, mail and FTP. */
+const NET_EGRESS = /\b(?:requests\.(?:post|put|patch|get|request)|urllib\.request|urlopen|http\.client|httpx\.\w+|aiohttp|fetch\s*\(|axios|XMLHttpRequest|https?\.request|socket\.(?:connect|send|sendall)|smtplib|ftplib|Net::HTTP|curl_exec)/;
+const LITERAL = new RegExp(STRING, 'g');
 
 function unescapeLiteral(s: string): string {
   return s.replace(/\\(["'\\])/g, '$1').replace(/\\n/g, '\n').replace(/\\t/g, '\t');
@@ -68,5 +75,20 @@ export function scanCode(code: string, language: string): CodeScan {
   if (net && EXEC_CODE.test(code)) add('command_injection', 'critical', 'reverse shell code', net);
   const fetched = FETCH_EXEC.exec(code);
   if (fetched) add('command_injection', 'critical', 'download and execute', fetched);
+  else {
+    const decoded = DECODE_EXEC.exec(code);
+    if (decoded) add('command_injection', 'critical', 'decode and execute', decoded);
+  }
+  const egress = NET_EGRESS.test(code);
+  const env = egress ? WHOLE_ENV.exec(code) : null;
+  if (env) add('command_injection', 'critical', 'sends the environment over the network', env);
+  // A credential file named in the program: read (and, with a network client in it, sent out). A
+  // dotenv file is how programs load their own settings, so it counts only next to a network client.
+  for (const m of code.matchAll(LITERAL)) {
+    const path = unescapeLiteral(m[1] ?? m[2] ?? '');
+    if (!isCredentialPath(path) || (!egress && /(^|\/)\.env(\.[\w-]+)?$/.test(path))) continue;
+    add('command_injection', egress ? 'critical' : 'high', `${egress ? 'exfiltrates' : 'reads'} credential file ${path}`, m);
+    break;
+  }
   return { findings, shellStrings };
 }
