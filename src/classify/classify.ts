@@ -42,7 +42,7 @@ export function classify(toolName: string, args: Record<string, unknown>): Class
       const doc = embeddedJson(field.value);
       if (doc === undefined) continue;
       // Inner pointers start with `#` and the document's number (real ones with `/`), so a signal finds its way back to the string that holds it.
-      const holder = depth === 1 ? field.pointer : holders[holderIndex(field.pointer)]!;
+      const holder = depth === 1 ? field.pointer : holderOf(field.pointer, holders);
       const inner = collectStrings(doc, `#${next.length}`, field.key);
       next.push(holder);
       const docCategory = categorize(toolName, Array.isArray(doc) ? [] : Object.keys(doc));
@@ -53,7 +53,7 @@ export function classify(toolName: string, args: Record<string, unknown>): Class
     if (next.length === 0) break;
     fields = [];
     for (const [docCategory, list] of byCategory) {
-      for (const s of detect({ toolName, category: docCategory, fields: list, embedded: true })) keep({ ...s, path: next[holderIndex(s.path)]! });
+      for (const s of detect({ toolName, category: docCategory, fields: list, embedded: true })) keep({ ...s, path: holderOf(s.path, next) });
       for (const f of list) fields.push(f);
     }
     holders = next;
@@ -69,6 +69,8 @@ function detect(input: DetectionInput): Signal[] {
   return DETECTORS.flatMap((d) => d(input));
 }
 
-function holderIndex(pointer: string): number {
-  return Number(/^#(\d+)/.exec(pointer)![1]);
+/** holderOf maps an inner pointer (`#3/sql`) to the call's string that holds document 3. */
+function holderOf(pointer: string, holders: readonly string[]): string {
+  const m = /^#(\d+)/.exec(pointer);
+  return holders[m ? Number(m[1]) : 0] ?? holders[0]!;
 }
