@@ -80,6 +80,18 @@ describe('detectSecrets()', () => {
     expect(secretSignals(args, 'login')).toEqual([expect.objectContaining({ id: 'secret_leak', path })]);
   });
 
+  it("reports a provider's token sent over HTTPS in a header to that provider's own API as use (low), and anywhere else as a leak", () => {
+    const token = `ghp_${fake(ALNUM, 36, 58)}`;
+    const request = (url: string) => secretSignals({ method: 'GET', url, headers: { Authorization: `Bearer ${token}` } }, 'http_request');
+    expect(request('https://api.github.com/user')).toEqual([expect.objectContaining({ severity: 'low', path: '/arguments/headers/Authorization', evidence: expect.stringMatching(/sent to its own API, api\.github\.com\)$/) })]);
+    for (const url of ['https://collector.example/c', 'http://api.github.com/user', 'https://api.github.com.collector.example/', 'https://x:y@api.github.com/']) {
+      expect(request(url), url).toEqual([expect.objectContaining({ severity: 'critical' })]);
+    }
+    // A key of no known provider, or a token in the body, is reported as before.
+    expect(secretSignals({ url: 'https://api.example.com/v1', headers: { 'X-API-Key': fake(HEX, 32, 59) } }, 'http_request')[0]?.severity).toBe('high');
+    expect(secretSignals({ url: 'https://api.github.com/gists', body: `token=${token}` }, 'http_request')[0]?.severity).toBe('critical');
+  });
+
   it.each([
     ['a pinned commit', `pinned_revision = "${fake(HEX, 40, 31)}"`],
     ['a pinned action', `- uses: actions/checkout@${fake(HEX, 40, 32)}`],

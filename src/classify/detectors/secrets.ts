@@ -12,14 +12,67 @@ const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
  */
 export function detectSecrets(input: DetectionInput): Signal[] {
   const signals: Signal[] = [];
+  let byPointer: Map<string, string> | undefined;
   for (const field of input.fields) {
     const found = findSecrets(field.value, field.key);
     if (found.length === 0) continue;
     const worst = found.reduce((a, b) => (SEVERITY_RANK[b.severity] > SEVERITY_RANK[a.severity] ? b : a));
     const more = found.length > 1 ? ` (+${found.length - 1} more)` : '';
+    const header = HEADER_POINTER.exec(field.pointer);
+    if (header) {
+      byPointer ??= new Map(input.fields.map((f) => [f.pointer, f.value]));
+      const home = ownApi(found, requestUrl(byPointer, header[1]!));
+      if (home) {
+        signals.push({ id: 'secret_leak', severity: 'low', path: field.pointer, evidence: evidenceOf(worst, field.value, `${more} (sent to its own API, ${home})`) });
+        continue;
+      }
+    }
     signals.push({ id: 'secret_leak', severity: worst.severity, path: field.pointer, evidence: evidenceOf(worst, field.value, more) });
   }
   return signals;
+}
+
+/** A request header of a call: `…/headers/Authorization`, with the pointer of the object holding `headers`. */
+const HEADER_POINTER = /^(.*)\/headers\/[^/]+$/;
+
+/**
+ * Where a provider's tokens are meant to go. Sent there over HTTPS in a request header, a token is
+ * being used, not leaked (reported `low`, below the default policy); sent anywhere else it stays a leak.
+ */
+const PROVIDER_HOSTS: ReadonlyArray<readonly [kind: RegExp, host: RegExp]> = [
+  [/^GitHub token/, /(?:^|\.)(?:github\.com|githubusercontent\.com)$/],
+  [/^GitLab token/, /(?:^|\.)gitlab\.com$/],
+  [/^Stripe (?:live|test) key/, /(?:^|\.)stripe\.com$/],
+  [/^Slack (?:bot|user|app|legacy|token)/, /(?:^|\.)slack\.com$/],
+  [/^OpenAI API key/, /(?:^|\.)openai\.com$/],
+  [/^Anthropic (?:admin )?API key/, /(?:^|\.)anthropic\.com$/],
+  [/^Hugging Face token/, /(?:^|\.)huggingface\.co$/],
+  [/^npm token/, /(?:^|\.)npmjs\.(?:org|com)$/],
+  [/^SendGrid API key/, /(?:^|\.)sendgrid\.com$/],
+  [/^Google API key/, /(?:^|\.)googleapis\.com$/],
+  [/^Groq API key/, /(?:^|\.)groq\.com$/],
+  [/^Notion token/, /(?:^|\.)notion\.com$/],
+  [/^Linear API key/, /(?:^|\.)linear\.app$/],
+];
+
+/** requestUrl is the URL beside a call's headers (`url`, `uri` or `endpoint` of the same object). */
+function requestUrl(byPointer: Map<string, string>, holder: string): string | undefined {
+  return byPointer.get(`${holder}/url`) ?? byPointer.get(`${holder}/uri`) ?? byPointer.get(`${holder}/endpoint`);
+}
+
+/** ownApi is the host when every secret found is a provider token bound for that provider over HTTPS. */
+function ownApi(found: SecretFinding[], url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  let host: string;
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'https:' || u.username || u.password) return undefined;
+    host = u.hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+  const home = (f: SecretFinding): boolean => PROVIDER_HOSTS.some(([kind, hosts]) => kind.test(f.kind) && hosts.test(host));
+  return found.every(home) ? host : undefined;
 }
 
 /**
