@@ -5,6 +5,7 @@ import type { Finding } from './findings.js';
 import { findInjection } from './injection.js';
 import { LruCache } from './lru.js';
 import { pipedPrograms } from './remote-exec.js';
+import { windowsFindings } from './windows.js';
 import { parseBudgetDenied, parseScript } from './parse.js';
 import { scriptView } from './view.js';
 
@@ -87,6 +88,7 @@ function analyzeShell(text: string, depth: number, cache = true, remote = false)
     }
   }
   for (const program of pipedPrograms(sv)) out.push(...analyzeShell(program.text, depth + 1, true, remote));
+  out.push(...windowsFindings(text));
   return out;
 }
 
