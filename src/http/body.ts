@@ -141,7 +141,8 @@ interface Frame {
 export function repeatedName(text: string): string | undefined {
   const stack: Frame[] = [];
   let expectName = false;
-  const pathTo = (last: string): string => [...stack.slice(0, -1).map((f) => f.at), last].filter((p) => p !== '').join('.');
+  // Names can be long: the path names each by its first 100 characters.
+  const pathTo = (last: string): string => [...stack.slice(0, -1).map((f) => f.at), last].filter((p) => p !== '').map((p) => (p.length > 100 ? `${p.slice(0, 100)}…` : p)).join('.');
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
