@@ -102,6 +102,7 @@ describe('ssrfProblem()', () => {
     ['http://0x7f.1:80\twww.example.com/', 'loopback address 127.0.0.1'],
     ['http://2130706433:80%09www.example.com/', 'loopback address 127.0.0.1'],
     ['http://127.1.1.1:80\\@@example.com/', 'loopback address 127.1.1.1'],
+    ['http://localhost%00.example.com/', 'loopback name localhost'],
     ['http://[::1/', 'loopback address ::1'],
     ['https://example.com/?next=http://127.0.0.1:8080/admin', 'nested URL: loopback address 127.0.0.1'],
     ['https://example.com/r?u=http%3A%2F%2F169.254.169.254%2Flatest', 'nested URL: cloud metadata address'],

@@ -49,8 +49,12 @@ const MAX_URL = 8192;
 const SCHEME_RE = /^([a-z][a-z0-9+.-]*):/i;
 /** A bare `host[:port][/…]` without a scheme, as people type upstreams: `10.0.0.5:6379`, `[::1]:80/x`. */
 const SCHEMELESS_RE = /^(?:\[[0-9a-f:.%a-z]+\]?|[a-z0-9_.-]+)(?::\d{0,5})?(?:[/?#].*)?$/i;
-/** Characters that end a host token in a hand-split authority: userinfo, fragment, query, junk. */
-const AUTHORITY_SPLIT_RE = /[@#?\\\s,;!&+'"<>()|`{}^]+/;
+/**
+ * Characters that end a host token in a hand-split authority: userinfo, fragment, query, junk, and
+ * NUL, where C resolvers stop (`localhost%00.example.com` is `localhost` to them).
+ */
+// eslint-disable-next-line no-control-regex
+const AUTHORITY_SPLIT_RE = /[@#?\\\s,;!&+'"<>()|`{}^\u0000]+/;
 /** A URL inside a URL (`?url=http://127.0.0.1`, `/proxy/http://…`), possibly percent-encoded. */
 const NESTED_URL_RE = /(?:https?|gopher|dict|file|ftp|ldap|tftp)(?::|%3a)(?:\/|%2f){2}/i;
 const METADATA_LITERAL_RE = /169\.254\.169\.254|169\.254\.170\.2(?!\d)|fd00:ec2::254|100\.100\.100\.200|metadata\.google\.internal/i;
