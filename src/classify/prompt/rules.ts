@@ -220,7 +220,7 @@ const WORD_RULES: WordRule[] = [
     starts: w('new updated revised urgent important high priority'),
     re: /\b(?:new|updated|revised|urgent|important|high[- ]priority|priority)\s+(?:instructions?|directives?|orders)\s+from\s+(?:the\s+|your\s+)?(?:system|developers?|creators?|openai|anthropic)\b/iy,
   },
-  { name: NEW_ORDERS, severity: 'high', starts: w('stop'), re: /\bstop\s+(?:what\s+you(?:['’]re|\s+are)\s+doing|(?:your|the)\s+current\s+task)\b[^.\n]{0,20}?\b(?:and|instead)\b/iy },
+  { name: NEW_ORDERS, severity: 'high', starts: w('stop'), re: /\bstop\s+(?:what\s+you(?:['’]re|\s+are)\s+doing|(?:your|the)\s+current\s+task)\b[^.\n]{0,20}?\binstead\b/iy },
   {
     name: AUTHORITY,
     severity: 'high',
