@@ -210,6 +210,23 @@ describe('detectSql()', () => {
   });
 });
 
+describe('document-database operators', () => {
+  it('reports $where and operators on credential fields, in objects and in JSON text', () => {
+    expect(detect('mongo_find', { collection: 'users', filter: { $where: 'sleep(5000)' } })).toEqual([
+      expect.objectContaining({ id: 'sql_injection', severity: 'high', path: '/arguments/filter/$where', evidence: 'NoSQL $where runs JavaScript on the server: sleep(5000)' }),
+    ]);
+    expect(detect('mongo_find', { collection: 'users', filter: { username: 'admin', password: { $ne: '' } } })).toEqual([
+      expect.objectContaining({ id: 'sql_injection', path: '/arguments/filter/password/$ne', evidence: expect.stringContaining('credential field') }),
+    ]);
+    expect(classify('mongo_find', { collection: 'users', filter: '{"$where": "this.password.length > 0"}' }).signals.map((s) => `${s.id} ${s.path}`)).toEqual(['sql_injection /arguments/filter']);
+  });
+
+  it('leaves ordinary operators alone, and operators outside database tools', () => {
+    expect(detect('mongo_find', { collection: 'users', filter: { age: { $gt: '30' }, status: { $in: 'a' } } })).toEqual([]);
+    expect(detect('write_file', { path: 'notes.md', filter: { $where: 'a' } })).toEqual([]);
+  });
+});
+
 describe("a call's parse budget", () => {
   it('reports SQL padded past it instead of letting it through unread', () => {
     // 256 KB of SQL per call is parsed (~0.4 µs a character); a statement padded past that was once not read at all.
