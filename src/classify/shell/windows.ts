@@ -8,7 +8,7 @@ import type { Finding } from './findings.js';
 
 /** Only text with a mark of Windows is read: a drive path, a cmdlet, `%VAR%`, `$env:` or a known tool. */
 const WINDOWS_MARK =
-  /[A-Za-z]:\\|\b[A-Z][a-z]+-[A-Z][A-Za-z]+\b|%[A-Za-z_]+%|\$env:|\b(?:powershell|pwsh|cmd(?:\.exe)?|certutil|bitsadmin|bcdedit|vssadmin|wevtutil|schtasks|reg|rd|rmdir|del|erase|format|diskpart|mimikatz|procdump(?:64)?|lsass|iex|iwr|irm)\b/i;
+  /[A-Za-z]:\\|\b[A-Z][a-z]+-[A-Z][A-Za-z]+\b|%[A-Za-z_]+%|\$env:|\b(?:powershell|pwsh|cmd(?:\.exe)?|certutil|bitsadmin|bcdedit|wevtutil|schtasks|reg|rd|rmdir|del|erase|format|diskpart|mimikatz|procdump(?:64)?|lsass|iex|iwr|irm)\b/i;
 
 /** A target a recursive delete must not reach: a drive root, the system, every user's or the current profile. */
 const WIDE_TARGET = /^(?:["']?(?:[A-Za-z]:\\?\*?(?:\.\*)?|[A-Za-z]:\\(?:Windows|Users|Program Files(?: \(x86\))?|ProgramData)(?:\\[^\\]*)?|%(?:SystemRoot|SystemDrive|windir|USERPROFILE|ProgramFiles|ProgramData)%\\?\*?|\$env:(?:SystemRoot|SystemDrive|windir|USERPROFILE|ProgramFiles|ProgramData)\\?\*?|~\\?\*?)["']?)$/i;
@@ -21,20 +21,20 @@ interface Rule {
 }
 
 const RULES: Rule[] = [
-  // Deleting for good.
+  // Deleting for good. (`shutdown /s`, `vssadmin delete shadows`, `reg delete` are the POSIX rules' already: a
+  // shutdown command, a CLI's delete verb.)
   { id: 'destructive_operation', severity: 'critical', label: 'format a drive', re: /^\s*format(?:\.com)?\s+[A-Za-z]:/i },
   { id: 'destructive_operation', severity: 'critical', label: 'diskpart clean', re: /\bdiskpart\b[\s\S]{0,500}?\bclean\b/i },
   { id: 'destructive_operation', severity: 'high', label: 'recursive delete piped from a listing', re: /\b(?:Get-ChildItem|gci|ls|dir)\b[^|\n]{0,300}?-Recurse[^|\n]{0,300}?\|\s*(?:Remove-Item|ri|rm|del)\b/i },
   { id: 'destructive_operation', severity: 'high', label: 'boot recovery switched off', re: /\bbcdedit\b.{0,300}?\b(?:recoveryenabled\s+no|bootstatuspolicy\s+ignoreallfailures)\b/i },
   { id: 'destructive_operation', severity: 'high', label: 'event logs cleared', re: /\b(?:Clear-EventLog|wevtutil(?:\.exe)?\s+(?:cl|clear-log))\b/i },
-  { id: 'destructive_operation', severity: 'high', label: 'forced shutdown', re: /\b(?:(?:Stop|Restart)-Computer\b.{0,300}?-Force|shutdown(?:\.exe)?\s+.{0,300}?\/[sr]\b)/i },
+  { id: 'destructive_operation', severity: 'high', label: 'forced shutdown', re: /\b(?:Stop|Restart)-Computer\b.{0,300}?-Force/i },
   // Running what was fetched or hidden.
   { id: 'command_injection', severity: 'critical', label: 'download and execute', re: /\b(?:IEX|Invoke-Expression)\b.{0,200}?\b(?:DownloadString|DownloadData|Net\.WebClient|iwr|Invoke-WebRequest|irm|Invoke-RestMethod|Start-BitsTransfer)\b|\b(?:DownloadString|iwr|Invoke-WebRequest|irm|Invoke-RestMethod)\b.{0,200}?\|\s*(?:IEX|Invoke-Expression)\b/i },
   { id: 'command_injection', severity: 'high', label: 'download with a system tool', re: /\b(?:certutil(?:\.exe)?\b.{0,300}?-urlcache|bitsadmin(?:\.exe)?\b.{0,300}?\/transfer)\b/i },
   // Defences and credentials.
   { id: 'command_injection', severity: 'high', label: 'Defender switched off', re: /\b(?:Set-MpPreference\b.{0,300}?-Disable\w+\s+(?:\$true|1)|Add-MpPreference\b.{0,300}?-Exclusion\w+)/i },
   { id: 'command_injection', severity: 'critical', label: 'credential dumping', re: /\b(?:mimikatz|sekurlsa::|lsadump::|procdump(?:64)?(?:\.exe)?\b.{0,300}?\blsass|reg(?:\.exe)?\s+save\s+HKLM\\(?:SAM|SECURITY|SYSTEM)\b|comsvcs(?:\.dll)?[, ]+MiniDump)/i },
-  { id: 'destructive_operation', severity: 'high', label: 'shadow copies deleted', re: /\b(?:vssadmin(?:\.exe)?\s+delete\s+shadows|wmic(?:\.exe)?\s+shadowcopy\s+delete)\b/i },
 ];
 
 /** `Remove-Item`/`del`/`rd` with recursion (`-Recurse`, `/s`) of a wide target. */
