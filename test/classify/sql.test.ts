@@ -133,6 +133,12 @@ describe('detectSql()', () => {
       ['flags a DELETE hidden in a CTE', 'WITH gone AS (DELETE FROM carts RETURNING id) SELECT count(*) FROM gone', 'DELETE without WHERE', 'high'],
       ['flags a dialect DROP the grammar rejects', 'DROP TABLE a.b PURGE', 'DROP TABLE', 'high'],
       ['flags a multi-table UPDATE without WHERE', 'UPDATE a, b SET a.x = 1, b.y = 2', 'UPDATE without WHERE', 'high'],
+      ['flags a superuser created', "CREATE USER hacker WITH SUPERUSER PASSWORD 'x'", 'role granted SUPERUSER', 'high'],
+      ['flags row security bypassed', 'ALTER ROLE app BYPASSRLS', 'role granted BYPASSRLS', 'high'],
+      ['flags a server-program role granted', 'GRANT pg_execute_server_program TO app', 'GRANT pg_execute_server_program', 'high'],
+      ['flags every right granted to everyone', 'GRANT ALL ON DATABASE prod TO PUBLIC', 'GRANT ALL ON DATABASE TO PUBLIC', 'high'],
+      ["flags MySQL's GRANT ALL ON *.*", "GRANT ALL PRIVILEGES ON *.* TO 'x'@'%' WITH GRANT OPTION", 'GRANT ALL ON *.*', 'high'],
+      ['flags a superuser created in MySQL-style syntax', "CREATE USER 'x'@'%' SUPERUSER IDENTIFIED BY 'y'", 'role granted SUPERUSER', 'high'],
     ];
     it.each(destructive)('%s', (_what, sql, evidence, severity) => {
       const found = ids(detect('db_query', { sql }), 'destructive_operation');
@@ -150,6 +156,11 @@ describe('detectSql()', () => {
       ['CREATE TABLE', 'CREATE TABLE t (id int PRIMARY KEY)'],
       ['ALTER TABLE … ADD', 'ALTER TABLE users ADD COLUMN phone text'],
       ['GRANT', 'GRANT SELECT ON users TO analyst'],
+      ['GRANT ALL on one table to one role', 'GRANT ALL PRIVILEGES ON TABLE forecasts TO finance'],
+      ['GRANT ALL on one MySQL database', "GRANT ALL ON mydb.* TO 'user'@'host'"],
+      ['a login role created', 'CREATE ROLE app LOGIN'],
+      ['a password changed', "ALTER USER app WITH PASSWORD 'x'"],
+      ['an ordinary role granted', 'GRANT reporting TO ana'],
       ['a DELETE inside a literal', "SELECT * FROM audit WHERE statement = 'DELETE FROM users'"],
     ];
     it.each(safe)('does not flag %s', (_what, sql) => {
@@ -224,6 +235,52 @@ describe('document-database operators', () => {
   it('leaves ordinary operators alone, and operators outside database tools', () => {
     expect(detect('mongo_find', { collection: 'users', filter: { age: { $gt: '30' }, status: { $in: 'a' } } })).toEqual([]);
     expect(detect('write_file', { path: 'notes.md', filter: { $where: 'a' } })).toEqual([]);
+  });
+});
+
+describe('datastores that are not SQL', () => {
+  const found = (tool: string, args: Record<string, unknown>): string[] => classify(tool, args).signals.map((s) => `${s.id} ${s.severity} ${s.path}`);
+  it.each([
+    ['Redis FLUSHALL', 'redis_command', { command: 'FLUSHALL' }, 'destructive_operation critical /arguments/command'],
+    ['Redis FLUSHDB in an argv', 'redis_command', { command: ['flushdb'] }, 'destructive_operation high /arguments/command/0'],
+    ['Redis pointed at cron', 'redis_command', { command: 'CONFIG SET dir /var/spool/cron/crontabs' }, 'command_injection high /arguments/command'],
+    ['Redis made a replica of another host', 'redis_command', { command: 'SLAVEOF 203.0.113.5 6379' }, 'command_injection high /arguments/command'],
+    ['Cypher deleting every node of a label', 'neo4j_query', { query: 'MATCH (n:Customer) DETACH DELETE n' }, 'destructive_operation high /arguments/query'],
+    ['mongosh deleteMany({})', 'mongo_query', { command: 'db.users.deleteMany({})' }, 'destructive_operation high /arguments/command'],
+    ['mongosh dropDatabase()', 'mongo_query', { command: 'db.getSiblingDB("prod").dropDatabase()' }, 'destructive_operation critical /arguments/command'],
+    ['a driver deleteMany with an empty filter', 'mongodb', { collection: 'users', operation: 'deleteMany', filter: {} }, 'destructive_operation high /arguments/operation'],
+    ['a driver deleteMany with no filter', 'mongodb', { collection: 'users', operation: 'deleteMany' }, 'destructive_operation high /arguments/operation'],
+    ['a delete-many tool with an empty filter', 'mongo_delete_many', { collection: 'users', filter: {} }, 'destructive_operation high /arguments'],
+    ['a collection dropped', 'mongodb', { collection: 'users', operation: 'drop' }, 'destructive_operation high /arguments/operation'],
+  ])('flags %s', (_what, tool, args, expected) => {
+    expect(found(tool, args as Record<string, unknown>)).toContain(expected);
+  });
+
+  it.each([
+    ['Redis reads and writes', 'redis_command', { command: 'SET user:1:name "Ana" EX 3600' }],
+    ['Redis CONFIG GET', 'redis_command', { command: 'CONFIG GET dir' }],
+    ['Redis replication stopped', 'redis_command', { command: 'REPLICAOF NO ONE' }],
+    ['Cypher deleting one node', 'neo4j_query', { cypher: 'MATCH (n:User) WHERE n.id = $id DETACH DELETE n' }],
+    ['Cypher reading', 'neo4j_query', { query: 'MATCH (n) RETURN n LIMIT 10' }],
+    ['mongosh find({})', 'mongo_query', { command: 'db.users.find({})' }],
+    ['a driver deleteMany with a filter of numbers', 'mongodb', { collection: 'users', operation: 'deleteMany', filter: { age: { $gt: 120 } } }],
+    ['a driver delete with a filter', 'mongodb', { collection: 'sessions', operation: 'delete', filter: { expires: { $lt: 1700000000 } } }],
+    ['a find with an empty filter', 'mongodb', { collection: 'users', operation: 'find', filter: {} }],
+  ])('leaves %s alone', (_what, tool, args) => {
+    expect(found(tool, args as Record<string, unknown>)).toEqual([]);
+  });
+});
+
+describe('filters of tools that are not database tools', () => {
+  it('reports an injection in a filter that is well-formed SQL', () => {
+    expect(classify('list_users', { where: 'id = 1 OR 1=1' }).signals).toEqual([expect.objectContaining({ id: 'sql_injection', path: '/arguments/where' })]);
+    expect(classify('search_customers', { filter: "name = 'a' OR 'x'='x'" }).signals).toEqual([expect.objectContaining({ id: 'sql_injection', path: '/arguments/filter' })]);
+  });
+
+  it('leaves other filter syntaxes and ordinary conditions alone', () => {
+    for (const filter of ['label:bug is:open', 'price > 10 OR price < 5', "status = 'open' AND assignee = 'me'", "name eq 'O''Brien'"]) {
+      expect(classify('list_tickets', { filter }).signals, filter).toEqual([]);
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { loadModule } from 'libpg-query';
 import { openSqlBudget } from '../sql/analyze.js';
+import { datastoreFindings } from '../sql/datastores.js';
 import { analyzeFragment, analyzeField } from '../sql/fields.js';
 import { excerpt } from '../evidence.js';
 import type { DetectionInput, Signal, StringField } from '../types.js';
@@ -18,7 +19,7 @@ const RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
  */
 export function detectSql(input: DetectionInput): Signal[] {
   if (!input.embedded) openSqlBudget();
-  const out: Signal[] = [];
+  const out: Signal[] = input.category === 'database' ? datastoreFindings(input.toolName, input.fields, input.args) : [];
   for (const field of input.fields) {
     const nosql = input.category === 'database' ? noSqlOperator(field) : undefined;
     if (nosql) {

@@ -2,7 +2,7 @@ import { viewCommand } from './commands.js';
 import type { Finding } from './findings.js';
 import { obfuscation, payloadText } from './obfuscation.js';
 import { classifyPayload, listsSensitiveDir } from './payload.js';
-import { credentialAccess, downloadExec, reverseShell, secretEgress } from './remote-exec.js';
+import { coveringTracks, credentialAccess, downloadExec, reverseShell, secretEgress } from './remote-exec.js';
 import { commandName, type ShellCommand, type ShellScript } from './script.js';
 import { tokenizeScript } from './tokens.js';
 import { isLastInSequence, ownerOf, previousOf, scriptView, viewOf, type ScriptView } from './view.js';
@@ -19,6 +19,7 @@ export function findInjection(script: ShellScript): Finding[] {
     ...reverseShell(sv),
     ...credentialAccess(sv),
     ...secretEgress(sv),
+    ...coveringTracks(sv),
     ...chainedPayloads(sv),
     ...substitutedPayloads(sv),
     ...quoteBreakout(sv),

@@ -322,6 +322,115 @@ export function secretEgress(sv: ScriptView): Finding[] {
 }
 
 /**
+ * Files that decide who may log in, as whom, and what runs at start-up or on a schedule: writing to
+ * one plants access or persistence (`>> ~/.ssh/authorized_keys`, `sed -i … /etc/ssh/sshd_config`,
+ * `tee /etc/sudoers.d/x`, `cp x.service /etc/systemd/system/`). A user's own shell rc files are left
+ * out: `echo 'export PATH=…' >> ~/.bashrc` is everyday set-up.
+ */
+const ACCESS_FILE =
+  /(?:^|\/)(?:\.ssh\/authorized_keys2?|etc\/(?:passwd|shadow|gshadow|group|sudoers(?:\.d\/.*)?|ssh\/sshd_config(?:\.d\/.*)?|pam\.d\/.*|security\/.*|ld\.so\.preload|crontab|cron\.(?:d|hourly|daily|weekly|monthly)\/.*|rc\.local|init\.d\/.*|systemd\/system\/.*|profile(?:\.d\/.*)?|bash\.bashrc)|var\/spool\/cron\/.*)$/;
+
+function isAccessFile(path: string): boolean {
+  return path.length <= 300 && ACCESS_FILE.test(path.replace(/["']/g, '').replace(/\/+/g, '/').replace(/\/$/, ''));
+}
+
+/** Groups whose members are root in all but name. */
+const ROOT_GROUPS = /(?:^|,)(?:sudo|wheel|root|admin|adm|docker|lxd|disk|shadow)(?:,|$)/;
+
+/**
+ * accessWrite names a command that edits an access file in place or copies one over it (`sed -i`,
+ * `perl -pi`, `tee`, `cp`/`mv`/`install`/`ln` to it, `dd of=`), or makes a user root: a second UID 0,
+ * a root-equivalent group, a setuid bit, a root password removed.
+ */
+function accessWrite(v: CommandView, pos: string[]): string | undefined {
+  const flags = v.args.slice(1).filter((a) => a.startsWith('-'));
+  switch (v.name) {
+    case 'tee':
+      return pos.find(isAccessFile) && `plants access in ${pos.find(isAccessFile)}`;
+    case 'sed':
+    case 'perl':
+    case 'ruby': {
+      if (!flags.some((f) => /^-[a-zA-Z]*i/.test(f) || f.startsWith('--in-place'))) return undefined;
+      const target = pos.slice(1).find(isAccessFile);
+      return target && `edits ${target} in place`;
+    }
+    case 'cp':
+    case 'mv':
+    case 'install':
+    case 'ln': {
+      const dest = pos[pos.length - 1];
+      return pos.length >= 2 && dest !== undefined && isAccessFile(dest) ? `replaces ${dest}` : undefined;
+    }
+    case 'dd': {
+      const of = v.args.find((a) => a.startsWith('of='))?.slice(3);
+      return of && isAccessFile(of) ? `overwrites ${of}` : undefined;
+    }
+    case 'useradd':
+    case 'adduser':
+    case 'usermod': {
+      const args = v.args.slice(1);
+      const uid0 = args.some((a, j) => ((a === '-u' || a === '--uid') && args[j + 1] === '0') || a === '--uid=0' || a === '-u0');
+      const groups = args.flatMap((a, j) => (a === '-G' || a === '-aG' || a === '--groups' || a === '-g' || a === '--gid' ? [args[j + 1] ?? ''] : a.startsWith('--groups=') ? [a.slice(9)] : []));
+      if (uid0) return 'gives a user UID 0 (root)';
+      const group = groups.find((g) => ROOT_GROUPS.test(g));
+      return group ? `adds a user to group ${group}` : undefined;
+    }
+    case 'gpasswd':
+      return flags.includes('-a') && pos.some((p) => ROOT_GROUPS.test(p)) ? 'adds a user to a root-equivalent group' : undefined;
+    case 'passwd':
+      return flags.includes('-d') && (pos.length === 0 || pos.includes('root')) ? 'removes the root password' : undefined;
+    case 'chmod': {
+      const mode = pos[0] ?? '';
+      // u+s, +s, 4755, 6755: a setuid program runs as its owner, whoever starts it (g+s / 2775 on a shared directory is routine).
+      return /^(?:(?:[ugoa]*[ua][ugoa]*)?\+[rwxXt]*s[rwxXt]*|0?[4-7][0-7]{3})$/.test(mode) && pos.length >= 2 ? `sets the setuid bit on ${pos[1]}` : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * coveringTracks finds a script erasing the record of what was done: shell history cleared or
+ * switched off, or system logs deleted, truncated or vacuumed.
+ */
+export function coveringTracks(sv: ScriptView): Finding[] {
+  const out: Finding[] = [];
+  const src = sv.script.source;
+  const add = (cmd: ShellCommand, severity: 'medium' | 'high', label: string): void => {
+    out.push({ id: 'destructive_operation', severity, label, text: src, start: cmd.start, end: cmd.end });
+  };
+  sv.script.commands.forEach((cmd, i) => {
+    for (const r of cmd.redirs) {
+      if ((r.op === '>' || r.op === '>|') && r.target && isRecordFile(r.target.value)) add(cmd, 'high', `empties ${r.target.value}`);
+    }
+    const v = sv.views[i];
+    if (!v) {
+      // `unset HISTFILE`, `HISTFILE=/dev/null`, `export HISTSIZE=0`
+      if (/^(?:export\s+|unset\s+)?HIST(?:FILE|SIZE|FILESIZE)(?:=(?:\/dev\/null|0)?\b|\s*$)/m.test(src.slice(cmd.start, cmd.end))) add(cmd, 'medium', 'switches shell history off');
+      return;
+    }
+    const pos = positionals(v.args);
+    const flags = v.args.slice(1).filter((a) => a.startsWith('-'));
+    if (v.name === 'history' && flags.some((f) => /^-[a-z]*c/.test(f))) add(cmd, 'medium', 'clears shell history');
+    else if ((v.name === 'unset' || v.name === 'export') && pos.some((p) => /^HIST(?:FILE|SIZE|FILESIZE)(?:=(?:\/dev\/null|0))?$/.test(p) && (v.name === 'unset' || /=/.test(p)))) add(cmd, 'medium', 'switches shell history off');
+    else if (v.name === 'set' && v.args.includes('+o') && pos.includes('history')) add(cmd, 'medium', 'switches shell history off');
+    else if (['rm', 'shred', 'srm', 'wipe', 'unlink', 'truncate'].includes(v.name)) {
+      const hit = pos.find(isRecordFile);
+      if (hit) add(cmd, 'high', `${v.name === 'truncate' ? 'truncates' : 'deletes'} ${hit}`);
+    } else if (v.name === 'ln' && v.args.includes('/dev/null') && pos.some(isRecordFile)) add(cmd, 'high', 'points a log at /dev/null');
+    else if (v.name === 'journalctl' && v.args.some((a) => /^--(?:vacuum-(?:time|size|files)|rotate)/.test(a)) && v.args.some((a) => /^--vacuum/.test(a))) add(cmd, 'high', 'vacuums the system journal');
+  });
+  return out;
+}
+
+/** Shell histories and the system's own logs of logins and events. */
+const RECORD_FILE = /(?:^|\/)(?:\.(?:bash|zsh|sh|ash|mysql|psql|python|node_repl|lesshst)_?history|\.history|var\/log\/(?:auth\.log|secure|syslog|messages|wtmp|btmp|lastlog|faillog|kern\.log|audit\/audit\.log|audit|\*|journal(?:\/.*)?)|var\/log\/?)$/;
+
+function isRecordFile(path: string): boolean {
+  return path.length <= 300 && RECORD_FILE.test(path.replace(/["']/g, '').replace(/\/+/g, '/').replace(/\/$/, ''));
+}
+
+/**
  * credentialAccess finds reads of credential files (`cat /etc/shadow`, `< ~/.aws/credentials`,
  * `curl -F f=@~/.ssh/id_rsa`) and writes that plant access (`>> ~/.ssh/authorized_keys`).
  */
@@ -338,7 +447,7 @@ export function credentialAccess(sv: ScriptView): Finding[] {
       if (!r.target) continue;
       const t = r.target.value;
       if ((r.op === '<' || r.op === '<>') && isCredentialPath(t)) read(cmd, t);
-      if ((r.op === '>>' || r.op === '>') && /(authorized_keys2?|\/etc\/(passwd|shadow|sudoers)(\.d\/.*)?)$/.test(t)) {
+      if ((r.op === '>>' || r.op === '>' || r.op === '>|') && isAccessFile(t)) {
         out.push({ id: 'command_injection', severity: 'high', label: `plants access in ${t}`, text: src, start: cmd.start, end: cmd.end });
       }
     }
@@ -352,9 +461,9 @@ export function credentialAccess(sv: ScriptView): Finding[] {
       const sources = v.name === 'dd' ? v.args.filter((a) => a.startsWith('if=')).map((a) => a.slice(3)) : pos.slice(0, -1);
       const hit = sources.find((p) => isCredentialPath(p));
       if (hit) read(cmd, hit, v.name === 'scp' || v.name === 'rsync');
-    } else if (v.name === 'tee' && pos.some((p) => /authorized_keys2?$|\/etc\/(passwd|shadow|sudoers)/.test(p))) {
-      out.push({ id: 'command_injection', severity: 'high', label: 'plants access', text: src, start: cmd.start, end: cmd.end });
     }
+    const planted = accessWrite(v, pos);
+    if (planted) out.push({ id: 'command_injection', severity: 'high', label: planted, text: src, start: cmd.start, end: cmd.end });
     if (isFetcher(v) || v.name === 'nc' || v.name === 'ncat') {
       for (let j = 1; j < v.args.length; j++) {
         const a = v.args[j]!;

@@ -25,6 +25,11 @@ function alterDrop(cmd: AlterTableCmd): 'high' | 'medium' | undefined {
   return undefined;
 }
 
+/** Roles that reach the server itself or every row (PostgreSQL's predefined roles, the clouds' admin roles). */
+const POWER_ROLES = new Set(['pg_execute_server_program', 'pg_read_server_files', 'pg_write_server_files', 'pg_read_all_data', 'pg_write_all_data', 'rds_superuser', 'cloudsqlsuperuser', 'azure_pg_admin', 'postgres']);
+/** Role attributes that lift every permission check (or let the role create roles that do). */
+const POWER_OPTIONS = new Set(['superuser', 'createrole', 'bypassrls', 'replication']);
+
 /** untilLiteral cuts a statement before its first string literal: `SET password = 'hunter2'` is not evidence. */
 function untilLiteral(stmt: string): string {
   const quote = stmt.indexOf("'");
@@ -56,6 +61,18 @@ export function findDestructiveInTree(sql: ParsedSql): Finding[] {
         const drops = (n.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [alterDrop(c.AlterTableCmd)] : []));
         const severity = drops.includes('high') ? 'high' : drops.includes('medium') ? 'medium' : undefined;
         if (severity) add(severity, 'ALTER TABLE … DROP');
+      } else if ('GrantStmt' in n) {
+        // GRANT ALL (no privilege list) to PUBLIC hands every right to every role; to one role it is routine set-up.
+        const toPublic = (n.GrantStmt.grantees ?? []).some((g) => 'RoleSpec' in g && g.RoleSpec.roletype === 'ROLESPEC_PUBLIC');
+        if (n.GrantStmt.is_grant && !n.GrantStmt.privileges?.length && toPublic) add('high', `GRANT ALL ON ${objectName(n.GrantStmt.objtype)} TO PUBLIC`);
+      } else if ('GrantRoleStmt' in n) {
+        const roles = (n.GrantRoleStmt.granted_roles ?? []).flatMap((r) => ('AccessPriv' in r && r.AccessPriv.priv_name ? [r.AccessPriv.priv_name] : []));
+        const power = roles.find((r) => POWER_ROLES.has(r.toLowerCase()));
+        if (n.GrantRoleStmt.is_grant && power) add('high', `GRANT ${power}`);
+      } else if ('CreateRoleStmt' in n || 'AlterRoleStmt' in n) {
+        const options = 'CreateRoleStmt' in n ? n.CreateRoleStmt.options : n.AlterRoleStmt.options;
+        const power = (options ?? []).flatMap((o) => ('DefElem' in o ? [o.DefElem] : [])).find((d) => POWER_OPTIONS.has(d.defname ?? '') && (!d.arg || !('Boolean' in d.arg) || d.arg.Boolean.boolval === true));
+        if (power) add('high', `role granted ${power.defname!.toUpperCase()}`);
       } else if ('DeleteStmt' in n) {
         if (!n.DeleteStmt.whereClause) add('high', 'DELETE without WHERE');
         else if (alwaysTrue(n.DeleteStmt.whereClause)) add('high', 'DELETE with an always-true WHERE');
@@ -88,6 +105,9 @@ export function findDestructiveInTokens(text: string, all: Token[]): Finding[] {
   return out;
 }
 
+/** `CREATE|ALTER USER|ROLE … SUPERUSER` in a dialect PostgreSQL's grammar rejects. */
+const roleWithPower = (words: string[]): boolean => (words[1] === 'user' || words[1] === 'role') && words.some((w) => w === 'superuser' || w === 'bypassrls' || w === 'createrole');
+
 function destructiveStatement(text: string, stmt: Token[]): Finding | undefined {
   const words = stmt.map((t) => t.word);
   const shown = (n = stmt.length): string => (stmt.length ? untilLiteral(text.slice(stmt[0]!.start, stmt[Math.min(n, stmt.length) - 1]!.end)) : '');
@@ -107,7 +127,14 @@ function destructiveStatement(text: string, stmt: Token[]): Finding | undefined 
     case 'update':
       return topLevel('where') ? undefined : finding('destructive_operation', 'high', 'UPDATE without WHERE', shown(8));
     case 'alter':
-      return words[1] === 'table' && topLevel('drop') ? finding('destructive_operation', 'high', 'ALTER TABLE … DROP', shown(12)) : undefined;
+      if (words[1] === 'table' && topLevel('drop')) return finding('destructive_operation', 'high', 'ALTER TABLE … DROP', shown(12));
+      return roleWithPower(words) ? finding('destructive_operation', 'high', 'role granted SUPERUSER', shown(8)) : undefined;
+    case 'create':
+      return roleWithPower(words) ? finding('destructive_operation', 'high', 'role granted SUPERUSER', shown(8)) : undefined;
+    case 'grant':
+      // MySQL's `GRANT ALL [PRIVILEGES] ON *.* TO …` (every database), SQL Server's `GRANT CONTROL SERVER`.
+      if (words[1] === 'control' && words[2] === 'server') return finding('destructive_operation', 'high', 'GRANT CONTROL SERVER', shown(8));
+      return words[1] === 'all' && /\bon\s+\*\s*\.\s*\*/i.test(text.slice(stmt[0]!.start, stmt[stmt.length - 1]!.end)) ? finding('destructive_operation', 'high', 'GRANT ALL ON *.*', shown(8)) : undefined;
     default:
       return undefined;
   }

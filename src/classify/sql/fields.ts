@@ -40,7 +40,8 @@ const CARRIERS = new Set<Category>(['filesystem', 'email']);
  */
 export function analyzeField(field: StringField, category: Category): Finding[] | undefined {
   const value = field.value;
-  const statement = looksLikeSql(value);
+  // One word is a statement only under an SQL key: `{"operation": "delete"}` names a driver call.
+  const statement = looksLikeSql(value) && (/\S\s+\S/.test(value) || SQL_KEY.test(field.key));
   if (SQL_KEY.test(field.key) || (category === 'database' && (statement || STATEMENT_KEY.test(field.key)))) {
     // A database tool's `query` in plain words ("orders from O'Brien") is not SQL: its apostrophe is no injection.
     if (!statement && !SQL_KEY.test(field.key) && !SQL_SHAPE.test(value)) return undefined;
@@ -55,8 +56,9 @@ export function analyzeField(field: StringField, category: Category): Finding[] 
 const SUSPICIOUS = /['";#]|--|\/\*|\b(or|and|union|select|sleep|benchmark|waitfor|drop|delete|insert|update|exec)\b/i;
 
 /** Where a database tool's other arguments land in the query it builds, by their key. */
+const WHERE_KEY = /^(where|filter|filters|condition|conditions|predicate|criteria|having|clause|where_?clause)$/;
 const PLACES: Array<[RegExp, (v: string) => string]> = [
-  [/^(where|filter|filters|condition|conditions|predicate|criteria|having|clause)$/, (v) => `SELECT * FROM t WHERE ${v}`],
+  [WHERE_KEY, (v) => `SELECT * FROM t WHERE ${v}`],
   [/^(order|order_?by|sort|sort_?by)$/, (v) => `SELECT * FROM t ORDER BY ${v}`],
   [/^(table|tables|table_?name|from|collection|relation)$/, (v) => `SELECT * FROM ${v}`],
   [/^(columns?|fields?|select|projection)$/, (v) => `SELECT ${v} FROM t`],
@@ -64,13 +66,21 @@ const PLACES: Array<[RegExp, (v: string) => string]> = [
 
 /**
  * analyzeFragment checks the other strings of a database tool (a filter, a table name, a search value)
+ * — and the filters of other tools —
  * by placing them where such a value lands in a query: a filter after WHERE, anything else inside a
  * quoted literal (or as a number, when it starts with one). An unbalanced quote alone is not reported
  * here: "O'Brien" is a value, not an attack.
  */
 export function analyzeFragment(field: StringField, category: Category): Finding[] {
   const value = field.value;
-  if (category !== 'database' || !SUSPICIOUS.test(value)) return [];
+  if (CARRIERS.has(category) || !SUSPICIOUS.test(value)) return [];
+  if (category !== 'database') {
+    // Another tool's filter (`search_customers {filter}`) may end up in a WHERE clause too; there only
+    // an injection in a filter that is well-formed SQL counts (a search syntax like `label:bug` is not SQL).
+    if (!WHERE_KEY.test(field.key)) return [];
+    const placed = analyzeSql(`SELECT * FROM t WHERE ${value}`);
+    return placed.parsed ? placed.findings.filter((f) => f.id === 'sql_injection') : [];
+  }
   const place = PLACES.find(([key]) => key.test(field.key))?.[1];
   const queries = place ? [place(value)] : [`SELECT * FROM t WHERE c = '${value}'`, ...(/^\s*-?\d/.test(value) ? [`SELECT * FROM t WHERE c = ${value}`] : [])];
   return queries.flatMap((q) => analyzeSql(q).findings).filter((f) => !f.evidence.startsWith('unbalanced quote'));
