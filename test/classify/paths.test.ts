@@ -227,3 +227,29 @@ describe('padded paths longer than PATH_MAX', () => {
     expect(readFile(`${'a/'.repeat(2100)}x.txt`)).toEqual([]);
   });
 });
+
+describe('file tools that delete', () => {
+  const destructive = (tool: string, args: Record<string, unknown>): Signal[] => classify(tool, args).signals.filter((s) => s.id === 'destructive_operation');
+  it.each([
+    ['the root', 'delete_file', { path: '/' }, 'deletes the root of the file system'],
+    ['everything under the root', 'delete_file', { path: '/*' }, 'deletes the root of the file system'],
+    ['a drive', 'deleteFile', { path: 'C:\\' }, 'deletes the root of the file system'],
+    ['the home directory', 'delete_file', { path: '~' }, 'deletes a home directory'],
+    ["a user's home", 'remove_directory', { dir: '/Users/ana/', recursive: true }, 'deletes a home directory'],
+    ['a system directory', 'fs_remove', { path: '/etc', recursive: true }, 'deletes a system directory'],
+    ['Windows itself', 'deleteDirectory', { path: 'C:\\Windows' }, 'deletes a system directory'],
+    ['the home directory through an action', 'file_manager', { action: 'delete', path: '~/' }, 'deletes a home directory'],
+  ])('reports deleting %s', (_what, tool, args, evidence) => {
+    expect(destructive(tool, args)).toEqual([expect.objectContaining({ severity: 'critical', evidence: expect.stringContaining(evidence) })]);
+  });
+
+  it.each([
+    ['a build directory', 'delete_file', { path: '/home/ubuntu/projects/app/build' }],
+    ['a project directory', 'remove_dir', { path: 'node_modules', recursive: true }],
+    ['a file through an action', 'file_manager', { action: 'delete', path: 'old/report.txt' }],
+    ['the root listed', 'list_directory', { path: '/' }],
+    ['the root read through an action', 'file_manager', { action: 'list', path: '/' }],
+  ])('leaves %s alone', (_what, tool, args) => {
+    expect(destructive(tool, args)).toEqual([]);
+  });
+});

@@ -27,7 +27,10 @@ const TOKEN_RE = /[^\s"'`<>()[\]{},;|&]+/g;
  */
 export function detectPaths(input: DetectionInput): Signal[] {
   const signals: Signal[] = [];
+  const deletes = input.category === 'filesystem' && (DELETE_TOOL_RE.test(input.toolName) || input.fields.some((f) => ACTION_KEY_RE.test(f.key) && DELETE_ACTION_RE.test(f.value)));
   for (const field of input.fields) {
+    const gone = deletes && PATH_KEY_RE.test(field.key) ? wholeTree(field.value) : undefined;
+    if (gone) signals.push({ id: 'destructive_operation', severity: 'critical', path: field.pointer, evidence: excerpt(`deletes ${gone}: ${field.value}`) });
     const seen = analyseField(field, input.category === 'filesystem');
     if (seen) {
       signals.push({
@@ -78,6 +81,28 @@ function compactPath(value: string): string {
     .replace(/(?<=.)[\\/]{2,}/g, '/')
     .replace(/(^|[\\/])(?:\.[\\/])+/g, '$1')
     .replace(new RegExp(`(?:\\.\\.[\\\\/]){${MAX_CLIMB + 1},}`, 'g'), '../'.repeat(MAX_CLIMB));
+}
+
+/** File tools that delete what they are given: `delete_file`, `fs_remove`, `removeDirectory`, `rmdir`… */
+const DELETE_TOOL_RE = /(?:^|[_\-.\s]|[a-z](?=[A-Z]))(?:delete|remove|rm|rmdir|unlink|erase|wipe|purge|destroy|trash)(?:$|[_\-.\s]|(?<=[a-z])(?=[A-Z]))|^(?:delete|remove|rm|rmdir|unlink|erase|wipe|purge|destroy|trash)/i;
+
+/** `file_manager { action: "delete", path }` */
+const ACTION_KEY_RE = /^(?:action|operation|op|command|mode)$/;
+const DELETE_ACTION_RE = /^\s*(?:delete|remove|rm|rmdir|unlink|erase|wipe|purge|destroy|trash)\s*$/i;
+
+/** Directories whose removal takes the machine or a user's whole home with it. */
+const SYSTEM_DIR_RE = /^\/(?:bin|boot|dev|etc|home|lib|lib32|lib64|opt|proc|root|sbin|srv|sys|usr|var|users|system|library|applications)$/i;
+
+/**
+ * wholeTree names what deleting `value` destroys when that is the root, a home directory or a
+ * top-level system directory (`/`, `/*`, `~`, `$HOME`, `/home/ana`, `/etc`, `C:\`, `C:\Windows`).
+ */
+function wholeTree(value: string): string | undefined {
+  const p = value.trim().replace(/\\/g, '/').replace(/\/+/g, '/').replace(/(?<=.)\/(?:\*|\.)?$/, '');
+  if (p === '/' || p === '/*' || /^[a-z]:\/?\*?$/i.test(p)) return 'the root of the file system';
+  if (/^(?:~|\$\{?HOME\}?|%USERPROFILE%)(?:\/\*)?$/i.test(p) || /^\/(?:home|users)\/[^/]+(?:\/\*)?$/i.test(p) || /^\/root(?:\/\*)?$/.test(p) || /^[a-z]:\/users\/[^/]+$/i.test(p)) return 'a home directory';
+  if (SYSTEM_DIR_RE.test(p.replace(/\/\*$/, '')) || /^[a-z]:\/(?:windows|program files(?: \(x86\))?|users)$/i.test(p)) return 'a system directory';
+  return undefined;
 }
 
 /** analyseFreeText looks at the tokens of prose, commands or code that carry a traversal hint. */
