@@ -220,6 +220,8 @@ describe('gitleaks rules', () => {
     ['a Rails CSRF token', `<input type="hidden" name="authenticity_token" value="${fake(`${ALNUM}-_`, 86, 130)}" autocomplete="off" />`],
     ['a MongoDB URL without credentials', 'mongodb+srv://cluster.mongodb.net/mydb'],
     ['a README password placeholder', 'DB_PASSWORD=[value]'],
+    ['a database password left at its placeholder', 'DB_PASSWORD=changeme'],
+    ['a database password placeholder phrase', 'DATABASE_PASSWORD=your_password_here'],
     ['a PascalCase member after s.', 's.AcceptanceTimeoutSeconds '],
     ['a one-word private key body', '-----BEGIN PRIVATE KEY-----\nanything\n-----END PRIVATE KEY-----'],
     ['an Artifactory prefix inside a word', 'testAKCwithinsomeirrelevantstring'],

@@ -4,6 +4,7 @@ import type { SecretFinding } from './structured.js';
 import { isGitleaksAllowed } from './gitleaks-allowlist.js';
 import { PROVIDER_NAMES } from './key-name.js';
 import { trieSource } from './trie.js';
+import { isPlaceholder } from './value.js';
 
 /**
  * A gitleaks "semi-generic" rule: a value of a fixed shape assigned to a name that mentions the
@@ -213,10 +214,10 @@ export function findSemiGeneric(text: string, present: ReadonlySet<string>): Sec
 
 /**
  * gitleaks' database-password rule takes any 1–100 characters of its alphabet; a few characters
- * of one class (`pwd = 0`, `pwd: x`) are flags and shell words, not passwords.
+ * of one class (`pwd = 0`, `pwd: x`) are flags and shell words, and `changeme` a placeholder, not passwords.
  */
 function isDatabasePassword(secret: string): boolean {
-  return secret.length >= 6 && /[A-Za-z]/.test(secret) && new Set(secret).size >= 4;
+  return secret.length >= 6 && /[A-Za-z]/.test(secret) && new Set(secret).size >= 4 && !isPlaceholder(secret);
 }
 
 /**
