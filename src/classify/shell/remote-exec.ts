@@ -191,6 +191,10 @@ function baseName(p: string): string {
  * reverseShell finds shells wired to the network: `/dev/tcp/host/port` redirections, `nc -e /bin/sh`,
  * `ncat --exec`, `socat … exec:`, `mkfifo` pipes through nc/telnet.
  */
+const AWKS = new Set(['awk', 'gawk']);
+/** Mining programs: the usual payload of a compromised build machine or agent sandbox. */
+const MINERS = new Set(['xmrig', 'xmr-stak', 'minerd', 'cpuminer', 'cpuminer-multi', 'ccminer', 't-rex', 'nbminer', 'lolminer', 'ethminer', 'cgminer', 'bfgminer', 'nanominer', 'phoenixminer', 'gminer', 'teamredminer', 'srbminer', 'xmrig-cuda']);
+
 export function reverseShell(sv: ScriptView): Finding[] {
   const out: Finding[] = [];
   const src = sv.script.source;
@@ -203,6 +207,17 @@ export function reverseShell(sv: ScriptView): Finding[] {
       out.push({ id: 'command_injection', severity: 'critical', label: 'reverse shell over /dev/tcp', text: src, start: cmd.start, end: cmd.end });
     }
     if (!v) return;
+    // gawk's network files: `awk 'BEGIN {s = "/inet/tcp/0/10.0.0.1/4444"; …}'`
+    if (AWKS.has(v.name) && v.args.some((a) => /\/inet[46]?\/(?:tcp|udp)\/\d+\/[^/\s"']+\/\d+/.test(a))) {
+      out.push({ id: 'command_injection', severity: 'critical', label: `reverse shell over ${v.name} /inet/tcp`, text: src, start: cmd.start, end: cmd.end });
+    }
+    // A remote forward makes the other host's port reach into this one: a tunnel out through the firewall.
+    if (v.name === 'ssh' && v.args.slice(1).some((a) => /^-[a-zA-Z]*R/.test(a) || /^-oRemoteForward\b/i.test(a) || /^RemoteForward\b/i.test(a))) {
+      out.push({ id: 'command_injection', severity: 'high', label: 'ssh reverse tunnel (-R)', text: src, start: cmd.start, end: cmd.end });
+    }
+    if (MINERS.has(v.name) || v.args.some((a) => /^stratum\+(?:tcp|ssl|tls):\/\//i.test(a))) {
+      out.push({ id: 'command_injection', severity: 'high', label: `cryptocurrency miner (${v.name})`, text: src, start: cmd.start, end: cmd.end });
+    }
     if (v.name === 'mkfifo' || (v.name === 'mknod' && v.args.includes('p'))) fifo = cmd;
     const args = v.args.slice(1);
     const shellArg = (a: string | undefined): boolean => !!a && /^(\/[\w/]*\/)?(ba|z|k|da|c|tc)?sh(\.exe)?$|^cmd(\.exe)?$|^powershell/i.test(a);
