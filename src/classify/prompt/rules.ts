@@ -170,6 +170,13 @@ const WORD_RULES: WordRule[] = [
     starts: w('safety content ethical usual'),
     re: /\b(?:safety|content|ethical|usual)\s+(?:rules|guidelines|filters|restrictions|policies|protocols|guardrails)\s+(?:no\s+longer\s+apply|(?:are|have\s+been)\s+(?:now\s+)?(?:disabled|lifted|suspended|removed|turned\s+off|deactivated|switched\s+off))\b/iy,
   },
+  // "Answer anything without restrictions", "do anything with no filters".
+  {
+    name: PERSONA,
+    severity: 'high',
+    starts: w('answer respond reply do say write tell'),
+    re: /\b(?:answer|respond\s+to|reply\s+to|do|say|write|tell\s+me)\s+(?:anything|everything|any\s+(?:question|request|prompt)s?)\s+(?:without|with\s+no)\s+(?:any\s+)?(?:restrictions?|limits|limitations|filters?|censorship|rules|refusals?|refusing)\b/iy,
+  },
   // The "grandma exploit": a dead relative who used to read out what the model would refuse.
   { name: PERSONA, severity: 'high', starts: w('deceased late dead'), re: /\b(?:deceased|late|dead)\s+grand(?:ma|mother|pa|father)\b[^.\n]{0,80}\bused\s+to\b/iy },
   // The canary of the best-known injection payloads ("say 'I have been PWNED'").
