@@ -4,6 +4,9 @@
  *   npm run build && node dist/tools/bench/check.js [--seconds 20] [--connections 50]
  *   node dist/tools/bench/check.js --url http://127.0.0.1:8080 --key aeg_…   (a running gateway)
  *
+ * A third run GETs an authenticated endpoint answered from memory, through the gateway's middleware and
+ * nothing else: what any request costs there before the check does its own work.
+ *
  * Without --url it starts `aegis start` on embedded PostgreSQL (and the Temporal dev server) in a
  * temporary data dir. Bodies alternate benign tool calls (allowed) and malicious ones the default
  * policies block; pending checks start a Temporal workflow each and are measured by pending.ts.
@@ -57,14 +60,19 @@ async function main(): Promise<void> {
     await load({ url: `http://127.0.0.1:${barePort}/`, connections, seconds: 3, bodies: BODIES });
 
     const bareResult = await load({ url: `http://127.0.0.1:${barePort}/`, connections, seconds, bodies: BODIES });
+    // The gateway's own floor: an authenticated GET answered from memory, through the same middleware
+    // (request id, metrics, error envelope, API-key auth, router) and nothing else.
+    const floorResult = await load({ url: `${base}/api/v1/transparency-log/size`, connections, seconds, headers: { 'x-aegis-api-key': key }, bodies: [] });
     const checkResult = await load({ url: `${base}/api/v1/check`, connections, seconds, headers: { 'x-aegis-api-key': key }, bodies: BODIES });
 
     console.log(`\nPOST /api/v1/check vs bare Koa + same body parser — ${connections} connections, ${seconds} s each, ${os.cpus().length} CPUs, Node ${process.version}\n`);
     console.log('| endpoint | requests/s | p50 ms | p99 ms | requests | errors |');
     console.log('|---|---:|---:|---:|---:|---:|');
     console.log(row('bare Koa endpoint', bareResult));
+    console.log(row('GET /api/v1/transparency-log/size (gateway middleware only)', floorResult));
     console.log(row('POST /api/v1/check', checkResult));
     console.log(`\ncheck / bare throughput: ${fmt((100 * checkResult.rps) / bareResult.rps, 1)} %   (target ≥ 50 %, p99 ≤ 25 ms)`);
+    console.log(`gateway middleware alone / bare: ${fmt((100 * floorResult.rps) / bareResult.rps, 1)} %   check / middleware alone: ${fmt((100 * checkResult.rps) / floorResult.rps, 1)} %`);
   } finally {
     for (const c of cleanups.reverse()) await c();
   }

@@ -23,15 +23,16 @@ export interface RunResult {
   total: number;
 }
 
-/** load drives one endpoint with autocannon and returns requests/s and latency percentiles (ms). */
+/** load drives one endpoint with autocannon (POSTing the bodies in turn, or GET without any) and returns requests/s and latency percentiles (ms). */
 export async function load(opts: { url: string; connections: number; seconds: number; headers?: Record<string, string>; bodies: string[] }): Promise<RunResult> {
+  // No bodies: GET the URL.
   const result = await autocannon({
     url: opts.url,
     connections: opts.connections,
     duration: opts.seconds,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...opts.headers },
-    requests: opts.bodies.map((body) => ({ method: 'POST', body })),
+    method: opts.bodies.length > 0 ? 'POST' : 'GET',
+    headers: opts.bodies.length > 0 ? { 'content-type': 'application/json', ...opts.headers } : { ...opts.headers },
+    ...(opts.bodies.length > 0 ? { requests: opts.bodies.map((body) => ({ method: 'POST' as const, body })) } : {}),
   });
   return {
     rps: result.requests.average,
