@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 export type SecretKind = 'api_key' | 'scim_token';
 
@@ -22,7 +22,8 @@ export function kindOfSecret(secret: string): SecretKind | undefined {
  * secret bytes in JavaScript at all.
  */
 export function hashSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
+  // The one-shot hash: no Hash object per request (~3× cheaper than createHash().update().digest()).
+  return hash('sha256', secret, 'buffer');
 }
 
 /** displayPrefix is the part of a secret shown in lists and used by `aegis keys revoke <prefix>`. */

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { AnomalyService } from '../anomaly/service.js';
 import type { Principal } from '../auth/authenticator.js';
@@ -40,7 +40,7 @@ export interface CheckServiceDeps {
 
 /** argumentsDigest is the hex SHA-256 of the RFC 8785 canonical JSON of the arguments. */
 export function argumentsDigest(args: Record<string, unknown>): string {
-  return createHash('sha256').update(canonicalize(args) ?? 'null', 'utf8').digest('hex');
+  return hash('sha256', canonicalize(args) ?? 'null', 'hex');
 }
 
 function killSwitchEvaluation(s: KillSwitch): Evaluation {
