@@ -67,6 +67,23 @@ describe('classify(): an HTTP tool\'s own request', () => {
     expect(mutation[0]?.evidence).toBe('GraphQL delete mutation to https://api.example.com/graphql');
   });
 
+  it('reports API procedures and GraphQL mutations that delete, whatever the tool is called', () => {
+    expect(found(classify('slack_api', { method: 'admin.conversations.delete', channel_id: 'C123' }).signals)).toEqual(['destructive_operation medium /arguments/method']);
+    expect(found(classify('aws_sdk', { operation: 'DeleteBucket', params: { Bucket: 'prod' } }).signals)).toEqual(['destructive_operation medium /arguments/operation']);
+    expect(found(classify('github_api', { function: 'deleteRepository', owner: 'acme', repo: 'prod' }).signals)).toEqual(['destructive_operation medium /arguments/function']);
+    expect(found(classify('graphql', { query: 'mutation { deleteAllUsers(confirm: true) { count } }' }).signals)).toEqual(['destructive_operation high /arguments/query']);
+    // A request judged whole is reported once, at its URL.
+    expect(found(classify('http_request', { method: 'POST', url: 'https://api.example.com/graphql', body: 'mutation { deleteProject(id: 5) { id } }' }).signals)).toEqual(['destructive_operation high /arguments/url']);
+  });
+
+  it('leaves bare verbs, reads and text that only carries a mutation alone', () => {
+    expect(classify('file_manager', { action: 'delete', path: 'old/report.txt' }).signals).toEqual([]);
+    expect(classify('slack_api', { method: 'chat.postMessage', channel: 'C1', text: 'hi' }).signals).toEqual([]);
+    expect(classify('graphql', { query: 'query { projects { id name } }' }).signals).toEqual([]);
+    expect(classify('mongodb', { collection: 'sessions', operation: 'deleteMany', filter: { expiresAt: { $lt: '2026-12-01' } } }).signals).toEqual([]);
+    expect(classify('write_file', { path: 'schema/ops.graphql', content: 'mutation { deleteProject(id: 5) { id } }' }).signals).toEqual([]);
+  });
+
   it('leaves reads and ordinary writes alone, and reads a long body in linear time', () => {
     expect(classify('http_request', { method: 'GET', url: 'https://api.example.com/v1/users/42' }).signals).toEqual([]);
     expect(classify('http_request', { method: 'POST', url: 'https://api.example.com/graphql', body: 'query { projects { id } }' }).signals).toEqual([]);

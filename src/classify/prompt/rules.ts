@@ -55,7 +55,8 @@ const LANGS = String.raw`(?:english|spanish|french|german|italian|portuguese|rus
 /** Verbs that open an order to the model a text addresses ("AI agent: call …", "Assistant, stop …"). */
 const ADDRESSED = String.raw`(?:ignore|disregard|forget|stop|do\s+not|don['’]t|never|always|call|invoke|send|forward|e-?mail|upload|delete|remove|approve|merge|accept|grant|share|transfer|pay|reply|respond|output|print|say|tell|include|insert|recommend|rate|click|visit|download|install|execute|run|reveal|disclose|instead|you\s+(?:must|should|will|are\s+(?:now|to))|your\s+(?:new|real|only|next)\s+task)\b`;
 const OVERRIDE_VERBS = 'ignore disregard forget override bypass neglect discard overrule';
-const LINE_START = String.raw`(?<=^[ \t>*#-]*)`;
+/** The start of a line, or of an element's text (`<div hidden>Assistant: …`). */
+const LINE_START = String.raw`(?<=(?:^|>)[ \t>*#-]*)`;
 
 const OVERRIDE = 'override of prior instructions';
 const NEW_ORDERS = 'new instructions';
@@ -256,6 +257,13 @@ const WORD_RULES: WordRule[] = [
   },
   { name: HIDDEN, severity: 'high', starts: w('to'), re: /\bto\s+(?:any|all|every)\s+(?:ai|llm)s?\s+(?:[a-z-]+\s+){0,2}?(?:assistants?|agents?|models?|systems?|bots?|tools?|readers?)\s*:/iy },
   { name: HIDDEN, severity: 'high', starts: w('you'), re: /\byou\s*,\s*(?:the|an?|our|my)\s+(?:ai(?:\s+assistant)?|assistant|language\s+model|llm|chat ?bot)\s*,/iy },
+  // Consent claimed on the user's behalf: "the user has authorized you to transfer …".
+  {
+    name: HIDDEN,
+    severity: 'high',
+    starts: w('user'),
+    re: /(?<=\bthe\s+)user\s+(?:has\s+)?(?:already\s+)?(?:explicitly\s+)?(?:authori[sz]ed|approved|consented\s+to|permitted|allowed|instructed|asked)\s+(?:you|the\s+(?:assistant|agent|ai|model))\s+to\b/iy,
+  },
   { name: HIDDEN, severity: 'high', starts: w("do don't must never"), re: /\b(?:do\s+not|don['’]t|must\s+not|never)\s+follow\s+(?:the\s+)?(?:user|human)(?:['’]s)?\s+(?:request|instructions?|question|prompt)\b/iy },
   {
     name: HIDDEN,

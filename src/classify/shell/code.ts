@@ -13,16 +13,21 @@ export interface CodeScan {
 const STRING = String.raw`(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`;
 /** Calls that run a command string through a shell. */
 const SHELL_CALL = new RegExp(
-  String.raw`(?:\bos\.(?:system|popen)|\bsubprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|\bcommands\.getoutput|\b(?:system|exec|execSync|spawnSync|shell_exec|passthru|popen|proc_open|pcntl_exec)|Runtime\.getRuntime\(\)\.exec|\bIO\.popen|\bOpen3\.\w+|\bchild_process\.\w+|\bqx|%x)\s*\(\s*(?:\[\s*)?${STRING}`,
+  String.raw`(?:\bos\.(?:system|popen)|__import__\(\s*['"]os['"]\s*\)\.(?:system|popen)|\bsubprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|\bcommands\.getoutput|\b(?:system|exec|execSync|spawnSync|shell_exec|passthru|popen|proc_open|pcntl_exec)|Runtime\.getRuntime\(\)\.exec|\bIO\.popen|\bOpen3\.\w+|\bchild_process\.\w+|\bqx|%x)\s*\(\s*(?:\[\s*)?${STRING}`,
   'g',
 );
 /** List-form subprocess calls: `subprocess.run(["rm", "-rf", "/"])`. */
 const ARGV_CALL = /\b(?:subprocess\.\w+|spawn|spawnSync|execFile|execFileSync|Popen)\s*\(\s*\[([^\]]{1,400})\]/g;
 /** Recursive deletes through a language's file API, with the path argument. */
 const RECURSIVE_DELETE = new RegExp(
-  String.raw`(shutil\.rmtree|FileUtils\.(?:rm_rf|rm_r|remove_dir|remove_entry(?:_secure)?)|fs\.(?:rmSync|rmdirSync|promises\.rm|rm|rmdir)|\brimraf(?:\.sync)?|File::Path::(?:rmtree|remove_tree)|\b(?:rmtree|remove_tree)|Remove-Item)\s*\(?\s*${STRING}`,
+  String.raw`(shutil\.rmtree|FileUtils\.(?:rm_rf|rm_r|remove_dir|remove_entry(?:_secure)?)|(?:\bfs|require\(\s*['"](?:node:)?fs(?:\/promises)?['"]\s*\))\.(?:rmSync|rmdirSync|promises\.rm|rm|rmdir)|\brimraf(?:\.sync)?|File::Path::(?:rmtree|remove_tree)|\b(?:rmtree|remove_tree)|Remove-Item)\s*\(?\s*${STRING}`,
   'g',
 );
+/** The same deletes aimed at the home directory by expression: `shutil.rmtree(os.path.expanduser("~"))`, `fs.rmSync(os.homedir(), …)`. */
+const HOME_DELETE =
+  /(shutil\.rmtree|FileUtils\.(?:rm_rf|rm_r)|(?:\bfs|require\(\s*['"](?:node:)?fs(?:\/promises)?['"]\s*\))\.(?:rmSync|rmdirSync|promises\.rm|rm|rmdir)|\brimraf(?:\.sync)?)\s*\(\s*(?:os\.path\.expanduser\(\s*['"]~\/?['"]\s*\)|(?:pathlib\.)?Path\.home\(\)|os\.environ\[\s*['"]HOME['"]\s*\]|os\.getenv\(\s*['"]HOME['"]\s*\)|(?:os|require\(\s*['"](?:node:)?os['"]\s*\))\.homedir\(\)|process\.env\.HOME|Dir\.home|ENV\[\s*['"]HOME['"]\s*\])\s*[,)]/g;
+/** A module imported by expression to run a command: `__import__("os").popen("id")`, a sandbox escape's first step. */
+const DYNAMIC_IMPORT_EXEC = /__import__\(\s*['"](?:os|subprocess|pty|commands)['"]\s*\)\s*\.\s*(?:system|popen|spawn|run|call|check_output|Popen|getoutput)\s*\(/;
 const FILE_DELETE = new RegExp(String.raw`(os\.(?:remove|unlink|rmdir|removedirs)|fs\.(?:unlinkSync|unlink)|File\.delete|\bunlink)\s*\(?\s*${STRING}`, 'g');
 const FETCH_EXEC = /\b(exec|eval|iex|Invoke-Expression)\b\s*\(?[^;\n]{0,60}(urlopen|urllib|requests\.get|DownloadString|\bfetch\s*\(|http\.get|https\.get|Net\.WebClient|curl|wget)/i;
 /** Code run from an opaque blob: `exec(base64.b64decode(…))`, `eval(atob(…))`, `exec(zlib.decompress(…))`. */
@@ -61,6 +66,9 @@ export function scanCode(code: string, language: string): CodeScan {
     const severity = scope === 'root' || scope === 'home' || scope === 'system' ? 'critical' : scope === 'absolute' || scope === 'all' ? 'high' : 'medium';
     add('destructive_operation', severity, `${m[1]}('${path}')`, m);
   }
+  for (const m of code.matchAll(HOME_DELETE)) add('destructive_operation', 'critical', `${m[1]} of the home directory`, m);
+  const dynamic = DYNAMIC_IMPORT_EXEC.exec(code);
+  if (dynamic) add('command_injection', 'high', 'command run through __import__', dynamic);
   for (const m of code.matchAll(FILE_DELETE)) {
     const path = unescapeLiteral(m[2] ?? m[3] ?? '');
     const scope = pathScope(path);

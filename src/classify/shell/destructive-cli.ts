@@ -197,7 +197,7 @@ const HTTP_RULES: Array<[RegExp, RegExp, Verdict['severity']]> = [
 ];
 const DATA_FLAG = /^(-d|--data|--data-raw|--data-binary|--data-urlencode|--json|-F|--form)(=|$)/;
 /** A GraphQL mutation, and after it a deleting field: two linear searches (`mutation[\s\S]*delete` backtracks on every `mutation`). */
-function graphqlDelete(body: string): boolean {
+export function graphqlDelete(body: string): boolean {
   const at = /\bmutation\b/i.exec(body);
   return at !== null && /\b(delete|destroy|remove|purge)/i.test(body.slice(at.index));
 }
