@@ -188,6 +188,8 @@ describe('gitleaks rules', () => {
     ['an Ansible Vault blob', `$ANSIBLE_VAULT;1.1;AES256\n${fake(HEX, 80, 101)}`],
     ['MongoDB credentials', `MONGO_URI=mongodb://root:root@mongo:27017/admin?authSource=admin`],
     ['curl user credentials', `curl -s --user 'api:${fake(ALNUM, 12, 102)}' \\\n    https://api.example.net/v2/messages`],
+    ['a MySQL password glued to -p', `mysqldump -uroot -p${fake(ALNUM, 14, 113)} --all-databases > all.sql`],
+    ['a password given to sshpass', `sshpass -p '${fake(ALNUM, 14, 114)}' ssh deploy@db.example.net uptime`],
     ['a curl API key header', `curl -X GET \\\n     -H "apikey: ${uuid(103)}" \\\n     -H "Accept: application/json"`],
     ['a Kubernetes Secret block scalar', kubernetesSecret(Buffer.from(JSON.stringify({ auths: { 'registry.example': { auth: fake(ALNUM, 24, 108) } } })).toString('base64'))],
     ['a JWT without a JSON header', `${'ey'}${fake(ALNUM, 30, 109)}.${'ey'}${fake(ALNUM, 40, 110)}.${fake(ALNUM, 20, 111)}`],
@@ -210,6 +212,10 @@ describe('gitleaks rules', () => {
     ['a Resend key outside base58', `resendApiKey := "re_0${fake(BASE58, 7, 124)}_${fake(BASE58, 24, 125)}"`],
     ['an unknown Tailscale key type', `tskey-unknown-${fake(ALNUM, 12, 126)}-${fake(ALNUM, 18, 127)}`],
     ['an OpenRouter key with a non-hex character', `sk-or-v1-g${fake(HEX, 63, 128)}`],
+    ['a MySQL client that prompts', 'mysql -u root -p shop'],
+    ['a MySQL password from a variable', 'mysql -uroot -p$MYSQL_PWD -h db shop'],
+    ['a MySQL port', 'mysql -P 3306 -h db.example.net'],
+    ['sshpass reading a variable', 'sshpass -p "$PASS" ssh deploy@db.example.net'],
     ['a curl placeholder', 'curl -u <user:password> https://test.example/endpoint'],
     ['a curl bracket placeholder', 'curl --user neo4j:[PASSWORD] http://[IP]:7474/db/data/'],
     ['a curl variable', 'curl -XGET -i -u "${{ env.ELK_ID }}:${{ build.env.ELK_PASS }}"'],
@@ -292,6 +298,14 @@ describe('texts built to exhaust the secret scan', () => {
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ kind: 'Private key (RSA PRIVATE KEY)', severity: 'critical' });
     expect(text.slice(found[0]!.start, found[0]!.end)).toBe(body.trim());
+  });
+
+  it('reads a line of thousands of MySQL and sshpass commands in linear time', () => {
+    const text = `${'mysql -u a -p x; sshpass -p; '.repeat(20_000)}mysql -uroot -pZx9q7Lm2pQ db`;
+    const started = performance.now();
+    const found = findSecrets(text);
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(found.map((f) => [f.kind, text.slice(f.start, f.end)])).toEqual([['Password on a MySQL command line', 'Zx9q7Lm2pQ']]);
   });
 
   it('reads a line of thousands of curl commands once (gitleaks\' curl rules run on RE2)', () => {

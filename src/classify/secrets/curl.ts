@@ -1,6 +1,7 @@
 import { RE2JS } from 're2js';
 import { shannonEntropy } from './entropy.js';
 import type { SecretFinding } from './structured.js';
+import { isPlaceholder } from './value.js';
 
 // Both rules start with `curl` and a greedy or lazy `.*` to an option: a backtracking engine retries
 // that from every `curl` to the end of the line, so a line of many curls was quadratic (100 KB:
@@ -58,6 +59,34 @@ export function findCurlHeader(text: string, lower: string): SecretFinding[] {
     const secret = m.group(group) ?? '';
     if (shannonEntropy(secret) <= 2.75) continue;
     out.push({ kind: 'curl header credential', severity: 'high', start: m.start(group), end: m.end(group) });
+  }
+  return out;
+}
+
+/** MySQL's clients take the password glued to `-p` (`mysql -uroot -pS3cret`); a space makes `-p` prompt instead. */
+const MYSQL_CLIENT_RE = /\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlsh|mariadb(?:-dump|-admin)?)\b([^\n;|&]{0,300})/g;
+const GLUED_P_RE = /(?:^|\s)-p([^\s'"$`-][^\s'"`]{3,127})/;
+/** `sshpass -p password ssh …` */
+const SSHPASS_RE = /\bsshpass\b[^\n;|&]{0,100}?\s-p\s*(['"]?)([^\s'"]{4,128})\1/g;
+
+/**
+ * findCliPasswords reports passwords written on a command line: `mysql -pS3cret`, `mysqldump
+ * -uroot -pS3cret`, `sshpass -p S3cret ssh …` (where `--password=…` is an assignment and found as one).
+ */
+export function findCliPasswords(text: string, lower: string): SecretFinding[] {
+  const out: SecretFinding[] = [];
+  const keep = (secret: string, start: number, kind: string): void => {
+    if (shannonEntropy(secret) > 2 && !isPlaceholder(secret) && !/^\$|\{\{/.test(secret)) out.push({ kind, severity: 'high', start, end: start + secret.length });
+  };
+  if (lower.includes('mysql') || lower.includes('mariadb')) {
+    for (const m of text.matchAll(MYSQL_CLIENT_RE)) {
+      const rest = m[1]!;
+      const p = GLUED_P_RE.exec(rest);
+      if (p) keep(p[1]!, m.index + m[0].length - rest.length + p.index + p[0].length - p[1]!.length, 'Password on a MySQL command line');
+    }
+  }
+  if (lower.includes('sshpass')) {
+    for (const m of text.matchAll(SSHPASS_RE)) keep(m[2]!, m.index + m[0].length - m[2]!.length - m[1]!.length, 'Password given to sshpass');
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { Severity } from '../types.js';
 import { charClasses, shannonEntropy } from './entropy.js';
-import { findCurlHeader, findCurlUser } from './curl.js';
+import { findCliPasswords, findCurlHeader, findCurlUser } from './curl.js';
 import { isCredentialValue, isPlaceholder } from './value.js';
 
 /** A secret found in a text: what it is, how bad, and where (the secret alone, not its label). */
@@ -260,4 +260,4 @@ export function tokenRuns(text: string): Array<[number, number]> {
   return runs;
 }
 
-export const STRUCTURED_FINDERS: readonly Finder[] = [findPrivateKeys, findJwts, findUrlCredentials, findAuthHeaders, findCurlUser, findCurlHeader, findKubernetesSecretData];
+export const STRUCTURED_FINDERS: readonly Finder[] = [findPrivateKeys, findJwts, findUrlCredentials, findAuthHeaders, findCurlUser, findCurlHeader, findCliPasswords, findKubernetesSecretData];
