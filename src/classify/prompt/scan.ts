@@ -26,11 +26,14 @@ const SKIP_KEYS =
   /^(?:sql|query|queries|statement|stmt|command|commands|cmd|script|shell|args|argv|path|paths|file|files|filename|filepath|file_path|dir|directory|cwd|dest|destination|src_path|url|urls|uri|href|link|endpoint|host|hostname|domain|ip|port|method|to|cc|bcc|from|sender|recipient|recipients|email|emails|id|ids|uuid|token|password|secret|key|api_key|encoding|mime_type|mimetype|content_type|language|lang|locale|format|channel|priority|status|database|db|schema|table|branch|ref|sha|hash|date|time|timestamp|regex|pattern|selector|xpath|jsonpath|cron)$|_(?:id|url|uri|path|sql|query|command|cmd)$/;
 const CODE_KEYS = /^(?:code|source|source_code|program|patch|diff|snippet|function|expression|expr|template|html|css|javascript|js|python)$/;
 
+const CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
+
 /** fieldScope decides how a string field is examined from its key and value. */
 export function fieldScope(key: string, value: string): FieldScope {
   if (value.length < 8 || SKIP_KEYS.test(key)) return 'skip';
-  // One long token (an id, a hash, base64) carries no sentence.
-  if (!/\s/.test(value) && !value.includes('<|')) return 'skip';
+  // One long token (an id, a hash, base64) carries no sentence; Chinese, Japanese and Korean text is
+  // written without spaces and does.
+  if (!/\s/.test(value) && !value.includes('<|') && !CJK.test(value)) return 'skip';
   return CODE_KEYS.test(key) ? 'rules' : 'full';
 }
 
