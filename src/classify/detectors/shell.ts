@@ -2,7 +2,8 @@ import { analyzeCodeField, analyzeCommand, warmUpAnalysis } from '../shell/analy
 import { commandFields } from '../shell/fields.js';
 import { openParseBudget } from '../shell/parse.js';
 import { evidenceOf, SEVERITY_RANK, type Finding } from '../shell/findings.js';
-import type { DetectionInput, Signal } from '../types.js';
+import { excerpt } from '../evidence.js';
+import type { DetectionInput, Signal, StringField } from '../types.js';
 
 /** initShell warms mvdan-sh's parser and the rules up (~0.1–0.2 s), so the first calls do not pay for compilation. */
 export async function initShell(): Promise<void> {
@@ -29,5 +30,48 @@ export function detectShell(input: DetectionInput): Signal[] {
     }
     for (const f of worst.values()) signals.push({ id: f.id, severity: f.severity, path: field.pointer, evidence: evidenceOf(f) });
   }
+  if (input.category !== 'database') {
+    const taken = new Set(signals.map((s) => s.path));
+    for (const field of input.fields) {
+      if (taken.has(field.pointer)) continue;
+      const injected = parameterInjection(field);
+      if (injected) signals.push(injected);
+    }
+  }
   return signals;
+}
+
+/**
+ * Keys of values a tool puts into a command line it builds (`ping ${host}`, `git checkout ${branch}`):
+ * a name, an address, a file, a version. None of them ever holds a shell separator.
+ */
+const PARAMETER_KEY =
+  /^(?:host|hostname|hosts|ip|ip_?addr(?:ess)?|address|domain|target|server|node|port|user|username|login|file|filename|file_?name|path|filepath|file_?path|dir|directory|folder|branch|ref|tag|commit|sha|revision|repo|repository|package|pkg|module|version|image|container|pod|namespace|service|interface|iface|device|disk|volume|bucket|region|zone|cluster)$/;
+/**
+ * A name-like value that a shell separator or substitution continues (commix's payload shapes):
+ * `127.0.0.1;id`, `db-01|nc …`, `x&&curl …`, `` a`sleep 5` ``, `a$(id)`, `a${IFS}…`, a newline, and
+ * their URL-encoded forms. Not a lone `&` (`R&D/report.pdf`) nor `${VAR}` (`/home/${USER}/src`, a template).
+ */
+const SEPARATOR_AFTER_NAME = /^[\w.:/@~+=,\-[\]]{1,256}?(?:;|\|\|?|&&|`|\$\(|\$\{IFS\}|\n|\r|%0a|%0d|%3b|%7c|%26%26|%60|%24%28)\s*\S/i;
+
+/**
+ * Programs a payload runs after a plain separator. A backtick, `$(`, `${IFS}` or a newline is shell
+ * syntax whatever follows; after `;`, `|` or `&&` the next word must be a command
+ * (`notes/meeting; follow-up.md` is a file name).
+ */
+const PAYLOAD_PROGRAM =
+  /^(?:id|whoami|uname|hostname|cat|tac|head|tail|less|more|ls|dir|pwd|echo|printf|sleep|ping|nslookup|dig|host|curl|wget|nc|ncat|netcat|socat|telnet|bash|sh|zsh|dash|ksh|csh|python[23]?|perl|php|ruby|node|lua|awk|busybox|rm|touch|mkdir|cp|mv|chmod|chown|kill|env|printenv|set|export|unset|eval|exec|source|base64|xxd|openssl|ssh|scp|ftp|tftp|powershell|pwsh|cmd|net|type|ipconfig|ifconfig|netstat|systeminfo|tasklist|reg|certutil|bitsadmin|sudo|su|crontab|nohup|timeout|find|xargs|grep|sed|tee|dd|mkfifo|str=|[a-z]\w*=\$\()(?=$|[\s;|&<>`$'"()]|%20|%09|\$\{IFS\})/i;
+
+/** parameterInjection reports shell syntax in the value of a parameter that names a host, file, branch… */
+function parameterInjection(field: StringField): Signal | undefined {
+  const value = field.value;
+  if (!PARAMETER_KEY.test(field.key) || value.length > 4096 || /^[a-z][\w+.-]*:\/\//i.test(value)) return undefined;
+  const m = SEPARATOR_AFTER_NAME.exec(value);
+  if (!m) return undefined;
+  const separator = /(;|\|\|?|&&|%3b|%7c|%26%26)\s*\S$/i.exec(m[0]);
+  if (separator) {
+    const next = value.slice(m.index + m[0].length - 1).replace(/^(?:%20|%09|\s)+/i, '');
+    if (!PAYLOAD_PROGRAM.test(next) && !/^\/(?:bin|usr\/bin|usr\/local\/bin)\//.test(next)) return undefined;
+  }
+  return { id: 'command_injection', severity: 'high', path: field.pointer, evidence: excerpt(`shell syntax in a ${field.key} value: ${value}`) };
 }
