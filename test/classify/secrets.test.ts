@@ -188,6 +188,7 @@ describe('gitleaks rules', () => {
     ['an Ansible Vault blob', `$ANSIBLE_VAULT;1.1;AES256\n${fake(HEX, 80, 101)}`],
     ['MongoDB credentials', `MONGO_URI=mongodb://root:root@mongo:27017/admin?authSource=admin`],
     ['curl user credentials', `curl -s --user 'api:${fake(ALNUM, 12, 102)}' \\\n    https://api.example.net/v2/messages`],
+    ['a Figma personal access token', `FIGMA_TOKEN is figd_${fake(`${ALNUM}-_`, 40, 115)}`],
     ['a MySQL password glued to -p', `mysqldump -uroot -p${fake(ALNUM, 14, 113)} --all-databases > all.sql`],
     ['a password given to sshpass', `sshpass -p '${fake(ALNUM, 14, 114)}' ssh deploy@db.example.net uptime`],
     ['a curl API key header', `curl -X GET \\\n     -H "apikey: ${uuid(103)}" \\\n     -H "Accept: application/json"`],

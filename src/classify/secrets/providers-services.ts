@@ -61,6 +61,7 @@ export const SERVICE_RULES: readonly ProviderRule[] = [
   rule('Grafana API key', ['eyjrijoi'], `${B}(eyJrIjoi[A-Za-z0-9]{70,400}={0,3})(?![A-Za-z0-9=])`, 'critical', { minEntropy: 3 }),
   rule('New Relic key', ['nrak-', 'nrjs-', 'nrii-'], `${B}(NRAK-[A-Za-z0-9]{27}|NRJS-[a-f0-9]{19}|NRII-[\\w-]{32})${E}`),
   rule('Linear API key', ['lin_api_'], `${B}(lin_api_[A-Za-z0-9]{40})${E}`, 'critical', { minEntropy: 2 }),
+  rule('Figma personal access token', ['figd_'], `${B}(figd_[\\w-]{40,44})${E}`, 'critical', { minEntropy: 3 }),
   rule('MaxMind license key', ['_mmk'], `${B}([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)${E}`, 'critical', { minEntropy: 4 }),
   rule('Frame.io token', ['fio-u-'], `${B}(fio-u-[\\w=-]{64})${E}`),
   rule('Airtable token', [], `${B}(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})${E}`),
