@@ -21,6 +21,13 @@ describe('detectSql()', () => {
   describe('sql_injection', () => {
     // [what, sql, evidence starts with]
     const attacks: Array<[string, string, string]> = [
+      ['flags a function in an untrusted language', "CREATE OR REPLACE FUNCTION sys(cmd text) RETURNS text AS $$import os; return os.popen(cmd).read()$$ LANGUAGE plpython3u", 'code execution on the database server (LANGUAGE plpython3u)'],
+      ['flags a DO block in an untrusted language', "DO $$ import os; os.system('id') $$ LANGUAGE plpython3u", 'code execution on the database server'],
+      ['flags a C function loaded from a file', "CREATE FUNCTION f() RETURNS int AS '/tmp/x.so', 'f' LANGUAGE C", 'code execution on the database server (LANGUAGE c)'],
+      ['flags an untrusted language installed', 'CREATE EXTENSION IF NOT EXISTS plpython3u', 'untrusted language installed'],
+      ['flags a MySQL UDF library', "CREATE FUNCTION sys_exec RETURNS int SONAME 'lib_mysqludf_sys.so'", 'native library loaded'],
+      ['flags a system file loaded into a table', "LOAD DATA INFILE '/etc/passwd' INTO TABLE t", 'system file read into a table'],
+      ['flags a web shell written through SQLite ATTACH', "ATTACH DATABASE '/var/www/html/shell.php' AS pwn", 'file write (SQLite ATTACH)'],
       ['flags a tautology in a string context', "SELECT * FROM users WHERE name = 'bob' OR 'a'='a'", 'tautology: OR'],
       ['flags a numeric tautology', 'SELECT * FROM orders WHERE id = 7 OR 1=1', 'tautology: OR 1=1'],
       ['flags a self-comparison tautology', 'SELECT * FROM orders WHERE id = 7 OR id=id', 'tautology: OR id=id'],
@@ -107,6 +114,11 @@ describe('detectSql()', () => {
       ['a bulk load from the client', "COPY orders (id, total) FROM STDIN WITH (FORMAT csv)"],
       ['an export to the client', 'COPY (SELECT id, total FROM orders) TO STDOUT WITH CSV HEADER'],
       ['a column named like a password table', "SELECT shadow_price FROM user_settings WHERE program = 'to'"],
+      ['a function in SQL', 'CREATE FUNCTION add(a int, b int) RETURNS int AS $$ SELECT a + b $$ LANGUAGE sql'],
+      ['a plpgsql trigger function', 'CREATE OR REPLACE FUNCTION touch() RETURNS trigger AS $$ BEGIN NEW.updated_at = now(); RETURN NEW; END $$ LANGUAGE plpgsql'],
+      ['an ordinary extension', 'CREATE EXTENSION IF NOT EXISTS pg_trgm'],
+      ['a CSV bulk load', "LOAD DATA INFILE 'data.csv' INTO TABLE imports FIELDS TERMINATED BY ','"],
+      ['an SQLite archive attached', "ATTACH DATABASE 'archive.db' AS archive"],
     ];
     it.each(wellFormed)('does not flag %s', (_what, sql) => {
       expect(ids(query(sql), 'sql_injection'), sql).toEqual([]);

@@ -1,4 +1,5 @@
 import { finding, type Finding } from './finding.js';
+import { isCredentialPath } from '../shell/paths.js';
 import { DESTRUCTIVE_KEYWORDS, ERROR_FUNCTIONS, SERVER_COMMAND_FUNCTIONS, SERVER_FILE_FUNCTIONS, STATEMENT_KEYWORDS, SYSTEM_FUNCTIONS, TIME_FUNCTIONS, isPasswordRelation, isSystemRelation } from './lexicon.js';
 import { isComment, isLiteral, type Token } from './tokens.js';
 
@@ -52,6 +53,12 @@ export function findInjectionInTokens(text: string, all: Token[]): Finding[] {
         out.push(finding('sql_injection', 'critical', 'time-based', show(i, i + 2)));
       } else if (w === 'into' && ['outfile', 'dumpfile'].includes(next?.word ?? '')) {
         out.push(finding('sql_injection', 'critical', 'file write', show(i, i + 2)));
+      } else if (w === 'load' && next?.word === 'data' && loadsSystemFile(toks, i)) {
+        out.push(finding('sql_injection', 'high', 'system file read into a table', show(i, toks[i + 2]?.word === 'local' ? i + 4 : i + 3)));
+      } else if (w === 'soname' && routine) {
+        out.push(finding('sql_injection', 'critical', 'native library loaded into the database server', show(i, i + 1)));
+      } else if (w === 'attach' && isLiteral(next?.word === 'database' ? toks[i + 2] : next) && WEB_OR_SYSTEM_FILE.test((next?.word === 'database' ? toks[i + 2] : next)!.text)) {
+        out.push(finding('sql_injection', 'critical', 'file write (SQLite ATTACH)', show(i, next?.word === 'database' ? i + 2 : i + 1)));
       } else if (COMMAND_PROCEDURES.has(w)) {
         out.push(finding('sql_injection', 'critical', 'command execution', show(i, i + 2)));
       } else if (w === 'program' && (toks[i - 1]?.word === 'to' || toks[i - 1]?.word === 'from') && copySeen) {
@@ -88,6 +95,18 @@ const BATCH_KEYWORDS = new Set(['insert', 'update', 'delete', 'drop', 'truncate'
 const COMMAND_PROCEDURES = new Set(['xp_cmdshell', 'sp_oacreate', 'sp_oamethod', 'xp_regread', 'xp_regwrite', 'xp_dirtree', 'xp_fileexist', 'sp_makewebtask', 'sp_addextendedproc', 'sp_configure', 'sp_execute_external_script', 'openrowset', 'opendatasource']);
 
 /** callKind names what a call to `name` at i is, if it is one that payloads use. */
+/** `LOAD DATA [LOCAL] INFILE '<file>'` of a system or credential file (a CSV next to the data is bulk loading). */
+function loadsSystemFile(toks: Token[], i: number): boolean {
+  const at = toks[i + 2]?.word === 'local' ? i + 3 : i + 2;
+  const file = toks[at]?.word === 'infile' ? toks[at + 1] : undefined;
+  if (!file || !isLiteral(file)) return false;
+  const path = file.text.slice(1, -1);
+  return /^(?:\/etc\/|\/proc\/|\/root\/|\/var\/lib\/mysql|[a-z]:[\\/]windows)/i.test(path) || isCredentialPath(path);
+}
+
+/** A file a database may not create without handing over the web server or the system: a script under a web root, a config. */
+const WEB_OR_SYSTEM_FILE = /\.(?:php\d?|phtml|jsp|jspx|aspx?|cgi|pl|py|sh)['"]$|^['"](?:\/var\/www|\/srv\/www|\/usr\/share\/nginx|\/etc\/|\/root\/|~\/\.ssh)/i;
+
 function callKind(toks: Token[], i: number, name: string): ['critical' | 'high', string] | undefined {
   const arg = toks[i + 2];
   if (SERVER_COMMAND_FUNCTIONS.has(name)) return ['critical', 'command execution on the database server'];

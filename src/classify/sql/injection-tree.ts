@@ -28,6 +28,13 @@ export function findInjectionInTree(sql: ParsedSql): Finding[] {
     }
     if ('SelectStmt' in n) checkSelect(sql, n.SelectStmt, out);
     else if ('CopyStmt' in n) checkCopy(sql, n, out);
+    else if ('CreateFunctionStmt' in n || 'DoStmt' in n) {
+      const options = 'CreateFunctionStmt' in n ? n.CreateFunctionStmt.options : n.DoStmt.args;
+      const language = (options ?? []).flatMap((o) => ('DefElem' in o && o.DefElem.defname === 'language' && o.DefElem.arg && 'String' in o.DefElem.arg ? [o.DefElem.arg.String.sval ?? ''] : []))[0]?.toLowerCase();
+      if (language && UNTRUSTED_LANGUAGES.has(language)) out.push(finding('sql_injection', 'critical', `code execution on the database server (LANGUAGE ${language})`, untilBody(sql, n)));
+    } else if ('CreateExtensionStmt' in n && UNTRUSTED_LANGUAGES.has((n.CreateExtensionStmt.extname ?? '').toLowerCase())) {
+      out.push(finding('sql_injection', 'high', `untrusted language installed on the database server (${n.CreateExtensionStmt.extname})`, nodeText(sql, n)));
+    }
     else if ('RangeVar' in n && isPasswordRelation(n.RangeVar.schemaname, n.RangeVar.relname ?? '')) {
       out.push(finding('sql_injection', 'high', 'password hashes read', nodeText(sql, n)));
     }
@@ -95,6 +102,19 @@ function checkFunction(sql: ParsedSql, f: FuncCall, out: Finding[]): void {
   } else if (name === 'convert' && (f.args ?? []).some(revealsSystem)) {
     out.push(finding('sql_injection', 'high', 'error-based convert', shown()));
   }
+}
+
+/**
+ * Procedural languages that run with the server's operating-system rights (PostgreSQL's "untrusted"
+ * ones: Python, Perl, Tcl, shell) and C, whose functions are shared libraries loaded into the server.
+ */
+const UNTRUSTED_LANGUAGES = new Set(['plpython3u', 'plpythonu', 'plpython2u', 'plperlu', 'pltclu', 'plsh', 'c']);
+
+/** untilBody shows a routine's header, not its (long) body. */
+function untilBody(sql: ParsedSql, n: Node): string {
+  const text = nodeText(sql, n);
+  const body = text.search(/\bAS\b|\$\$/i);
+  return body > 0 ? `${text.slice(0, body).trim()} …` : text;
 }
 
 /**
