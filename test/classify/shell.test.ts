@@ -69,7 +69,7 @@ describe('detectShell()', () => {
       ['a URL-encoded separator', 'ping -c 1 example.org%0aid', 'high', 'reconnaissance'],
       ['sshd_config edited in place', "sed -i 's/PermitRootLogin no/PermitRootLogin yes/' /etc/ssh/sshd_config", 'high', 'edits /etc/ssh/sshd_config in place'],
       ['a sudoers drop-in written by tee', 'echo "eve ALL=(ALL) NOPASSWD:ALL" | sudo tee -a /etc/sudoers.d/eve', 'high', 'plants access in /etc/sudoers.d/eve'],
-      ['a systemd unit installed', 'cp evil.service /etc/systemd/system/evil.service', 'high', 'replaces /etc/systemd/system/evil.service'],
+      ['an authorized_keys file replaced', 'cp keys.txt /root/.ssh/authorized_keys', 'high', 'replaces /root/.ssh/authorized_keys'],
       ['a library preloaded into every program', 'echo /tmp/evil.so > /etc/ld.so.preload', 'high', 'plants access in /etc/ld.so.preload'],
       ['a second UID 0', 'useradd -o -u 0 -g 0 backdoor', 'high', 'UID 0'],
       ['a user added to sudo', 'usermod -aG sudo eve', 'high', 'group sudo'],
@@ -131,6 +131,9 @@ describe('detectShell()', () => {
       ['sshd_config read', 'cat /etc/ssh/sshd_config'],
       ['a project file edited in place', "sed -i 's/foo/bar/' config/app.yaml"],
       ['a site config copied', 'cp nginx.conf /etc/nginx/sites-available/app'],
+      ['a service unit deployed', 'cp app.service /etc/systemd/system/app.service && systemctl daemon-reload'],
+      ['a profile script installed', "echo 'export PATH=/opt/app/bin:$PATH' > /etc/profile.d/app.sh"],
+      ['an ssh option starting with R', 'ssh -oRequestTTY=yes -o ServerAliveInterval=30 deploy@app-1 uptime'],
     ];
     it.each(ordinary)('does not flag %s', (_what, command) => {
       expect(signal(run(command), 'command_injection'), command).toBeUndefined();

@@ -187,14 +187,15 @@ function baseName(p: string): string {
   return p.replace(/\/+$/, '').split('/').pop() ?? p;
 }
 
-/**
- * reverseShell finds shells wired to the network: `/dev/tcp/host/port` redirections, `nc -e /bin/sh`,
- * `ncat --exec`, `socat … exec:`, `mkfifo` pipes through nc/telnet.
- */
 const AWKS = new Set(['awk', 'gawk']);
 /** Mining programs: the usual payload of a compromised build machine or agent sandbox. */
 const MINERS = new Set(['xmrig', 'xmr-stak', 'minerd', 'cpuminer', 'cpuminer-multi', 'ccminer', 't-rex', 'nbminer', 'lolminer', 'ethminer', 'cgminer', 'bfgminer', 'nanominer', 'phoenixminer', 'gminer', 'teamredminer', 'srbminer', 'xmrig-cuda']);
 
+/**
+ * reverseShell finds shells wired to the network: `/dev/tcp/host/port` redirections, `nc -e /bin/sh`,
+ * `ncat --exec`, `socat … exec:`, `mkfifo` pipes through nc/telnet, gawk's `/inet/tcp`; and, beside
+ * them, `ssh -R` tunnels and cryptominers.
+ */
 export function reverseShell(sv: ScriptView): Finding[] {
   const out: Finding[] = [];
   const src = sv.script.source;
@@ -212,7 +213,7 @@ export function reverseShell(sv: ScriptView): Finding[] {
       out.push({ id: 'command_injection', severity: 'critical', label: `reverse shell over ${v.name} /inet/tcp`, text: src, start: cmd.start, end: cmd.end });
     }
     // A remote forward makes the other host's port reach into this one: a tunnel out through the firewall.
-    if (v.name === 'ssh' && v.args.slice(1).some((a) => /^-[a-zA-Z]*R/.test(a) || /^-oRemoteForward\b/i.test(a) || /^RemoteForward\b/i.test(a))) {
+    if (v.name === 'ssh' && v.args.slice(1).some((a, j, all) => /^-(?!o)[a-zA-Z]*R/.test(a) || /^-oRemoteForward\b/i.test(a) || (all[j - 1] === '-o' && /^RemoteForward\b/i.test(a)))) {
       out.push({ id: 'command_injection', severity: 'high', label: 'ssh reverse tunnel (-R)', text: src, start: cmd.start, end: cmd.end });
     }
     if (MINERS.has(v.name) || v.args.some((a) => /^stratum\+(?:tcp|ssl|tls):\/\//i.test(a))) {
@@ -337,20 +338,20 @@ export function secretEgress(sv: ScriptView): Finding[] {
 }
 
 /**
- * Files that decide who may log in, as whom, and what runs at start-up or on a schedule: writing to
- * one plants access or persistence (`>> ~/.ssh/authorized_keys`, `sed -i … /etc/ssh/sshd_config`,
- * `tee /etc/sudoers.d/x`, `cp x.service /etc/systemd/system/`). A user's own shell rc files are left
- * out: `echo 'export PATH=…' >> ~/.bashrc` is everyday set-up.
+ * Files that decide who may log in and as whom, and what every program loads: writing to one plants
+ * access (`>> ~/.ssh/authorized_keys`, `sed -i … /etc/ssh/sshd_config`, `tee /etc/sudoers.d/x`,
+ * `/etc/ld.so.preload`). Units, cron jobs and profile scripts are how services are deployed too: a
+ * write there is left to the destructive rules (and to review), not called an attack.
  */
 const ACCESS_FILE =
-  /(?:^|\/)(?:\.ssh\/authorized_keys2?|etc\/(?:passwd|shadow|gshadow|group|sudoers(?:\.d\/.*)?|ssh\/sshd_config(?:\.d\/.*)?|pam\.d\/.*|security\/.*|ld\.so\.preload|crontab|cron\.(?:d|hourly|daily|weekly|monthly)\/.*|rc\.local|init\.d\/.*|systemd\/system\/.*|profile(?:\.d\/.*)?|bash\.bashrc)|var\/spool\/cron\/.*)$/;
+  /(?:^|\/)(?:\.ssh\/authorized_keys2?|etc\/(?:passwd|shadow|gshadow|group|sudoers(?:\.d\/.*)?|ssh\/sshd_config(?:\.d\/.*)?|pam\.d\/.*|security\/.*|ld\.so\.preload))$/;
 
 function isAccessFile(path: string): boolean {
   return path.length <= 300 && ACCESS_FILE.test(path.replace(/["']/g, '').replace(/\/+/g, '/').replace(/\/$/, ''));
 }
 
 /** Groups whose members are root in all but name. */
-const ROOT_GROUPS = /(?:^|,)(?:sudo|wheel|root|admin|adm|docker|lxd|disk|shadow)(?:,|$)/;
+const ROOT_GROUPS = /(?:^|,)(?:0|sudo|wheel|root|admin|adm|docker|lxd|disk|shadow)(?:,|$)/;
 
 /**
  * accessWrite names a command that edits an access file in place or copies one over it (`sed -i`,
