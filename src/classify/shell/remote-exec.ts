@@ -73,13 +73,15 @@ function printedText(v: CommandView | undefined): string | undefined {
   return undefined;
 }
 
+/** Files cron reads jobs from: the system ones name the user before the command. */
+const CRON_FILE = /^\/etc\/(?:crontab|cron\.d\/[^/]+)$|^\/var\/spool\/cron\/(?:crontabs\/)?[^/]+$/;
 /** A crontab line's schedule (five fields, or `@reboot`, `@daily`…): what follows it is the command. */
 const CRON_SCHEDULE = /^\s*(?:@\w+|(?:\S+\s+){5})/;
 
 /**
  * pipedPrograms lists the command text a script writes and runs, or schedules, itself: printed into a
- * shell (`echo "rm -rf /" | sh`, `cat <<EOF | bash`), into `at`/`batch`, into `crontab -` (each line's
- * command after its schedule), or substituted into `sh -c "$(printf …)"`.
+ * shell (`echo "rm -rf /" | sh`, `cat <<EOF | bash`), into `at`/`batch`, into `crontab -` or a cron
+ * file (each line's command after its schedule), or substituted into `sh -c "$(printf …)"`.
  */
 export function pipedPrograms(sv: ScriptView): NestedProgram[] {
   const out: NestedProgram[] = [];
@@ -101,6 +103,15 @@ export function pipedPrograms(sv: ScriptView): NestedProgram[] {
       if (text?.trim()) printed.push(text);
     }
   }
+  // Lines printed into a cron file (`echo "* * * * * root curl … | sh" > /etc/cron.d/x`): each one's
+  // command after its schedule (and, in the system files, the user it runs as).
+  sv.script.commands.forEach((cmd, i) => {
+    const target = cmd.redirs.find((r) => (r.op === '>' || r.op === '>>' || r.op === '>|') && r.target && CRON_FILE.test(r.target.value))?.target?.value;
+    const text = target ? printedText(sv.views[i]) : undefined;
+    if (!target || !text) return;
+    const system = !/\/var\/spool\/cron\//.test(target);
+    for (const line of text.split('\n')) if (CRON_SCHEDULE.test(line)) out.push({ language: 'shell', text: line.replace(CRON_SCHEDULE, '').replace(system ? /^\s*\S+\s+/ : /^/, '') });
+  });
   for (const subst of sv.script.substs) {
     const inner = sv.sequences.get(subst.sequence) ?? [];
     if (inner.length !== 1) continue;
