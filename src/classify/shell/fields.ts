@@ -42,6 +42,8 @@ export function commandFields(input: DetectionInput): CommandField[] {
   for (const f of scalars) if (ARGV_KEY.test(f.key) && !argvLines.has(parentOf(f.pointer))) argvLines.set(parentOf(f.pointer), f);
   const shellCategory = input.category === 'shell';
   const language = languageOf(input);
+  // A database tool that names a language (`bigquery_python`) or any tool that runs (`execute_sql_and_python`) runs its code.
+  const runsCode = input.category === 'database' || /(?:^|_)(?:run|exec|execute|eval|evaluate)(?:_|$)/.test(input.toolName.toLowerCase().replace(/[\s.-]+/g, '_'));
 
   // A tool named after a CLI (`git {args}`, `kubectl {args: […]}`, `terraform {command: "destroy"}`) runs that
   // program with what it is given: its command and argument fields are read with the program in front.
@@ -79,7 +81,7 @@ export function commandFields(input: DetectionInput): CommandField[] {
     if (COMMAND_KEY.test(f.key) || program !== undefined) {
       const text = program ?? f.value;
       if (shellCategory || input.category === 'code' || looksLikeCommand(text)) out.push({ pointer: f.pointer, text, kind: 'shell', language: '' });
-    } else if (CODE_KEY.test(f.key) && (input.category === 'code' || shellCategory)) {
+    } else if (CODE_KEY.test(f.key) && (input.category === 'code' || shellCategory || (language !== '' && runsCode))) {
       out.push({ pointer: f.pointer, text: f.value, kind: 'code', language });
     }
   }
