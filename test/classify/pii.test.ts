@@ -28,6 +28,13 @@ describe('detectPii()', () => {
     ['a number labelled as a fax', '0761 234567 fax', 'Phone number', 'medium'],
     ['a UK NHS number', 'NHS number 943 476 5919', 'UK NHS number *** *** *919', 'medium'],
     ['a driver licence', "My driver's license number is D1234567", 'US driver licence D*****67', 'medium'],
+    ['a UK National Insurance number', 'NI number AB 12 34 56 C', 'UK National Insurance number', 'high'],
+    ['a Spanish DNI', 'DNI 12345678Z', 'Spanish DNI/NIE ******78Z', 'high'],
+    ['a Spanish NIE', 'NIE X1234567L', 'Spanish DNI/NIE', 'high'],
+    ['a Dutch BSN', 'BSN 111222333', 'Dutch BSN', 'high'],
+    ['an Aadhaar number', 'Aadhaar 2341 2341 2346', 'Aadhaar number', 'high'],
+    ['an Italian codice fiscale', 'codice fiscale RSSMRA85T10A562S', 'Italian codice fiscale', 'high'],
+    ['a passport number', 'passport no. X1234567, born 1990-01-01', 'Passport number', 'medium'],
   ])('finds %s', (_name, text, evidence, severity) => {
     expect(piiSignals({ channel: '#support', text })).toEqual([{ id: 'pii', severity, path: '/arguments/text', evidence: expect.stringContaining(evidence) }]);
   });
@@ -55,6 +62,12 @@ describe('detectPii()', () => {
     ['URL credentials', 'https://app:s3cr3tpass@db.internal'],
     ['a licence word without a number', "the driver's license expired"],
     ['counts and prices', 'We sold 1,234,567 units at $19.99 in 2023'],
+    ['a DNI with the wrong letter', 'DNI 12345678A'],
+    ['a BSN failing the 11-test', 'BSN 123456789'],
+    ['an Aadhaar number failing Verhoeff', 'Aadhaar 2341 2341 2345'],
+    ['a code shaped like a codice fiscale with a wrong check character', 'SKU RSSMRA85T10A562T'],
+    ['an NI-shaped code without its words', 'part AB123456C'],
+    ['a passport word without a number', 'the passport photo booth is at gate 12'],
   ])('ignores %s', (_name, text) => {
     expect(piiSignals({ channel: '#support', text })).toEqual([]);
   });
@@ -64,6 +77,7 @@ describe('detectPii()', () => {
     ['ssn', '123456789', 'US SSN'],
     ['driver_license_number', 'D1234567', 'US driver licence'],
     ['nhs_number', '9434765919', 'UK NHS number'],
+    ['passport', 'X1234567', 'Passport number'],
   ])('reads a %s argument as labelled by its name', (key, value, kind) => {
     expect(piiSignals({ [key]: value }, 'create_contact')).toEqual([expect.objectContaining({ path: `/arguments/${key}`, evidence: expect.stringContaining(kind) })]);
   });

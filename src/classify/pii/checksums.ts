@@ -35,3 +35,52 @@ export function nhsNumberValid(digits: string): boolean {
   if (check === 10) return false;
   return (check === 11 ? 0 : check) === digits.charCodeAt(9) - 48;
 }
+
+/** dniLetterValid checks a Spanish DNI (8 digits + letter) or NIE (X/Y/Z + 7 digits + letter): the letter is the number mod 23. Compact, upper-case. */
+export function dniLetterValid(id: string): boolean {
+  const m = /^([XYZ]?)(\d{7,8})([A-Z])$/.exec(id);
+  if (!m || (m[1] === '' && m[2]!.length !== 8) || (m[1] !== '' && m[2]!.length !== 7)) return false;
+  const number = Number(`${m[1] === '' ? '' : 'XYZ'.indexOf(m[1]!)}${m[2]}`);
+  return 'TRWAGMYFPDXBNJZSQVHLCKE'[number % 23] === m[3];
+}
+
+/** bsnValid is the Dutch BSN 11-test: 9·d1 + 8·d2 + … + 2·d8 − d9 is a multiple of 11 (and not 0). Requires 9 digits. */
+export function bsnValid(digits: string): boolean {
+  if (!/^\d{9}$/.test(digits) || /^0+$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += (digits.charCodeAt(i) - 48) * (9 - i);
+  sum -= digits.charCodeAt(8) - 48;
+  return sum % 11 === 0;
+}
+
+const VERHOEFF_D = [
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6], [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+  [5, 9, 8, 7, 6, 0, 4, 3, 2, 1], [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4], [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+];
+const VERHOEFF_P = [
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 5, 7, 6, 2, 8, 3, 0, 9, 4], [5, 8, 0, 3, 7, 9, 6, 1, 4, 2], [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+  [9, 4, 5, 3, 1, 2, 6, 8, 7, 0], [4, 2, 8, 6, 5, 7, 3, 9, 0, 1], [2, 7, 9, 3, 8, 0, 6, 4, 1, 5], [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+];
+
+/** verhoeffValid is the Verhoeff dihedral-group check (Aadhaar's last digit). Requires digits only. */
+export function verhoeffValid(digits: string): boolean {
+  let c = 0;
+  for (let i = 0; i < digits.length; i++) c = VERHOEFF_D[c]![VERHOEFF_P[i % 8]![digits.charCodeAt(digits.length - 1 - i) - 48]!]!;
+  return c === 0;
+}
+
+const CF_ODD: Record<string, number> = Object.fromEntries(
+  [...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'].map((ch, i) => [ch, [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23][i]!]),
+);
+
+/** codiceFiscaleValid checks the control character of an Italian codice fiscale (16 characters, upper-case). */
+export function codiceFiscaleValid(cf: string): boolean {
+  if (cf.length !== 16) return false;
+  let sum = 0;
+  for (let i = 0; i < 15; i++) {
+    const ch = cf[i]!;
+    // 1-based odd positions use the odd table; even positions count digits and letters as 0–25.
+    sum += i % 2 === 0 ? (CF_ODD[ch] ?? 0) : /\d/.test(ch) ? Number(ch) : ch.charCodeAt(0) - 65;
+  }
+  return String.fromCharCode(65 + (sum % 26)) === cf[15];
+}

@@ -1,8 +1,8 @@
-import { nhsNumberValid } from './checksums.js';
+import { bsnValid, codiceFiscaleValid, dniLetterValid, nhsNumberValid, verhoeffValid } from './checksums.js';
 
 /** A national identifier found in a text. */
 export interface IdMatch {
-  kind: 'US SSN' | 'US ITIN' | 'UK NHS number' | 'US driver licence';
+  kind: 'US SSN' | 'US ITIN' | 'UK NHS number' | 'US driver licence' | 'UK National Insurance number' | 'Spanish DNI/NIE' | 'Dutch BSN' | 'Aadhaar number' | 'Italian codice fiscale' | 'Passport number';
   start: number;
   end: number;
   value: string;
@@ -77,3 +77,46 @@ export function findDriverLicences(text: string): IdMatch[] {
   }
   return out;
 }
+
+/**
+ * Other countries' identifiers, each after the words that name it (their formats alone are too short
+ * or too plain to tell from codes and numbers) and each with its own check: the UK National
+ * Insurance number's prefix rules, the Spanish DNI/NIE check letter (mod 23), the Dutch BSN's 11-test,
+ * Aadhaar's Verhoeff digit. A passport number has no check: only its words and shape.
+ */
+const CONTEXT_IDS: Array<{ kind: IdMatch['kind']; re: RegExp; valid: (value: string) => boolean }> = [
+  {
+    kind: 'UK National Insurance number',
+    re: /\b(?:national insurance|NI(?:NO| number| no\.?)|NINO)\b[^\n]{0,24}?(?<![A-Za-z0-9])((?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D])(?![A-Za-z0-9])/gi,
+    valid: () => true,
+  },
+  {
+    kind: 'Spanish DNI/NIE',
+    re: /\b(?:DNI|NIE|NIF|documento nacional)\b[^\n]{0,24}?(?<![A-Za-z0-9])([XYZ]?\d{7,8}[- ]?[A-Z])(?![A-Za-z0-9])/gi,
+    valid: (v) => dniLetterValid(v.replace(/[- ]/g, '').toUpperCase()),
+  },
+  { kind: 'Dutch BSN', re: /\b(?:BSN|burgerservicenummer|sofinummer)\b[^\n\d]{0,24}?(?<![\d.])(\d{4}[. ]?\d{2}[. ]?\d{3}|\d{9})(?![\d.])/gi, valid: (v) => bsnValid(v.replace(/\D/g, '')) },
+  { kind: 'Aadhaar number', re: /\b(?:aadhaa?r|UIDAI)\b[^\n\d]{0,24}?(?<!\d)([2-9]\d{3} ?\d{4} ?\d{4})(?!\d)/gi, valid: (v) => verhoeffValid(v.replace(/\D/g, '')) },
+  { kind: 'Passport number', re: /\bpassport(?:\s+(?:no\.?|number|#|num))?\s*[:#]?\s*(?<![A-Za-z0-9])([A-Z]{0,2}\d{6,9})(?![A-Za-z0-9])/gi, valid: () => true },
+];
+
+/** findContextIds returns the identifiers of CONTEXT_IDS, and Italian codici fiscali (a shape and check character of their own). */
+export function findContextIds(text: string): IdMatch[] {
+  const out: IdMatch[] = [];
+  for (const { kind, re, valid } of CONTEXT_IDS) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const value = m[1] ?? '';
+      if (!valid(value)) continue;
+      const start = m.index + m[0].length - value.length;
+      out.push({ kind, start, end: start + value.length, value });
+    }
+  }
+  CODICE_FISCALE_RE.lastIndex = 0;
+  for (let m = CODICE_FISCALE_RE.exec(text); m !== null; m = CODICE_FISCALE_RE.exec(text)) {
+    if (codiceFiscaleValid(m[0].toUpperCase())) out.push({ kind: 'Italian codice fiscale', start: m.index, end: m.index + m[0].length, value: m[0] });
+  }
+  return out;
+}
+
+const CODICE_FISCALE_RE = /(?<![A-Za-z0-9])[A-Z]{6}\d{2}[A-EHLMPR-T]\d{2}[A-Z]\d{3}[A-Z](?![A-Za-z0-9])/g;

@@ -3,7 +3,7 @@ import type { Severity } from '../types.js';
 import { findCards } from './cards.js';
 import { findEmails } from './email.js';
 import { findIbans } from './iban.js';
-import { findDriverLicences, findNhsNumbers, findSsns } from './national-ids.js';
+import { findContextIds, findDriverLicences, findNhsNumbers, findSsns } from './national-ids.js';
 import { findPhones } from './phone.js';
 
 /** Personal data found in a text: what, how sensitive, where, and a masked rendering for evidence. */
@@ -19,10 +19,11 @@ export interface PiiFinding {
 const RECIPIENT_KEY_RE = /^(?:to|cc|bcc|from|sender|recipients?|reply[_-]?to|to[_-](?:email|address|number|phone)|(?:email|phone)[_-]?to|attendees?|invitees?)$/;
 
 /** Argument names that say what kind of number their value is. */
-const CONTEXT_KEY_RE = /(?:phone|mobile|fax|ssn|social|itin|tax[_-]?id|nhs|licen[cs]e|card|iban)/;
+const CONTEXT_KEY_RE = /(?:phone|mobile|fax|ssn|social|itin|tax[_-]?id|nhs|licen[cs]e|card|iban|passport|dni|nie|bsn|aadhaa?r|nino|national[_-]?insurance)/;
 
 /**
- * findPii returns the payment cards, IBANs, US SSNs/ITINs, UK NHS numbers, US driver licences,
+ * findPii returns the payment cards, IBANs, US SSNs/ITINs, UK NHS numbers, other national identifiers
+ * (UK NINO, Spanish DNI/NIE, Dutch BSN, Aadhaar, Italian codice fiscale, passport numbers), US driver licences,
  * e-mail addresses and phone numbers in `text`, non-overlapping (checksummed kinds first), in text
  * order. Under a recipient key (`to`, `cc`…) addresses and phone numbers are not reported.
  */
@@ -44,6 +45,7 @@ export function findPii(text: string, fieldKey = ''): PiiFinding[] {
     for (const i of findIbans(text)) add({ kind: 'IBAN', severity: 'high', start: i.start, end: i.end, masked: `${i.iban.slice(0, 4)}${'*'.repeat(i.iban.length - 8)}${i.iban.slice(-4)}` });
     for (const s of findSsns(text)) add({ kind: s.kind, severity: 'high', start: s.start, end: s.end, masked: maskDigits(s.value, 4) });
     for (const n of findNhsNumbers(text)) add({ kind: n.kind, severity: 'medium', start: n.start, end: n.end, masked: maskDigits(n.value, 3) });
+    for (const n of findContextIds(text)) add({ kind: n.kind, severity: n.kind === 'Passport number' ? 'medium' : 'high', start: n.start, end: n.end, masked: `${'*'.repeat(Math.max(4, n.value.length - 3))}${n.value.slice(-3)}` });
     for (const d of findDriverLicences(text)) add({ kind: d.kind, severity: 'medium', start: d.start, end: d.end, masked: `${d.value[0] ?? ''}${'*'.repeat(Math.max(4, d.value.length - 3))}${d.value.slice(-2)}` });
   }
   const recipient = RECIPIENT_KEY_RE.test(fieldKey);
