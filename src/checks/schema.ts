@@ -42,7 +42,7 @@ export const Identifier = z
   .min(1, 'must not be empty')
   .max(128, 'at most 128 characters')
   // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
 
 export const CheckBody = z.strictObject({
   agent_id: Identifier,

@@ -144,6 +144,12 @@ describe('POST /api/v1/check', () => {
     expect(res.body.error.details.map((d: { path: string }) => d.path).join(' ')).toContain(path === '(body)' ? '' : path);
   });
 
+  it('names one problem for an empty id, not a second one it does not have', async () => {
+    const res = await check({ agent_id: '', tool_name: 't', arguments: {} });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ path: 'agent_id', message: 'must not be empty' }]);
+  });
+
   // Each of these once passed as clean: the attack sat where no detector read it.
   it.each([
     ['SQL padded past the parse budget', { tool_name: 'db_query', arguments: { sql: `DROP TABLE users; -- ${'x'.repeat(262_200)}` } }, 'sql_injection', '/arguments/sql', 'block'],
