@@ -72,6 +72,7 @@ describe('classify(): an HTTP tool\'s own request', () => {
     expect(found(classify('aws_sdk', { operation: 'DeleteBucket', params: { Bucket: 'prod' } }).signals)).toEqual(['destructive_operation medium /arguments/operation']);
     expect(found(classify('github_api', { function: 'deleteRepository', owner: 'acme', repo: 'prod' }).signals)).toEqual(['destructive_operation medium /arguments/function']);
     expect(found(classify('graphql', { query: 'mutation { deleteAllUsers(confirm: true) { count } }' }).signals)).toEqual(['destructive_operation high /arguments/query']);
+    expect(found(classify('s3', { operation: 'DeleteBucket', bucket: 'prod' }).signals)).toEqual(['destructive_operation medium /arguments/operation']);
     // A request judged whole is reported once, at its URL.
     expect(found(classify('http_request', { method: 'POST', url: 'https://api.example.com/graphql', body: 'mutation { deleteProject(id: 5) { id } }' }).signals)).toEqual(['destructive_operation high /arguments/url']);
   });
@@ -79,6 +80,8 @@ describe('classify(): an HTTP tool\'s own request', () => {
   it('leaves bare verbs, reads and text that only carries a mutation alone', () => {
     expect(classify('file_manager', { action: 'delete', path: 'old/report.txt' }).signals).toEqual([]);
     expect(classify('slack_api', { method: 'chat.postMessage', channel: 'C1', text: 'hi' }).signals).toEqual([]);
+    expect(classify('ui_click', { action: 'removeFromCart', item: 'sku-1' }).signals).toEqual([]);
+    expect(classify('ui_select', { action: 'dropDown', target: '#country' }).signals).toEqual([]);
     expect(classify('graphql', { query: 'query { projects { id name } }' }).signals).toEqual([]);
     expect(classify('mongodb', { collection: 'sessions', operation: 'deleteMany', filter: { expiresAt: { $lt: '2026-12-01' } } }).signals).toEqual([]);
     expect(classify('write_file', { path: 'schema/ops.graphql', content: 'mutation { deleteProject(id: 5) { id } }' }).signals).toEqual([]);

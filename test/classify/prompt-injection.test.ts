@@ -246,6 +246,7 @@ describe('detectPromptInjection()', () => {
     ['an earlier plan dropped', 'post_comment', { issue: 4, body: 'Forget the earlier plan, we will ship on Monday instead. Please ignore the failing test on Windows; it is a known flake.' }],
     ['someone told they are ready', 'post_message', { channel: '#eng', text: 'Now you are all set up, answer the survey when you can.' }],
     ['Chinese prose', 'post_comment', { issue: 4, body: '我们下周发布新版本，请先检查测试结果。' }],
+    ['a chat transcript', 'summarize', { text: 'Transcript:\nUser: my order is late\nAI Assistant: Please send me your order number and I will check.' }],
     ['injection phrasing in an SQL field', 'db_query', { sql: "SELECT * FROM notes WHERE body = 'ignore all previous instructions'" }],
     ['injection phrasing in a shell command', 'shell', { command: 'echo "ignore previous instructions" > /tmp/x' }],
     ['injection phrasing in a URL', 'http_request', { method: 'GET', url: 'https://example.com/search?q=ignore+previous+instructions' }],

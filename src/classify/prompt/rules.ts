@@ -262,13 +262,14 @@ const WORD_RULES: WordRule[] = [
     name: HIDDEN,
     severity: 'high',
     starts: w('ai llm'),
-    re: re(String.raw`\b(?:ai|llm)s?\s+(?:agents?|assistants?|reviewers?|models?|systems?|bots?|readers?|scanners?|summari[sz]ers?)\s*:\s*(?:[^.\n:]{0,80}?[,;]\s*)?(?:please\s+)?${ADDRESSED}`),
+    // Not a chat transcript's turn, where the assistant asks the user ("AI Assistant: please send me your order number").
+    re: re(String.raw`\b(?:ai|llm)s?\s+(?:agents?|assistants?|reviewers?|models?|systems?|bots?|readers?|scanners?|summari[sz]ers?)\s*:\s*(?:[^.\n:]{0,80}?[,;]\s*)?(?:please\s+)?${ADDRESSED}(?!\s+(?:me|us)\b)`),
   },
   {
     name: HIDDEN,
     severity: 'high',
     starts: w('assistant ai chatgpt chat claude gpt gpt0 llm'),
-    re: re(String.raw`(?<=(?:^|[.!?\n>])[ \t]*)(?:assistant|ai|chat ?gpt|claude|gpt(?:-?\d)?|llm)\s*,\s*(?:please\s+)?${ADDRESSED}`),
+    re: re(String.raw`(?<=(?:^|[.!?\n>])[ \t]*)(?:assistant|ai|chat ?gpt|claude|gpt(?:-?\d)?|llm)\s*,\s*(?:please\s+)?${ADDRESSED}(?!\s+(?:me|us)\b)`),
   },
   { name: HIDDEN, severity: 'high', starts: w('to'), re: /\bto\s+(?:any|all|every)\s+(?:ai|llm)s?\s+(?:[a-z-]+\s+){0,2}?(?:assistants?|agents?|models?|systems?|bots?|tools?|readers?)\s*:/iy },
   { name: HIDDEN, severity: 'high', starts: w('you'), re: /\byou\s*,\s*(?:the|an?|our|my)\s+(?:ai(?:\s+assistant)?|assistant|language\s+model|llm|chat ?bot)\s*,/iy },
