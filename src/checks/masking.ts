@@ -2,6 +2,11 @@ import type { Signal } from '../classify/types.js';
 import { maskSecrets } from '../classify/detectors/secrets.js';
 import { valueAt } from '../policies/explain.js';
 
+/** maskWhole keeps the first four characters of a value and masks the rest. */
+function maskWhole(value: string): string {
+  return value.length <= 8 ? '*'.repeat(value.length) : `${value.slice(0, 4)}${'*'.repeat(Math.min(value.length - 4, 64))}`;
+}
+
 /**
  * maskArguments returns a copy of the arguments with secrets masked in every string a secret_leak
  * signal points at (the stored record and every later read show masked values only).
@@ -16,7 +21,12 @@ export function maskArguments(args: Record<string, unknown>, signals: Signal[]):
     const parent = valueAt(copy, tokens.length ? `/${tokens.map((t) => t.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}` : '') as Record<string, unknown> | undefined;
     // The field's name is part of the evidence (a `password` argument), as when it was detected.
     const key = [...tokens, last].reverse().find((t) => !/^\d+$/.test(t)) ?? '';
-    if (parent && typeof parent[last] === 'string') parent[last] = maskSecrets(parent[last] as string, key.toLowerCase());
+    if (parent && typeof parent[last] === 'string') {
+      const value = parent[last] as string;
+      const masked = maskSecrets(value, key.toLowerCase());
+      // The secret is there but not as text (base64, an escape): the whole value is masked.
+      parent[last] = masked === value ? maskWhole(value) : masked;
+    }
   }
   return copy;
 }

@@ -1,7 +1,9 @@
 import { categorize } from './category.js';
 import { DETECTORS, INITIALIZERS } from './detectors/index.js';
 import type { Category, Classification, DetectionInput, Signal, StringField } from './types.js';
+import { base64Fields } from './encoded.js';
 import { embeddedJson } from './embedded.js';
+import { excerpt } from './evidence.js';
 import { collectStrings } from './walk.js';
 
 let ready: Promise<void> | undefined;
@@ -21,7 +23,8 @@ const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
  *
  * A string that holds a JSON object or array (`{"payload": "{\"sql\": \"DROP TABLE users\"}"}`,
  * as tool frameworks pass nested arguments) is also read as arguments of its own, to
- * MAX_EMBEDDED_DEPTH levels; what is found there is reported at the string that holds it.
+ * MAX_EMBEDDED_DEPTH levels; what is found there is reported at the string that holds it. An argument
+ * named as base64 (`command_b64`) is read decoded as well.
  */
 export function classify(toolName: string, args: Record<string, unknown>): Classification {
   const category = categorize(toolName, Object.keys(args));
@@ -33,6 +36,12 @@ export function classify(toolName: string, args: Record<string, unknown>): Class
   };
   let fields = collectStrings(args, '/arguments');
   for (const s of detect({ toolName, category, fields, args })) keep(s);
+  // Arguments named as base64 (`command_b64`) are read decoded too, reported at the encoded string.
+  const decoded = base64Fields(fields);
+  if (decoded.length > 0) {
+    for (const s of detect({ toolName, category, fields: decoded, embedded: true })) keep({ ...s, evidence: excerpt(`base64-decoded: ${s.evidence}`) });
+    fields = [...fields, ...decoded];
+  }
   // Each level of embedded documents is read in one pass per category, not one per document.
   let holders: string[] = [];
   for (let depth = 1; depth <= MAX_EMBEDDED_DEPTH; depth++) {
