@@ -144,7 +144,22 @@ function fileVerdict(view: CommandView, remote: boolean): Verdict | undefined {
       if (!worst) return undefined;
       if (worst.scope === 'root') return { severity: 'critical', label: `${name} ${args.slice(1).join(' ')}` };
       if (recursive && (worst.scope === 'system' || worst.scope === 'home')) return { severity: 'high', label: `${name} ${args.slice(1).join(' ')}` };
+      // Every permission taken from a system file (`chmod 000 /etc/passwd`): nothing can read it any more.
+      if (name === 'chmod' && /^(?:0+|[ugoa]*-rwx)$/.test(pos[0] ?? '') && (worst.scope === 'system' || worst.scope === 'home')) return { severity: 'high', label: `${name} ${args.slice(1).join(' ')}` };
       return undefined;
+    }
+    case 'tar':
+    case 'bsdtar':
+    case 'gtar':
+    case 'unzip': {
+      // An archive unpacked over the root or a system directory replaces whatever files it names there.
+      const extracts = name === 'unzip' || short.has('x') || long.has('--extract') || long.has('--get') || /^[a-zA-Z]*x/.test(args[1] ?? '');
+      const target = args.flatMap((a, j) => (a === '-C' || a === '--directory' || (name === 'unzip' && a === '-d') ? [args[j + 1] ?? ''] : /^--directory=/.test(a) ? [a.slice(12)] : /^-C./.test(a) ? [a.slice(2)] : []))[0];
+      if (!extracts || target === undefined) return undefined;
+      // `/usr/local` and `/opt` are where software is unpacked (`tar -C /usr/local -xzf go.tar.gz`); the system's own directories are not.
+      const dir = target.replace(/["']/g, '').replace(/\/+$/, '') || '/';
+      if (pathScope(target) === 'root') return { severity: 'critical', label: `${name} unpacks over ${target}` };
+      return /^\/(?:etc|boot|bin|sbin|lib|lib64|usr|usr\/(?:bin|sbin|lib|lib64))$/.test(dir) ? { severity: 'high', label: `${name} unpacks over ${target}` } : undefined;
     }
     case 'mv': {
       if (pos.length < 2) return undefined;
