@@ -4,6 +4,7 @@ import type { Category, Classification, DetectionInput, Signal, StringField } fr
 import { base64Fields } from './encoded.js';
 import { embeddedJson } from './embedded.js';
 import { excerpt } from './evidence.js';
+import { findSecrets } from './secrets/scan.js';
 import { collectStrings } from './walk.js';
 
 let ready: Promise<void> | undefined;
@@ -42,6 +43,8 @@ export function classify(toolName: string, args: Record<string, unknown>): Class
     for (const s of detect({ toolName, category, fields: decoded, embedded: true })) keep({ ...s, evidence: excerpt(`base64-decoded: ${s.evidence}`) });
     fields = [...fields, ...decoded];
   }
+  // Every string read, at the call's pointer that holds it: for keeping secrets out of evidence.
+  const read: StringField[] = [...fields];
   // Each level of embedded documents is read in one pass per category, not one per document.
   let holders: string[] = [];
   for (let depth = 1; depth <= MAX_EMBEDDED_DEPTH; depth++) {
@@ -63,12 +66,56 @@ export function classify(toolName: string, args: Record<string, unknown>): Class
     fields = [];
     for (const [docCategory, list] of byCategory) {
       for (const s of detect({ toolName, category: docCategory, fields: list, embedded: true })) keep({ ...s, path: holderOf(s.path, next) });
-      for (const f of list) fields.push(f);
+      for (const f of list) {
+        fields.push(f);
+        read.push({ ...f, pointer: holderOf(f.pointer, next) });
+      }
     }
     holders = next;
   }
   const signals = [...best.values()].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
-  return { category, signals };
+  return { category, signals: withoutSecretsInEvidence(signals, read) };
+}
+
+/**
+ * withoutSecretsInEvidence masks, in the evidence of every other signal, the secrets a secret_leak
+ * signal found at the same string: `download and execute: curl -H "Authorization: Bearer ghp_…" … | sh`
+ * would otherwise carry the token into the answer and the record. A secret cut off by the excerpt
+ * (`… Bearer ghp_A1b2C3…`) is masked too.
+ */
+function withoutSecretsInEvidence(signals: Signal[], read: readonly StringField[]): Signal[] {
+  const leaking = new Set(signals.filter((s) => s.id === 'secret_leak').map((s) => s.path));
+  if (leaking.size === 0 || signals.length === leaking.size) return signals;
+  const secrets = new Map<string, string[]>();
+  for (const f of read) {
+    if (!leaking.has(f.pointer)) continue;
+    const list = secrets.get(f.pointer) ?? [];
+    for (const found of findSecrets(f.value, f.key)) list.push(f.value.slice(found.start, found.end));
+    secrets.set(f.pointer, list);
+  }
+  return signals.map((s) => {
+    const raw = s.id === 'secret_leak' ? undefined : secrets.get(s.path);
+    return raw && raw.length > 0 ? { ...s, evidence: maskIn(s.evidence, raw) } : s;
+  });
+}
+
+/** maskIn replaces each secret in `text` by its first four characters and asterisks, also where the text ends inside one. */
+function maskIn(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length < 6) continue;
+    const masked = `${secret.slice(0, 4)}${'*'.repeat(Math.min(secret.length - 4, 16))}`;
+    out = out.split(secret).join(masked);
+    // The excerpt ends inside the secret: `…Bearer ghp_A1b2C3…`.
+    const body = out.endsWith('…') ? out.slice(0, -1) : out;
+    for (let k = Math.min(secret.length - 1, body.length); k >= 6; k--) {
+      if (body.endsWith(secret.slice(0, k))) {
+        out = `${body.slice(0, body.length - k)}${masked}…`;
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 /** How many levels of JSON inside strings are read (a document in a string in a document in a string). */
