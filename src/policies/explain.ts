@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { maskSecrets } from '../classify/detectors/secrets.js';
 import type { Severity, Signal, SignalId } from '../classify/types.js';
 import type { CallDocument, Explanation } from './types.js';
 
@@ -20,13 +21,33 @@ function show(v: unknown): string {
 }
 
 /**
+ * shownValue is the value at a pointer as a reason may quote it: with the secrets in it masked, as in
+ * the stored arguments (`/arguments/api_key is "ghp_****", which does not match …`).
+ */
+function shownValue(v: unknown, pointer: string): unknown {
+  const key = pointer.slice(pointer.lastIndexOf('/') + 1).toLowerCase();
+  if (typeof v === 'string') return maskSecrets(v, key);
+  if (v !== null && typeof v === 'object') {
+    const text = JSON.stringify(v);
+    const masked = maskSecrets(text);
+    if (masked === text) return v;
+    try {
+      return JSON.parse(masked) as unknown;
+    } catch {
+      return masked;
+    }
+  }
+  return v;
+}
+
+/**
  * explainSchemaFailure turns the first failing JSON-Schema keyword into a reason and a
  * counterfactual ("would be allowed if /arguments/amount were at most 100").
  */
 export function explainSchemaFailure(policyId: string, error: ErrorObject | undefined, call: CallDocument): Explanation {
   if (!error) return { reason: `${policyId}: the call does not satisfy the policy`, counterfactual: 'would be allowed if the call satisfied the policy schema' };
   const at = error.instancePath || '(the call)';
-  const value = valueAt(call, error.instancePath);
+  const value = shownValue(valueAt(call, error.instancePath), error.instancePath);
   const p = error.params as Record<string, unknown>;
   const would = (cond: string): string => `would be allowed if ${cond}`;
   let counterfactual: string;

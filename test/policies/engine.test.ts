@@ -141,6 +141,21 @@ describe('policy regexes', () => {
   });
 });
 
+describe('reasons that quote a value', () => {
+  it('mask the secrets in it, as the stored arguments do', () => {
+    const token = `ghp_${'Q1w2E3r4T5'.repeat(3)}Q1w2E3`;
+    const p = compilePolicy(createAjv(), policy({ id: 'vault-only', risk_level: 'HIGH', policy_schema: { properties: { arguments: { properties: { api_key: { pattern: '^vault:' }, config: { enum: [{}] } } } } } }));
+    const byKey = evaluate([p], call({ arguments: { api_key: token } }), mapping);
+    expect(byKey.reason).toContain('/arguments/api_key is "ghp_');
+    expect(byKey.reason).not.toContain(token.slice(4, 20));
+    const inObject = evaluate([p], call({ arguments: { config: { token } } }), mapping);
+    expect(inObject.reason).toContain('/arguments/config is {"token":"ghp_');
+    expect(JSON.stringify(inObject)).not.toContain(token.slice(4, 20));
+    // Values that are not secrets are quoted as they are.
+    expect(evaluate([p], call({ arguments: { api_key: 'plain-text' } }), mapping).reason).toContain('"plain-text"');
+  });
+});
+
 describe('templates', () => {
   it('instantiate with params and validate them', () => {
     const p = compilePolicy(createAjv(), policy({ id: 'cap', template: 'amount-limit', params: { max: 100 } }));
