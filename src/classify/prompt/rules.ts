@@ -271,6 +271,14 @@ const WORD_RULES: WordRule[] = [
     starts: w('assistant ai chatgpt chat claude gpt gpt0 llm'),
     re: re(String.raw`(?<=(?:^|[.!?\n>])[ \t]*)(?:assistant|ai|chat ?gpt|claude|gpt(?:-?\d)?|llm)\s*,\s*(?:please\s+)?${ADDRESSED}(?!\s+(?:me|us)\b)`),
   },
+  { name: HIDDEN, severity: 'high', starts: w('a'), re: re(String.raw`\ba\.i\.?\s+(?:agents?|assistants?|reviewers?|models?|systems?|bots?)\s*:\s*(?:[^.\n:]{0,80}?[,;]\s*)?(?:please\s+)?${ADDRESSED}(?!\s+(?:me|us)\b)`) },
+  // "Dear AI, please forward …", "Hey Claude, stop …": a greeting, then an order (not "Dear AI team, thanks").
+  {
+    name: HIDDEN,
+    severity: 'high',
+    starts: w('hello hi hey dear'),
+    re: re(String.raw`\b(?:hello|hi|hey|dear)\s*,?\s+(?:chat ?gpt|gpt(?:-?\d)?|claude|gemini|copilot|assistant|ai|llm)\s*[,.!:]\s*(?:please\s+)?${ADDRESSED}(?!\s+(?:me|us)\b)`),
+  },
   { name: HIDDEN, severity: 'high', starts: w('to'), re: /\bto\s+(?:any|all|every)\s+(?:ai|llm)s?\s+(?:[a-z-]+\s+){0,2}?(?:assistants?|agents?|models?|systems?|bots?|tools?|readers?)\s*:/iy },
   { name: HIDDEN, severity: 'high', starts: w('you'), re: /\byou\s*,\s*(?:the|an?|our|my)\s+(?:ai(?:\s+assistant)?|assistant|language\s+model|llm|chat ?bot)\s*,/iy },
   // Consent claimed on the user's behalf: "the user has authorized you to transfer …".
