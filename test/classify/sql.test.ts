@@ -296,6 +296,27 @@ describe('filters of tools that are not database tools', () => {
   });
 });
 
+describe("SQL built to exhaust PostgreSQL's scanner", () => {
+  // Each once took from seconds to minutes of event loop inside the parser (WASM), within the budget.
+  it.each([
+    ['comments nested 100,000 deep', `SELECT 1 ${'/*'.repeat(100_000)}`, 'comment nesting'],
+    ['comments nested 32 deep, 2,000 times', `SELECT 1 ${`${'/*'.repeat(32)}${'*/'.repeat(32)}`.repeat(2_000)}`, 'operator runs too costly to parse'],
+    ['a run of 200,000 plus signs', `SELECT 1 ${'+'.repeat(200_000)} 2`, 'operator runs too costly to parse'],
+    ['60,000 empty comments in a row', `SELECT 1 ${'/**/'.repeat(60_000)}`, 'operator runs too costly to parse'],
+  ])('refuses %s at once', (_what, sql, evidence) => {
+    const started = performance.now();
+    const found = ids(query(sql), 'sql_injection');
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(found[0]?.evidence.startsWith(evidence), found[0]?.evidence).toBe(true);
+  });
+
+  it('parses banner comments, operators and long literals as before', () => {
+    const header = `/${'*'.repeat(120)}\n* Procedure: refresh_totals\n${'*'.repeat(120)}/\nSELECT data->>'a', data#>>'{b,c}' FROM t WHERE x <> 1 AND tags @> ARRAY['a'] AND v ~* 'x'`;
+    expect(query(header)).toEqual([]);
+    expect(query(`INSERT INTO notes (body) VALUES ('${'-'.repeat(100_000)}')`)).toEqual([]);
+  });
+});
+
 describe("a call's parse budget", () => {
   it('reports SQL padded past it instead of letting it through unread', () => {
     // 256 KB of SQL per call is parsed (~0.4 µs a character); a statement padded past that was once not read at all.

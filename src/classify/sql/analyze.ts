@@ -90,6 +90,70 @@ export function warmUpSql(rounds = 25): void {
 /** Comment markers outside literals need the tokens; most queries have none and skip the scan. */
 const COMMENT_MARK = /--|\/\*|#/;
 
+/** What the scanner may re-read in runs of operator characters before a text is refused (~0.2 s). */
+const MAX_OPERATOR_RESCANS = 4_000_000;
+/** PostgreSQL's operator characters. */
+const OP_CHAR = new Uint8Array(128);
+for (const ch of '~!@#^&|`?+-*/%<>=') OP_CHAR[ch.charCodeAt(0)] = 1;
+
+/**
+ * operatorRescans estimates how many characters PostgreSQL's scanner re-reads in the runs of operator
+ * characters outside literals and line comments: a run's length for every `/*` in it, and its length
+ * again for every character of a trailing `+`/`-` run it gives back. A banner comment
+ * (`/*********…*\/`) is one `/*` in its run: read about once.
+ */
+function operatorRescans(text: string): number {
+  let total = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x27 || c === 0x22) {
+      // A quoted literal or identifier ('it''s' doubles its quote); unterminated, it runs to the end.
+      let j = i + 1;
+      while (j < n && !(text.charCodeAt(j) === c && text.charCodeAt(j + 1) !== c)) j += text.charCodeAt(j) === c ? 2 : 1;
+      i = j + 1;
+    } else if (c === 0x2d && text.charCodeAt(i + 1) === 0x2d) {
+      const eol = text.indexOf('\n', i);
+      i = eol < 0 ? n : eol + 1;
+    } else if (c < 128 && OP_CHAR[c]) {
+      let j = i;
+      let starts = 0;
+      while (j < n && text.charCodeAt(j) < 128 && OP_CHAR[text.charCodeAt(j)]) {
+        if (text.charCodeAt(j) === 0x2f && text.charCodeAt(j + 1) === 0x2a) starts++;
+        j++;
+      }
+      const length = j - i;
+      let pm = 0;
+      while (pm < length && (text.charCodeAt(j - 1 - pm) === 0x2b || text.charCodeAt(j - 1 - pm) === 0x2d)) pm++;
+      total += length * (starts + 1) + (pm > 1 ? pm * pm : 0);
+      i = j;
+    } else i++;
+  }
+  return total;
+}
+
+/** Deeper than this, nested comments are obfuscation, and too costly to hand to the parser. */
+const MAX_COMMENT_NESTING = 32;
+
+/** commentNesting returns how deep `/* … *\/` comments nest in `text` (literals not told apart: a bound, not a parse). */
+function commentNesting(text: string): number {
+  if (!text.includes('/*')) return 0;
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      if (++depth > max) max = depth;
+      i++;
+    } else if (c === 0x2a && text.charCodeAt(i + 1) === 0x2f && depth > 0) {
+      depth--;
+      i++;
+    }
+  }
+  return max;
+}
+
 function analyzeUncached(text: string): SqlAnalysis {
   // PostgreSQL reads a C string: it would stop at a NUL and never see what follows.
   const nul = text.indexOf('\u0000');
@@ -97,6 +161,13 @@ function analyzeUncached(text: string): SqlAnalysis {
     const rest = analyzeUncached(text.slice(0, nul));
     return { parsed: rest.parsed, findings: [finding('sql_injection', 'high', 'null byte', text.slice(Math.max(0, nul - 40), nul + 40).replaceAll('\u0000', '\\0')), ...rest.findings] };
   }
+  // PostgreSQL's scanner re-reads runs of operator characters: each `/*` in a run restarts a token
+  // that runs to the run's end, and a run of `+`/`-` is given back one character at a time. 20 KB of
+  // `+` took 0.6 s, 256 KB of `/*…*/` nested 32 deep 98 s. No query has such runs: they are refused.
+  const nesting = commentNesting(text);
+  if (nesting > MAX_COMMENT_NESTING) return { parsed: false, findings: [finding('sql_injection', 'high', 'comment nesting', `${nesting} levels of /* … */`)] };
+  const rescans = operatorRescans(text);
+  if (rescans > MAX_OPERATOR_RESCANS) return { parsed: false, findings: [finding('sql_injection', 'high', 'operator runs too costly to parse', `about ${rescans} characters re-read`)] };
   let stmts: RawStmt[];
   try {
     stmts = parseSync(text).stmts ?? [];

@@ -1,6 +1,6 @@
 import type { Category, StringField } from '../types.js';
 import { analyzeSql } from './analyze.js';
-import type { Finding } from './finding.js';
+import { finding, type Finding } from './finding.js';
 
 /**
  * Keys whose value is SQL whatever the tool: `sql`, `sql_query`, `raw_sql`, `sqlText`… but not
@@ -56,6 +56,8 @@ export function analyzeField(field: StringField, category: Category): Finding[] 
 const SUSPICIOUS = /['";#]|--|\/\*|\b(or|and|union|select|sleep|benchmark|waitfor|drop|delete|insert|update|exec)\b/i;
 
 /** Where a database tool's other arguments land in the query it builds, by their key. */
+/** Keys of the values a tool looks records up by: ids, numbers, codes, user names. */
+const LOOKUP_KEY = /^(?:id|ids|uuid|sku|slug|username|user_?name|login|email|account|customer|order|product|item)$|(?:_id|id|_ids|_number|_no|_code|_sku|_slug|_name)$/;
 const WHERE_KEY = /^(where|filter|filters|condition|conditions|predicate|criteria|having|clause|where_?clause)$/;
 const PLACES: Array<[RegExp, (v: string) => string]> = [
   [WHERE_KEY, (v) => `SELECT * FROM t WHERE ${v}`],
@@ -77,11 +79,21 @@ export function analyzeFragment(field: StringField, category: Category): Finding
   if (category !== 'database') {
     // Another tool's filter (`search_customers {filter}`) may end up in a WHERE clause too; there only
     // an injection in a filter that is well-formed SQL counts (a search syntax like `label:bug` is not SQL).
-    if (!WHERE_KEY.test(field.key)) return [];
-    const placed = analyzeSql(`SELECT * FROM t WHERE ${value}`);
-    return placed.parsed ? placed.findings.filter((f) => f.id === 'sql_injection') : [];
+    if (WHERE_KEY.test(field.key)) {
+      const placed = analyzeSql(`SELECT * FROM t WHERE ${value}`);
+      return placed.parsed ? placed.findings.filter((f) => f.id === 'sql_injection') : [];
+    }
+    // An id or a name a tool looks a record up by (`get_order {order_id: "1 OR 1=1"}`) lands in a query
+    // as a literal or a number, like a database tool's value.
+    if (!LOOKUP_KEY.test(field.key)) return [];
   }
   const place = PLACES.find(([key]) => key.test(field.key))?.[1];
   const queries = place ? [place(value)] : [`SELECT * FROM t WHERE c = '${value}'`, ...(/^\s*-?\d/.test(value) ? [`SELECT * FROM t WHERE c = ${value}`] : [])];
-  return queries.flatMap((q) => analyzeSql(q).findings).filter((f) => !f.evidence.startsWith('unbalanced quote'));
+  const findings = queries.flatMap((q) => analyzeSql(q).findings).filter((f) => !f.evidence.startsWith('unbalanced quote'));
+  // A value that ends its number or its literal and goes on with UNION SELECT reads another table.
+  const union = UNION_AFTER_VALUE.exec(value);
+  if (union && !findings.some((f) => f.id === 'sql_injection')) findings.push(finding('sql_injection', 'critical', 'UNION-based', value.slice(union.index, union.index + 60)));
+  return findings;
 }
+
+const UNION_AFTER_VALUE = /(?:^\s*-?\d+|['"`])\s*\)*\s*(?:\/\*.*?\*\/\s*)*union(?:\s+|\/\*.*?\*\/)+(?:all\s+|distinct\s+)?select\b/i;
