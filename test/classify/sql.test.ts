@@ -289,6 +289,14 @@ describe('filters of tools that are not database tools', () => {
     expect(classify('search_customers', { filter: "name = 'a' OR 'x'='x'" }).signals).toEqual([expect.objectContaining({ id: 'sql_injection', path: '/arguments/filter' })]);
   });
 
+  it('reads the ids and names a tool looks records up by as values placed in a query', () => {
+    for (const order_id of ['1 OR 1=1', "1' OR '1'='1", '1; DROP TABLE orders--', '1 UNION SELECT password FROM users']) {
+      expect(classify('get_order', { order_id }).signals.map((s) => s.id), order_id).toContain('sql_injection');
+    }
+    expect(classify('db_lookup', { id: "1' AND SLEEP(5)#" }).signals.map((s) => s.id)).toContain('sql_injection');
+    for (const value of ['ORD-2024-0042', "O'Brien", 'a--b']) expect(classify('get_customer', { customer_id: value, last_name: value }).signals, value).toEqual([]);
+  });
+
   it('leaves other filter syntaxes and ordinary conditions alone', () => {
     for (const filter of ['label:bug is:open', 'price > 10 OR price < 5', "status = 'open' AND assignee = 'me'", "name eq 'O''Brien'"]) {
       expect(classify('list_tickets', { filter }).signals, filter).toEqual([]);
