@@ -669,6 +669,20 @@ describe('command strings built to exhaust the analysis', () => {
     // Below the bound, an ordinary long script is still analysed rule by rule and found clean.
     expect(run(Array.from({ length: 300 }, (_, i) => `echo step ${i} && test -f out/${i}.log`).join('; '))).toEqual([]);
   });
+
+  // Each of these took 2–23 s and up to 2 GB of heap in the fallback tokenizer (two of them ran the process out of memory).
+  it.each([
+    ['unclosed substitutions nested 33,000 deep', '1$('.repeat(33_334)],
+    ['unclosed substitutions after a quote', '$(BSN "'.repeat(35_000)],
+    ['20,000 backtick substitutions glued into one word', 'db.`{'.repeat(50_000)],
+  ])('reports %s at once, in bounded memory', (_what, command) => {
+    const started = performance.now();
+    const heap = process.memoryUsage().heapUsed;
+    const found = run(command);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(400_000_000);
+    expect(signal(found, 'command_injection')?.evidence).toMatch(/too many to analyse/);
+  });
 });
 
 describe("a call's parse budget", () => {

@@ -56,7 +56,7 @@ export const EXEC_CODE = /(subprocess|os\.dup2|pty\.spawn|\bexec\s*[("'\s]|\bsys
 const PHP_SHELL = /<\?(php|=)?[\s\S]{0,200}?\b(system|exec|passthru|shell_exec|eval|include|popen|assert|proc_open)\s*\(|\$_(GET|POST|REQUEST|COOKIE)\s*\[/i;
 const CODE_CALL = /(system|exec|passthru|shell_exec|popen|proc_open|eval|assert)\s*\(\s*['"$]|(phpinfo|phpversion)\s*\(\s*\)|<\?php/i;
 // eslint-disable-next-line no-control-regex -- ESC itself is what is looked for
-const TERMINAL_ESCAPE = /(^|\n)\s*(\\033|\\e|\\x1b|\x1b)\[\d*[A-DHJK]/;
+const TERMINAL_ESCAPE = /(?:^|\n)[ \t]*(?:\\033|\\e|\\x1b|\x1b)\[\d*[A-DHJK]/;
 const WIN_PROBE = /(^|[\s+|&;])dir[\s+]+(c:|%\w+%)|(^|[\s+|&;])type[\s+]+(c:|%\w+%)/i;
 
 /**

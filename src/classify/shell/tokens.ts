@@ -17,6 +17,26 @@ interface Frame {
   subst: ShellSubst | undefined;
 }
 
+/** Substitutions nested deeper than this are counted but not opened: each open one holds its outer word. */
+const MAX_SUBST_NESTING = 64;
+// Sticky: read at an offset without slicing the rest of the text off for every `$` and `<`.
+const PARAM = /\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/y;
+const REDIRECT = /<<<|<<-|<<|>>|<>|<&|>&|>\||<|>/y;
+
+/**
+ * How much of the text before a substitution is kept as its prefix: rules read only its end (`alice$(id)`).
+ * Joining the whole word each time made a word of 20,000 substitutions quadratic in time and memory
+ * (100 KB of "db.`{": 23 s and 2 GB).
+ */
+const PREFIX_KEPT = 64;
+
+/** tailOf joins the last `max` characters of a word's pieces. */
+function tailOf(pieces: readonly WordPiece[], max: number): string {
+  let out = '';
+  for (let k = pieces.length - 1; k >= 0 && out.length < max; k--) out = pieces[k]!.value.slice(-(max - out.length)) + out;
+  return out;
+}
+
 /**
  * tokenizeScript approximates a ShellScript for a string mvdan-sh could not parse, the way a shell
  * would see it once the payload lands in its intended (quoted) context: a quote with no partner is
@@ -100,13 +120,19 @@ export function tokenizeScript(src: string, error: string): ShellScript {
     if (outer.pieces.length === 0) outer.wordStart = inner.substStart;
     outer.pieces.push({ kind: 'subst', value: text });
   };
-  const openSubst = (kind: '$()' | '``', at: number, bodyStart: number): void => {
+  const openSubst = (kind: '$()' | '``', at: number, bodyStart: number): boolean => {
     const outer = top();
+    if (stack.length > MAX_SUBST_NESTING) {
+      // Deeper than any command nests: counted (so the script is reported as too big to analyse), not opened.
+      substs.push({ kind, sequence: -1, prefix: '', nested: true, start: at, end: src.length });
+      return false;
+    }
     const frame = newFrame(kind, bodyStart);
     frame.substStart = at;
-    frame.subst = { kind, sequence: frame.sequence, prefix: outer.pieces.map((p) => p.value).join(''), nested: stack.length > 1, start: at, end: src.length };
+    frame.subst = { kind, sequence: frame.sequence, prefix: tailOf(outer.pieces, PREFIX_KEPT), nested: stack.length > 1, start: at, end: src.length };
     substs.push(frame.subst);
     stack.push(frame);
+    return true;
   };
 
   let i = 0;
@@ -156,17 +182,18 @@ export function tokenizeScript(src: string, error: string): ShellScript {
     }
     if (ch === '`') {
       if (f.kind === '``') closeSubst(i + 1);
-      else openSubst('``', i, i + 1);
+      else if (!openSubst('``', i, i + 1)) addChar(f, i, ch);
       i++;
       continue;
     }
     if (ch === '$' && next === '(' && src[i + 2] !== '(') {
-      openSubst('$()', i, i + 2);
+      if (!openSubst('$()', i, i + 2)) addChar(f, i, '$(');
       i += 2;
       continue;
     }
     if (ch === '$' && /[A-Za-z_{]/.test(next)) {
-      const m = /^\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/.exec(src.slice(i));
+      PARAM.lastIndex = i;
+      const m = PARAM.exec(src);
       if (m) {
         const name = m[1]!.replace(/^\{|\}$/g, '').replace(/[^A-Za-z0-9_].*$/, '');
         if (f.pieces.length === 0) f.wordStart = i;
@@ -195,7 +222,8 @@ export function tokenizeScript(src: string, error: string): ShellScript {
       const fd = f.pieces.length === 1 && f.pieces[0]!.kind === 'lit' && /^\d$/.test(f.pieces[0]!.value) ? f.pieces[0]!.value : '';
       if (fd) f.pieces = [];
       else endWord(f, i);
-      const m = /^(<<<|<<-|<<|>>|<>|<&|>&|>\||<|>)/.exec(src.slice(i))!;
+      REDIRECT.lastIndex = i;
+      const m = REDIRECT.exec(src)!;
       f.pendingRedirect = { op: m[0], fd };
       i += m[0].length;
       continue;
