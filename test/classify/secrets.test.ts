@@ -301,6 +301,14 @@ describe('texts built to exhaust the secret scan', () => {
     expect(text.slice(found[0]!.start, found[0]!.end)).toBe(body.trim());
   });
 
+  it('reads a long base64 blob full of "ey" and without a dot in linear time (the JWT rule)', () => {
+    const blob = Buffer.from('{/*ignore '.repeat(25_000)).toString('base64');
+    const started = performance.now();
+    expect(findSecrets(blob)).toEqual([]);
+    // With unbounded, backtracking JWT segments this took 6 s.
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
+
   it('reads a line of thousands of MySQL and sshpass commands in linear time', () => {
     const text = `${'mysql -u a -p x; sshpass -p; '.repeat(20_000)}mysql -uroot -pZx9q7Lm2pQ db`;
     const started = performance.now();

@@ -675,6 +675,7 @@ describe('command strings built to exhaust the analysis', () => {
     ['unclosed substitutions nested 33,000 deep', '1$('.repeat(33_334)],
     ['unclosed substitutions after a quote', '$(BSN "'.repeat(35_000)],
     ['20,000 backtick substitutions glued into one word', 'db.`{'.repeat(50_000)],
+    ['10,000 empty backtick substitutions mvdan-sh parses', '`'.repeat(20_000)],
   ])('reports %s at once, in bounded memory', (_what, command) => {
     const started = performance.now();
     const heap = process.memoryUsage().heapUsed;

@@ -74,7 +74,10 @@ export const INFRA_RULES: readonly ProviderRule[] = [
   rule('Supabase personal access token', ['sbp_'], `${B}(sbp_[a-f0-9]{40})${E}`, 'critical', { minEntropy: 3.5 }),
 
   rule('JSON Web Token (base64)', ['zxlk'], `${B}(ZXlK(?:${JWT_B64_HEADERS})[A-Za-z0-9/\\\\_+-]{40,}={0,2})(?![A-Za-z0-9+/=])`, 'high', { minEntropy: 2 }),
-  rule('JSON Web Token', [], `${B}(ey[A-Za-z0-9]{17,}\\.ey[A-Za-z0-9/\\\\_-]{17,}\\.(?:[A-Za-z0-9/\\\\_-]{10,}={0,2})?)(?![\\w-])`, 'high', { minEntropy: 3 }),
+  // Header and payload are read as atomic runs (a lookahead's capture, then its backreference) of bounded
+  // length: with `{17,}` and backtracking, a long base64 blob with "ey" every few characters and no dot
+  // (an upload, `file_b64`) was quadratic — 330 KB: 6 s.
+  rule('JSON Web Token', [], `${B}(ey(?=([A-Za-z0-9]{17,1024}))\\2\\.ey(?=([A-Za-z0-9/\\\\_-]{17,16384}))\\3\\.(?:[A-Za-z0-9/\\\\_-]{10,}={0,2})?)(?![\\w-])`, 'high', { minEntropy: 3 }),
 
   // Source hosting and CI
   rule('GitHub token', ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], `${B}(gh[pousr]_[A-Za-z0-9]{36,251})${E}`, 'critical', { minEntropy: 3 }),

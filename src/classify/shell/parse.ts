@@ -1,7 +1,7 @@
 import sh from 'mvdan-sh';
 import { LruCache } from './lru.js';
 import type { Connector, CommandContext, ShellAssign, ShellCommand, ShellRedirect, ShellScript, ShellWord, WordPiece } from './script.js';
-import { tokenizeScript } from './tokens.js';
+import { PREFIX_KEPT, tailOf, tokenizeScript } from './tokens.js';
 
 const { syntax } = sh;
 
@@ -357,7 +357,7 @@ class TreeFlattener {
         return;
       }
       case 'CmdSubst':
-        this.subst(list(part.Stmts), part.Backquotes ? '``' : '$()', pieces.map((p) => p.value).join(''), part, depth);
+        this.subst(list(part.Stmts), part.Backquotes ? '``' : '$()', tailOf(pieces, PREFIX_KEPT), part, depth);
         pieces.push({ kind: 'subst', value: this.text(part) });
         return;
       case 'ProcSubst': {

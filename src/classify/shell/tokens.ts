@@ -28,10 +28,10 @@ const REDIRECT = /<<<|<<-|<<|>>|<>|<&|>&|>\||<|>/y;
  * Joining the whole word each time made a word of 20,000 substitutions quadratic in time and memory
  * (100 KB of "db.`{": 23 s and 2 GB).
  */
-const PREFIX_KEPT = 64;
+export const PREFIX_KEPT = 64;
 
 /** tailOf joins the last `max` characters of a word's pieces. */
-function tailOf(pieces: readonly WordPiece[], max: number): string {
+export function tailOf(pieces: readonly WordPiece[], max: number): string {
   let out = '';
   for (let k = pieces.length - 1; k >= 0 && out.length < max; k--) out = pieces[k]!.value.slice(-(max - out.length)) + out;
   return out;
