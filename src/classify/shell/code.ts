@@ -20,7 +20,7 @@ const SHELL_CALL = new RegExp(
 const ARGV_CALL = /\b(?:subprocess\.\w+|spawn|spawnSync|execFile|execFileSync|Popen)\s*\(\s*\[([^\]]{1,400})\]/g;
 /** Recursive deletes through a language's file API, with the path argument. */
 const RECURSIVE_DELETE = new RegExp(
-  String.raw`(shutil\.rmtree|FileUtils\.(?:rm_rf|rm_r|remove_dir|remove_entry(?:_secure)?)|(?:\bfs|require\(\s*['"](?:node:)?fs(?:\/promises)?['"]\s*\))\.(?:rmSync|rmdirSync|promises\.rm|rm|rmdir)|\brimraf(?:\.sync)?|File::Path::(?:rmtree|remove_tree)|\b(?:rmtree|remove_tree)|Remove-Item)\s*\(?\s*${STRING}`,
+  String.raw`(shutil\.rmtree|FileUtils\.(?:rm_rf|rm_r|remove_dir|remove_entry(?:_secure)?)|(?:\bfs|require\(\s*['"](?:node:)?fs(?:\/promises)?['"]\s*\))\.(?:rmSync|rmdirSync|promises\.rm|rm|rmdir)|\brimraf(?:\.sync)?|File::Path::(?:rmtree|remove_tree)|\b(?:rmtree|remove_tree)|Remove-Item)\s*(?:\(\s*)?${STRING}`,
   'g',
 );
 /** The same deletes aimed at the home directory by expression: `shutil.rmtree(os.path.expanduser("~"))`, `fs.rmSync(os.homedir(), …)`. */
@@ -28,7 +28,7 @@ const HOME_DELETE =
   /(shutil\.rmtree|FileUtils\.(?:rm_rf|rm_r)|(?:\bfs|require\(\s*['"](?:node:)?fs(?:\/promises)?['"]\s*\))\.(?:rmSync|rmdirSync|promises\.rm|rm|rmdir)|\brimraf(?:\.sync)?)\s*\(\s*(?:os\.path\.expanduser\(\s*['"]~\/?['"]\s*\)|(?:pathlib\.)?Path\.home\(\)|os\.environ\[\s*['"]HOME['"]\s*\]|os\.getenv\(\s*['"]HOME['"]\s*\)|(?:os|require\(\s*['"](?:node:)?os['"]\s*\))\.homedir\(\)|process\.env\.HOME|Dir\.home|ENV\[\s*['"]HOME['"]\s*\])\s*[,)]/g;
 /** A module imported by expression to run a command: `__import__("os").popen("id")`, a sandbox escape's first step. */
 const DYNAMIC_IMPORT_EXEC = /__import__\(\s*['"](?:os|subprocess|pty|commands)['"]\s*\)\s*\.\s*(?:system|popen|spawn|run|call|check_output|Popen|getoutput)\s*\(/;
-const FILE_DELETE = new RegExp(String.raw`(os\.(?:remove|unlink|rmdir|removedirs)|fs\.(?:unlinkSync|unlink)|File\.delete|\bunlink)\s*\(?\s*${STRING}`, 'g');
+const FILE_DELETE = new RegExp(String.raw`(os\.(?:remove|unlink|rmdir|removedirs)|fs\.(?:unlinkSync|unlink)|File\.delete|\bunlink)\s*(?:\(\s*)?${STRING}`, 'g');
 const FETCH_EXEC = /\b(exec|eval|iex|Invoke-Expression)\b\s*\(?[^;\n]{0,60}(urlopen|urllib|requests\.get|DownloadString|\bfetch\s*\(|http\.get|https\.get|Net\.WebClient|curl|wget)/i;
 /** Code run from an opaque blob: `exec(base64.b64decode(…))`, `eval(atob(…))`, `exec(zlib.decompress(…))`. */
 const DECODE_EXEC = /\b(?:exec|eval)\s*\([^;\n]{0,80}?(?:b64decode|base64|atob\s*\(|unhexlify|codecs\.decode|zlib\.decompress|marshal\.loads|fromCharCode)/i;
