@@ -318,6 +318,12 @@ describe("SQL built to exhaust PostgreSQL's scanner", () => {
     expect(found[0]?.evidence.startsWith(evidence), found[0]?.evidence).toBe(true);
   });
 
+  it('reports an expression chained too deep for the tree walk instead of throwing', () => {
+    const command = "'+ignore ".repeat(11_112);
+    expect(() => detect('redis_command', { command })).not.toThrow();
+    expect(ids(detect('redis_command', { command }), 'sql_injection')[0]?.evidence).toMatch(/^expression nested too deep to analyse/);
+  });
+
   it('reads 250 KB of blanks in a statement field in linear time', () => {
     const started = performance.now();
     expect(detect('redis_command', { command: ' '.repeat(250_000) })).toEqual([]);

@@ -175,7 +175,14 @@ function analyzeUncached(text: string): SqlAnalysis {
     return { parsed: false, findings: analyzeRejected(text) };
   }
   const sql = { text, stmts, toChar: byteToCharMapper(text) };
-  const findings = [...findInjectionInTree(sql), ...findDestructiveInTree(sql)];
+  let findings: Finding[];
+  try {
+    findings = [...findInjectionInTree(sql), ...findDestructiveInTree(sql)];
+  } catch (err) {
+    // The tree walk recurses: an expression chained tens of thousands deep (`'a'+b+'c'+…`) exhausts the stack.
+    if (!(err instanceof RangeError)) throw err;
+    return { parsed: true, findings: [finding('sql_injection', 'high', 'expression nested too deep to analyse', text.slice(0, 60))] };
+  }
   if (COMMENT_MARK.test(text)) findings.push(...findCommentTricks(text, scanTokens(text) ?? [], true));
   return { parsed: true, findings };
 }
