@@ -245,6 +245,7 @@ describe('file tools that delete', () => {
 
   it.each([
     ['a build directory', 'delete_file', { path: '/home/ubuntu/projects/app/build' }],
+    ['a file inside a system directory', 'delete_file', { path: '/etc/hosts' }],
     ['a project directory', 'remove_dir', { path: 'node_modules', recursive: true }],
     ['a file through an action', 'file_manager', { action: 'delete', path: 'old/report.txt' }],
     ['the root listed', 'list_directory', { path: '/' }],

@@ -1,6 +1,7 @@
 import { excerpt } from '../evidence.js';
 import { analysePath, type PathFinding } from '../paths/analyse.js';
 import { analyseUrlPath } from '../paths/url-path.js';
+import { normalizePath, pathScope } from '../shell/paths.js';
 import type { DetectionInput, Signal, StringField } from '../types.js';
 
 /** Keys whose value is a file-system path by name: `path`, `file_path`, `outputdir`, `destination`… */
@@ -90,19 +91,18 @@ const DELETE_TOOL_RE = /(?:^|[_\-.\s]|[a-z](?=[A-Z]))(?:delete|remove|rm|rmdir|u
 const ACTION_KEY_RE = /^(?:action|operation|op|command|mode)$/;
 const DELETE_ACTION_RE = /^\s*(?:delete|remove|rm|rmdir|unlink|erase|wipe|purge|destroy|trash)\s*$/i;
 
-/** Directories whose removal takes the machine or a user's whole home with it. */
-const SYSTEM_DIR_RE = /^\/(?:bin|boot|dev|etc|home|lib|lib32|lib64|opt|proc|root|sbin|srv|sys|usr|var|users|system|library|applications)$/i;
-
 /**
  * wholeTree names what deleting `value` destroys when that is the root, a home directory or a
- * top-level system directory (`/`, `/*`, `~`, `$HOME`, `/home/ana`, `/etc`, `C:\`, `C:\Windows`).
+ * top-level system directory (`/`, `/*`, `~`, `$HOME`, `/home/ana`, `/etc`, `C:\\`, `C:\\Windows`), by
+ * the shell rules' own path scope; a file inside a system directory (`/etc/hosts`) is not the tree.
  */
 function wholeTree(value: string): string | undefined {
-  const p = value.trim().replace(/\\/g, '/').replace(/\/+/g, '/').replace(/(?<=.)\/(?:\*|\.)?$/, '');
-  if (p === '/' || p === '/*' || /^[a-z]:\/?\*?$/i.test(p)) return 'the root of the file system';
-  if (/^(?:~|\$\{?HOME\}?|%USERPROFILE%)(?:\/\*)?$/i.test(p) || /^\/(?:home|users)\/[^/]+(?:\/\*)?$/i.test(p) || /^\/root(?:\/\*)?$/.test(p) || /^[a-z]:\/users\/[^/]+$/i.test(p)) return 'a home directory';
-  if (SYSTEM_DIR_RE.test(p.replace(/\/\*$/, '')) || /^[a-z]:\/(?:windows|program files(?: \(x86\))?|users)$/i.test(p)) return 'a system directory';
-  return undefined;
+  const scope = pathScope(value.trim());
+  if (scope === 'root') return 'the root of the file system';
+  if (scope === 'home') return 'a home directory';
+  if (scope !== 'system') return undefined;
+  const n = normalizePath(value.trim().replace(/["']/g, '')).replace(/\/+$/, '');
+  return /^\/[^/]+$|^[a-z]:\/[^/]+$/i.test(n) ? 'a system directory' : undefined;
 }
 
 /** analyseFreeText looks at the tokens of prose, commands or code that carry a traversal hint. */

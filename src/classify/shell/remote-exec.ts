@@ -358,7 +358,7 @@ const ACCESS_FILE =
   /(?:^|\/)(?:\.ssh\/authorized_keys2?|etc\/(?:passwd|shadow|gshadow|group|sudoers(?:\.d\/.*)?|ssh\/sshd_config(?:\.d\/.*)?|pam\.d\/.*|security\/.*|ld\.so\.preload))$/;
 
 function isAccessFile(path: string): boolean {
-  return path.length <= 300 && ACCESS_FILE.test(path.replace(/["']/g, '').replace(/\/+/g, '/').replace(/\/$/, ''));
+  return path.length <= 300 && ACCESS_FILE.test(normalizePath(path.replace(/["']/g, '')).replace(/\/$/, ''));
 }
 
 /** Groups whose members are root in all but name. */
@@ -454,7 +454,7 @@ export function coveringTracks(sv: ScriptView): Finding[] {
 const RECORD_FILE = /(?:^|\/)(?:\.(?:bash|zsh|sh|ash|mysql|psql|python|node_repl|lesshst)_?history|\.history|var\/log\/(?:auth\.log|secure|syslog|messages|wtmp|btmp|lastlog|faillog|kern\.log|audit\/audit\.log|audit|\*|journal(?:\/.*)?)|var\/log\/?)$/;
 
 function isRecordFile(path: string): boolean {
-  return path.length <= 300 && RECORD_FILE.test(path.replace(/["']/g, '').replace(/\/+/g, '/').replace(/\/$/, ''));
+  return path.length <= 300 && RECORD_FILE.test(normalizePath(path.replace(/["']/g, '')).replace(/\/$/, ''));
 }
 
 /**
