@@ -11,7 +11,7 @@ beforeAll(async () => {
 
 /** detect runs the SQL detector on one tool call, built the way classify() builds it. */
 function detect(toolName: string, args: Record<string, unknown>): Signal[] {
-  return detectSql({ toolName, category: categorize(toolName, Object.keys(args)), fields: collectStrings(args, '/arguments') });
+  return detectSql({ toolName, category: categorize(toolName, Object.keys(args)), fields: collectStrings(args, '/arguments'), args });
 }
 
 const query = (sql: string): Signal[] => detect('db_query', { sql, database: 'shop' });
@@ -244,7 +244,7 @@ describe('document-database operators', () => {
     expect(classify('mongo_find', { collection: 'users', filter: '{"$where": "this.password.length > 0"}' }).signals.map((s) => `${s.id} ${s.path}`)).toEqual(['sql_injection /arguments/filter']);
   });
 
-  it('leaves ordinary operators alone, and operators outside database tools', () => {
+  it('leaves ordinary operators alone, and operators in tools that carry text', () => {
     expect(detect('mongo_find', { collection: 'users', filter: { age: { $gt: '30' }, status: { $in: 'a' } } })).toEqual([]);
     expect(detect('write_file', { path: 'notes.md', filter: { $where: 'a' } })).toEqual([]);
   });
@@ -363,5 +363,61 @@ describe("a call's parse budget", () => {
   it("counts a database tool's values, placed in a query, against it", () => {
     const value = `x'; DROP TABLE users; --${' '.repeat(270_000)}`;
     expect(ids(detect('db_lookup', { table: 'users', name: value }), 'sql_injection')[0]?.evidence).toMatch(/beyond the 262144 a call may have analysed/);
+  });
+});
+
+describe('parameters of a URL or a form body (an agent probing a web application)', () => {
+  it.each([
+    ['a UNION in a query parameter, URL-encoded', 'https://shop.example.com/item?id=1%20UNION%20SELECT%20username,password%20FROM%20users--'],
+    ['a quoted tautology', "https://shop.example.com/item?id=1'%20OR%20'1'='1"],
+    ['a time delay with + for blanks', 'https://shop.example.com/item?id=1+AND+SLEEP(5)'],
+    ['a comment-truncated search', "https://shop.example.com/search?q=' OR 1=1--"],
+    ['a stacked statement', 'https://shop.example.com/item?id=1;DROP TABLE users--'],
+  ])('flags %s', (_what, url) => {
+    const found = ids(detect('http_request', { method: 'GET', url }), 'sql_injection')[0];
+    expect(found, url).toMatchObject({ path: '/arguments/url', evidence: expect.stringMatching(/^in parameter (id|q): /) });
+  });
+
+  it('reads a form-encoded body', () => {
+    expect(ids(detect('http_request', { method: 'POST', url: 'https://app.example.com/login', body: "username=admin'--&password=x" }), 'sql_injection')[0]?.path).toBe('/arguments/body');
+  });
+
+  it.each([
+    'https://api.github.com/search/issues?q=repo:nodejs/node+is:open+label:bug&sort=created&order=desc',
+    'https://www.google.com/search?q=how+to+select+from+two+tables+in+sql+union',
+    "https://api.example.com/search?q=O'Reilly",
+    'https://api.example.com/search?q=drop+shipping+or+wholesale',
+    "https://jira.example.com/rest/api/2/search?jql=project=OPS AND status='In Progress' ORDER BY created DESC",
+    'https://api.example.com/q?sql=SELECT+name+FROM+users+LIMIT+10',
+    "https://api.example.com/users?email=o'brien@example.com",
+  ])('leaves %s alone', (url) => {
+    expect(ids(detect('http_request', { method: 'GET', url }), 'sql_injection'), url).toEqual([]);
+  });
+
+  it('leaves an ordinary form body alone', () => {
+    expect(ids(detect('http_request', { method: 'POST', url: 'https://api.example.com/search', body: 'q=union+station&city=chicago' }), 'sql_injection')).toEqual([]);
+  });
+});
+
+describe('document-database operators outside database tools', () => {
+  it('flags an operator object on a login’s credentials, whatever its operand', () => {
+    expect(detect('login', { username: { $ne: null }, password: { $ne: null } }).map((s) => s.path).sort()).toEqual(['/arguments/password/$ne', '/arguments/username/$ne']);
+    expect(detect('get_user', { email: { $regex: '.*' } })[0]?.evidence).toBe('NoSQL operator where one value belongs (matches every record): email $regex ".*"');
+    expect(detect('login', { username: 'admin', password: { $gt: '' } })).toEqual([
+      expect.objectContaining({ id: 'sql_injection', severity: 'high', path: '/arguments/password/$gt', evidence: 'NoSQL operator on a credential field (matches every record): password $gt ""' }),
+    ]);
+  });
+
+  it("never quotes a credential's operand", () => {
+    expect(detect('login', { user: 'a', password: { $ne: 'hunter2-real-password' } })[0]?.evidence).not.toContain('hunter2');
+  });
+
+  it('flags $where in any tool', () => {
+    expect(ids(detect('find_users', { filter: { $where: 'sleep(5000) || true' } }), 'sql_injection')[0]?.evidence).toContain('$where runs JavaScript');
+  });
+
+  it("leaves a search tool's filters alone", () => {
+    expect(detect('find_users', { filter: { email: { $regex: '@example.com$' }, age: { $gt: 21 } } })).toEqual([]);
+    expect(detect('search_tickets', { query: { assignee: { $exists: true }, status: 'open' } })).toEqual([]);
   });
 });

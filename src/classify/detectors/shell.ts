@@ -62,9 +62,25 @@ const SEPARATOR_AFTER_NAME = /^[\w.:/@~+=,\-[\]]{1,256}?[ \t]*(?:;|\|\|?|&&|`|\$
 const PAYLOAD_PROGRAM =
   /^(?:id|whoami|uname|hostname|cat|tac|head|tail|less|more|ls|dir|pwd|echo|printf|sleep|ping|nslookup|dig|host|curl|wget|nc|ncat|netcat|socat|telnet|bash|sh|zsh|dash|ksh|csh|python[23]?|perl|php|ruby|node|lua|awk|busybox|rm|touch|mkdir|cp|mv|chmod|chown|kill|env|printenv|set|export|unset|eval|exec|source|base64|xxd|openssl|ssh|scp|ftp|tftp|powershell|pwsh|cmd|net|type|ipconfig|ifconfig|netstat|systeminfo|tasklist|reg|certutil|bitsadmin|sudo|su|crontab|nohup|timeout|find|xargs|grep|sed|tee|dd|mkfifo|str=|[a-z]\w*=\$\()(?=$|[\s;|&<>`$'"()]|%20|%09|\$\{IFS\})/i;
 
+/** Keys of a repository or download source a tool hands to git, curl, rsync… as an argument. */
+const SOURCE_KEY = /^(?:url|uri|remote|origin|source|src|repo_?url|clone_?url|git_?url|upstream)$/;
+
+/**
+ * Options by which the program a parameter is handed to runs a command of the caller's choosing
+ * (argument injection: the value is one argv element, so no shell separator is needed):
+ * `git clone --upload-pack='touch x'`, `-c core.sshCommand=…`, `ssh -oProxyCommand=…`,
+ * `tar --checkpoint-action=exec=…`, `--to-command`, `--use-compress-program`, `rsync -e`/`--rsh`,
+ * `zip -TT`/`--unzip-command`, `find -exec`, and git's `ext::` transport (`ext::sh -c …`).
+ */
+const EXEC_OPTION =
+  /^(?:--(?:upload-pack|receive-pack|exec|config|checkpoint-action|to-command|use-compress-program|rsh|unzip-command|command|run|eval|ssh-command)\b|-u\s*\S|-c\s*(?:core\.(?:sshCommand|fsmonitor|hooksPath|pager|editor|gitProxy|askPass)|protocol\.[\w-]+\.allow|alias\.|credential\.helper)|-o\s*(?:ProxyCommand|LocalCommand|PermitLocalCommand)|-(?:e|TT|I)\s*\S|-exec(?:dir)?\b)|^ext::\S/i;
+
 /** parameterInjection reports shell syntax in the value of a parameter that names a host, file, branch… */
 function parameterInjection(field: StringField): Signal | undefined {
   const value = field.value;
+  if ((PARAMETER_KEY.test(field.key) || SOURCE_KEY.test(field.key)) && value.length <= 4096 && EXEC_OPTION.test(value)) {
+    return { id: 'command_injection', severity: 'high', path: field.pointer, evidence: excerpt(`a ${field.key} value that is an option running a command (argument injection): ${value}`) };
+  }
   if (!PARAMETER_KEY.test(field.key) || value.length > 4096 || /^[a-z][\w+.-]*:\/\//i.test(value)) return undefined;
   const m = SEPARATOR_AFTER_NAME.exec(value);
   if (!m) return undefined;

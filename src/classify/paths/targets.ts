@@ -34,6 +34,8 @@ const RULES: TargetRule[] = [
   rule('(?:^|/)proc/(?:self|thread-self|\\d+)(?:/|$)', 'process internals', 'high'),
   rule('(?:^|/)(?:(?:windows|winnt)/system32/config|repair|regback)/(?:sam|system|security|software|default)', 'Windows registry hive', 'critical'),
   rule(`(?:^|/)(?:(?:auto)?unattend(?:ed)?\\.xml|sysprep(?:\\.inf|\\.xml|/)|panther/)`, 'Windows setup credentials', 'critical'),
+  // The user's Credential Manager vaults and DPAPI master keys (what credential dumpers read), and the domain controller's database.
+  rule('(?:^|/)appdata/(?:roaming|local)/microsoft/(?:credentials|protect|vault)(?:/|$)|(?:^|/)ntds/ntds\\.dit$|(?:^|/)ntds\\.dit$', 'Windows credential store', 'critical'),
   rule(`(?:^|/)(?:wp-config\\.php|config\\.inc\\.php|localsettings\\.php|configuration\\.php)${END}`, 'web application credentials', 'high'),
   rule('(?:^|/)\\.env(?:\\.(?!example|sample|template|dist|defaults?\\b)[a-z0-9_-]+)?$', 'dotenv secrets', 'medium'),
   rule('(?:^|/)\\.(?:bash|zsh|sh|ksh|mysql|psql|python|node_repl|sqlite|rediscli)_?history$', 'shell history', 'high'),

@@ -32,8 +32,8 @@ const CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
 export function fieldScope(key: string, value: string): FieldScope {
   if (value.length < 8 || SKIP_KEYS.test(key)) return 'skip';
   // One long token (an id, a hash, base64) carries no sentence; Chinese, Japanese and Korean text is
-  // written without spaces and does.
-  if (!/\s/.test(value) && !value.includes('<|') && !CJK.test(value)) return 'skip';
+  // written without spaces and does, and a markdown image or a chat marker needs none.
+  if (!/\s/.test(value) && !value.includes('<|') && !value.includes('![') && !CJK.test(value)) return 'skip';
   return CODE_KEYS.test(key) ? 'rules' : 'full';
 }
 

@@ -223,7 +223,8 @@ function findVerdict(view: CommandView): Verdict | undefined {
     roots.push(a);
   }
   if (roots.length === 0) roots.push('.');
-  const filtered = args.some((a) => /^-(i?name|i?path|i?wholename|i?regex|mtime|mmin|atime|amin|ctime|cmin|newer|size|empty|user|group|perm|type|inum|links|nouser|nogroup)$/.test(a));
+  // `-type f` narrows nothing: every file of the tree still goes.
+  const filtered = args.some((a) => /^-(i?name|i?path|i?wholename|i?regex|mtime|mmin|atime|amin|ctime|cmin|newer|size|empty|user|group|perm|inum|links|nouser|nogroup)$/.test(a));
   const worst = worstScope(roots)!;
   const label = `find ${worst.path} ${execRm ? '-exec rm' : '-delete'}`;
   if (worst.scope === 'root' || worst.scope === 'home' || worst.scope === 'system') return { severity: filtered ? 'high' : 'critical', label };

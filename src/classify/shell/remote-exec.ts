@@ -340,12 +340,36 @@ export function secretEgress(sv: ScriptView): Finding[] {
   }
   sv.script.commands.forEach((cmd, i) => {
     const v = sv.views[i];
+    if (v && uploadsEachFile(v)) {
+      const credentials = CREDENTIAL_FILE_NAME.test(src);
+      out.push({ id: 'command_injection', severity: credentials ? 'critical' : 'high', label: `uploads ${credentials ? 'key and credential files' : 'each file'} ${v.find ? 'find' : 'xargs'} selects`, text: src, start: cmd.start, end: cmd.end });
+      return;
+    }
     if (!v || (v.name !== 'scp' && v.name !== 'rsync')) return;
     const pos = positionals(v.args);
     const dir = pos.slice(0, -1).find(isCredentialDir);
     if (dir && /^[^/]*:/.test(pos[pos.length - 1] ?? '')) out.push({ id: 'command_injection', severity: 'critical', label: `sends ${dir} over the network`, text: src, start: cmd.start, end: cmd.end });
   });
   return out;
+}
+
+/** Names of key and credential files as a search selects them (`-name '*.pem'`, `-name 'id_rsa*'`). */
+const CREDENTIAL_FILE_NAME = /\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.(?:pem|key|p12|pfx|jks|kdbx|ovpn|ppk|keystore)\b|(?:^|[\s'"*/])(?:\.env|\.netrc|\.pgpass|\.git-credentials|credentials|wallet\.dat|\.npmrc|\.pypirc)\b/;
+
+/**
+ * uploadsEachFile: a network client that `find -exec` or `xargs` runs once per file found, with that
+ * file as its upload (`curl -F f=@{}`, `curl -T {}`, `wget --post-file={}`, `scp {} host:`), i.e. a
+ * search whose results leave the machine.
+ */
+function uploadsEachFile(v: CommandView): boolean {
+  if (!v.find && !v.wrappers.includes('xargs')) return false;
+  const a = v.args;
+  if (v.name === 'scp' || v.name === 'rsync') {
+    const pos = positionals(a);
+    return pos.slice(0, -1).some((p) => p.includes('{}')) && /^[^/]*:/.test(pos[pos.length - 1] ?? '');
+  }
+  if (!isFetcher(v)) return false;
+  return a.some((x, j) => j > 0 && (/@\{\}/.test(x) || (/^(-T|--upload-file|--post-file|--body-file)$/.test(x) && a[j + 1] === '{}') || /^--(post|body)-file=\{\}$/.test(x)));
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Finding } from './findings.js';
 
 /** Only text with a mark of Windows is read: a drive path, a cmdlet, `%VAR%`, `$env:` or a known tool. */
 const WINDOWS_MARK =
-  /[A-Za-z]:\\|\b[A-Z][a-z]+-[A-Z][A-Za-z]+\b|%[A-Za-z_]+%|\$env:|\b(?:powershell|pwsh|cmd(?:\.exe)?|certutil|bitsadmin|bcdedit|wevtutil|schtasks|reg|rd|rmdir|del|erase|format|diskpart|mimikatz|procdump(?:64)?|lsass|iex|iwr|irm)\b/i;
+  /[A-Za-z]:\\|\b[A-Z][a-z]+-[A-Z][A-Za-z]+\b|%[A-Za-z_]+%|\$env:|\b(?:powershell|pwsh|cmd(?:\.exe)?|certutil|bitsadmin|bcdedit|wevtutil|schtasks|reg|rd|rmdir|del|erase|format|diskpart|mimikatz|procdump(?:64)?|lsass|iex|iwr|irm|mshta|regsvr32|rundll32|msiexec|wmic)\b/i;
 
 /** A target a recursive delete must not reach: a drive root, the system, every user's or the current profile. */
 const WIDE_TARGET = /^(?:["']?(?:[A-Za-z]:\\?\*?(?:\.\*)?|[A-Za-z]:\\(?:Windows|Users|Program Files(?: \(x86\))?|ProgramData)(?:\\[^\\]*)?|%(?:SystemRoot|SystemDrive|windir|USERPROFILE|ProgramFiles|ProgramData)%\\?\*?|\$env:(?:SystemRoot|SystemDrive|windir|USERPROFILE|ProgramFiles|ProgramData)\\?\*?|~\\?\*?)["']?)$/i;
@@ -32,6 +32,16 @@ const RULES: Rule[] = [
   // Running what was fetched or hidden.
   { id: 'command_injection', severity: 'critical', label: 'download and execute', re: /\b(?:IEX|Invoke-Expression)\b.{0,200}?\b(?:DownloadString|DownloadData|Net\.WebClient|iwr|Invoke-WebRequest|irm|Invoke-RestMethod|Start-BitsTransfer)\b|\b(?:DownloadString|iwr|Invoke-WebRequest|irm|Invoke-RestMethod)\b.{0,200}?\|\s*(?:IEX|Invoke-Expression)\b/i },
   { id: 'command_injection', severity: 'high', label: 'download with a system tool', re: /\b(?:certutil(?:\.exe)?\b.{0,300}?-urlcache|bitsadmin(?:\.exe)?\b.{0,300}?\/transfer)\b/i },
+  // System binaries that fetch and run a script or package given by URL (LOLBAS): `mshta http://…/x.hta`,
+  // `regsvr32 /s /n /u /i:http://…/x.sct scrobj.dll` ("Squiblydoo"), `rundll32 javascript:…`, `msiexec /q /i http://…/x.msi`,
+  // `wmic os get /format:"http://…/x.xsl"`, `wmic process call create`.
+  {
+    id: 'command_injection',
+    severity: 'critical',
+    label: 'system binary runs remote or inline script',
+    re: /\b(?:mshta(?:\.exe)?\s+["']?(?:https?|ftp|javascript|vbscript):|regsvr32(?:\.exe)?\b[^\n|&;]{0,300}?[/-]i:["']?(?:https?|ftp):|rundll32(?:\.exe)?\b[^\n]{0,300}?\b(?:javascript|vbscript):|msiexec(?:\.exe)?\b[^\n|&;]{0,300}?["'\s](?:https?|ftp):\/\/|wmic(?:\.exe)?\b[^\n|&;]{0,300}?\/format:["']?(?:https?|ftp):)/i,
+  },
+  { id: 'command_injection', severity: 'high', label: 'wmic starts a process', re: /\bwmic(?:\.exe)?\b[^\n|&;]{0,300}?\bprocess\s+call\s+create\b/i },
   // Defences and credentials.
   { id: 'command_injection', severity: 'high', label: 'Defender switched off', re: /\b(?:Set-MpPreference\b.{0,300}?-Disable\w+\s+(?:\$true|1)|Add-MpPreference\b.{0,300}?-Exclusion\w+)/i },
   { id: 'command_injection', severity: 'critical', label: 'credential dumping', re: /\b(?:mimikatz|sekurlsa::|lsadump::|procdump(?:64)?(?:\.exe)?\b.{0,300}?\blsass|reg(?:\.exe)?\s+save\s+HKLM\\(?:SAM|SECURITY|SYSTEM)\b|comsvcs(?:\.dll)?[, ]+MiniDump)/i },
