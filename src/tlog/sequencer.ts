@@ -141,8 +141,10 @@ export class Sequencer {
     // RFC 9162 §2.1.1), in queue order, and only their hashes come back to build the tree: the entries'
     // data is never read into the gateway nor sent back.
     const { rows: leaves } = (await trx.raw(
-      `insert into tlog_leaves (org_id, leaf_index, leaf_hash, kind, ref_id, data)
-       select q.org_id, ?::bigint + w.ord - 1, sha256(decode('00', 'hex') || convert_to(q.data, 'UTF8')), q.kind, q.ref_id, q.data
+      // integrated_at is the clock at the insert, not the transaction's start (now()): the pass may take
+      // entries committed after it began, which must not read as integrated before they were decided.
+      `insert into tlog_leaves (org_id, leaf_index, leaf_hash, kind, ref_id, data, integrated_at)
+       select q.org_id, ?::bigint + w.ord - 1, sha256(decode('00', 'hex') || convert_to(q.data, 'UTF8')), q.kind, q.ref_id, q.data, clock_timestamp()
        from unnest(?::bigint[]) with ordinality as w(seq, ord) join tlog_queue q on q.seq = w.seq
        returning leaf_index, leaf_hash`,
       [size, entries.map((e) => e.seq)],
@@ -156,10 +158,10 @@ export class Sequencer {
        select ?, r.l, r.i, decode(r.h, 'hex') from json_to_recordset(?::json) as r(l smallint, i bigint, h text)`,
       [orgId, JSON.stringify(newNodes.map((n) => ({ l: n.level, i: n.index, h: n.hash.toString('hex') })))],
     );
-    await trx('tlog_checkpoints').insert({ org_id: orgId, tree_size: newSize, root_hash: root, note: this.signer.checkpoint(orgId, newSize, root) });
+    await trx('tlog_checkpoints').insert({ org_id: orgId, tree_size: newSize, root_hash: root, note: this.signer.checkpoint(orgId, newSize, root), created_at: trx.raw('clock_timestamp()') });
     await trx.raw(
-      `insert into tlog_heads (org_id, tree_size, root_hash, updated_at) values (?, ?, ?, now())
-       on conflict (org_id) do update set tree_size = excluded.tree_size, root_hash = excluded.root_hash, updated_at = now()`,
+      `insert into tlog_heads (org_id, tree_size, root_hash, updated_at) values (?, ?, ?, clock_timestamp())
+       on conflict (org_id) do update set tree_size = excluded.tree_size, root_hash = excluded.root_hash, updated_at = excluded.updated_at`,
       [orgId, newSize, root],
     );
     await trx.raw('select pg_notify(?, ?)', [TLOG_HEAD_CHANNEL, orgId]);

@@ -122,6 +122,16 @@ describe('verify-log checkpoint', () => {
     expect(r.stderr).toBe(`verify-log: FAIL: checkpoint is not signed by ${other.split('+').slice(0, 2).join('+')} (signatures from: ${KEY_LABEL})\n`);
   });
 
+  it("rejects another log's checkpoint relabelled with this key's name (same signing key, other origin)", async () => {
+    // One key signing two logs: a signature covers the text, not the key name, so org B's note re-signed
+    // under org A's name verifies as a signature — the origin line must name the key's log.
+    const otherLog = 'aegis.local/log/org_other';
+    const forged = signNote(formatCheckpoint(otherLog, 15, roots.get(15)!), ORIGIN, privateKey);
+    const r = await cli('checkpoint', '--vkey', VKEY, '--checkpoint', file('relabelled', forged));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`verify-log: FAIL: checkpoint is for log ${otherLog}, not for the key's log ${ORIGIN}\n`);
+  });
+
   it('exits 2 with the usage on a bad command line', async () => {
     const r = await cli('checkpoint', '--bogus');
     expect(r.code).toBe(2);

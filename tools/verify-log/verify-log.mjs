@@ -263,7 +263,11 @@ function parseCheckpoint(text, what) {
 /** verifyCheckpoint opens a signed checkpoint note with the verifier key and parses it. */
 function verifyCheckpoint(note, vk, what = 'checkpoint') {
   if (typeof note !== 'string' || note === '') throw new Fail(`${what} is missing`);
-  return { ...parseCheckpoint(openNote(note, vk, what), what), note };
+  const cp = { ...parseCheckpoint(openNote(note, vk, what), what), note };
+  // The key names the log it signs for (c2sp.org/tlog-checkpoint): a checkpoint of another log whose
+  // signature line was relabelled with this key's name must not pass as this log's.
+  if (cp.origin !== vk.name) throw new Fail(`${what} is for log ${cp.origin}, not for the key's log ${vk.name}`);
+  return cp;
 }
 
 // ---------------------------------------------------------------------------------------------------
