@@ -56,7 +56,8 @@ export function transparencyLogRoutes(db: Db, signer: LogSigner, listener: PgLis
   router.get('/consistency', validate({ query: z.object({ first: SizeString, second: SizeString }) }, async (ctx, { query }) => {
     const orgId = principalOf(ctx).orgId;
     const p = await consistencyProof(db, orgId, parseSize(query.first, 'first')!, parseSize(query.second, 'second')!, await head(orgId));
-    ctx.body = { first: p.first, second: p.second, consistency: p.consistency.map(b64) };
+    // A proof authenticates neither size by itself: the signed checkpoints of both travel with it.
+    ctx.body = { first: p.first, second: p.second, consistency: p.consistency.map(b64), first_checkpoint: p.first_checkpoint, second_checkpoint: p.second_checkpoint };
   }));
 
   router.get('/leaves/:leaf_index', validate({ params: z.object({ leaf_index: SizeString }) }, async (ctx, { params }) => {

@@ -102,7 +102,7 @@ export async function consistencyProof(db: Db, orgId: string, first: number, sec
   const groups = consistencyProofNodes(first, second);
   const [[a, b], nodes] = await Promise.all([headsAt(db, orgId, first, second), first === second ? new Map<string, Buffer>() : readNodes(db, orgId, groups.flat())]);
   if (!a || !b) throw new NotFoundError(`no signed checkpoint of tree_size ${!a ? first : second} is kept`);
-  return { first, second, consistency: buildConsistencyProof(first, second, reader(nodes)), first_root_hash: a.root_hash, second_root_hash: b.root_hash };
+  return { first, second, consistency: buildConsistencyProof(first, second, reader(nodes)), first_root_hash: a.root_hash, second_root_hash: b.root_hash, first_checkpoint: a.checkpoint, second_checkpoint: b.checkpoint };
 }
 
 export async function getLeaf(db: Db, orgId: string, index: number) {

@@ -117,7 +117,8 @@ describe('the transparency log', () => {
       return h;
     }, 5_000, 100);
     const proof = (await get(gw, `/consistency?first=${before.tree_size}&second=${after.tree_size}`)).body;
-    expect(proof).toMatchObject({ first: before.tree_size, second: after.tree_size });
+    // Each size comes with its signed checkpoint: a proof never authenticates a size by itself.
+    expect(proof).toMatchObject({ first: before.tree_size, second: after.tree_size, first_checkpoint: before.checkpoint, second_checkpoint: after.checkpoint });
     verifyConsistency(before.tree_size, after.tree_size, proof.consistency.map(b), b(before.root_hash), b(after.root_hash));
     // An older size still proves inclusion with its own checkpoint.
     const old = (await get(gw, `/proof/3?tree_size=${before.tree_size}`)).body;
