@@ -44,6 +44,11 @@ describe('POST /api/v1/check', () => {
     ['command_injection', { tool_name: 'redis_command', arguments: { command: 'CONFIG SET dir /var/spool/cron/crontabs' } }, '/arguments/command', 'block', 'command-injection'],
     ['destructive_operation', { tool_name: 'mongodb', arguments: { collection: 'users', operation: 'deleteMany', filter: {} } }, '/arguments/operation', 'pending', 'destructive-sql'],
     ['destructive_operation', { tool_name: 'kubectl', arguments: { args: ['delete', 'namespace', 'production'] } }, '/arguments/args', 'pending', 'destructive-command'],
+    // A tool that is itself a deletion, an injection in a URL's query, a NoSQL operator on a login, argument injection.
+    ['destructive_operation', { tool_name: 'delete_repository', arguments: { owner: 'acme', repo: 'payments' } }, '/tool_name', 'pending', 'destructive-command'],
+    ['sql_injection', { tool_name: 'http_request', arguments: { method: 'GET', url: 'https://shop.example.com/item?id=1%20UNION%20SELECT%20password%20FROM%20users--' } }, '/arguments/url', 'block', 'sql-injection'],
+    ['sql_injection', { tool_name: 'login', arguments: { username: 'admin', password: { $ne: null } } }, '/arguments/password/$ne', 'block', 'sql-injection'],
+    ['command_injection', { tool_name: 'git_clone', arguments: { url: '--upload-pack=touch /tmp/pwned' } }, '/arguments/url', 'block', 'command-injection'],
   ])('detects %s and decides by the default policy', async (signal, call_, path, decision, policy) => {
     const res = await check({ agent_id: 'detector-test', ...call_ });
     expect(res.status).toBe(200);

@@ -111,3 +111,33 @@ describe('classify(): an HTTP tool\'s own request', () => {
     expect(performance.now() - started).toBeLessThan(500);
   });
 });
+
+describe('classify(): a tool that is itself a deletion', () => {
+  it.each([
+    ['delete_repository', { owner: 'acme', repo: 'payments' }, 'high'],
+    ['s3_delete_bucket', { bucket: 'prod-backups' }, 'high'],
+    ['DropTable', { table: 'users' }, 'high'],
+    ['terminate_instances', { instance_ids: ['i-0abc'] }, 'high'],
+    ['purge_queue', { queue: 'orders' }, 'high'],
+    ['delete_all_users', {}, 'high'],
+    ['k8s_delete', { kind: 'namespace', name: 'production' }, 'high'],
+    ['delete_user', { user_id: '42' }, 'medium'],
+    ['delete_branch', { branch: 'release-1' }, 'medium'],
+  ])('reports %s at /tool_name', (tool, args, severity) => {
+    expect(found(classify(tool, args).signals)).toContain(`destructive_operation ${severity} /tool_name`);
+  });
+
+  it.each([
+    ['delete_file', { path: 'tmp/x' }],
+    ['delete_file_from_repository', { path: 'README.md' }],
+    ['delete_index_pattern', { id: 'logs-*' }],
+    ['remove_all_filters', {}],
+    ['reset_password', { user: 'ana' }],
+    ['remove_member_from_channel', { channel: 'C1', user: 'U1' }],
+    ['k8s_delete', { kind: 'pod', name: 'web-1' }],
+    ['delete_repository', { owner: 'acme', repo: 'old', dry_run: true }],
+    ['create_repository', { name: 'new' }],
+  ])('leaves %s alone', (tool, args) => {
+    expect(classify(tool, args).signals.filter((s) => s.path === '/tool_name')).toEqual([]);
+  });
+});

@@ -264,6 +264,8 @@ describe('datastores that are not SQL', () => {
     ['a driver deleteMany with no filter', 'mongodb', { collection: 'users', operation: 'deleteMany' }, 'destructive_operation high /arguments/operation'],
     ['a delete-many tool with an empty filter', 'mongo_delete_many', { collection: 'users', filter: {} }, 'destructive_operation high /arguments'],
     ['a collection dropped', 'mongodb', { collection: 'users', operation: 'drop' }, 'destructive_operation high /arguments/operation'],
+    ['a runCommand document dropping the database', 'mongo_command', { command: { dropDatabase: 1 } }, 'destructive_operation critical /arguments/command'],
+    ['a runCommand document dropping a collection', 'mongo_command', { command: { drop: 'users' } }, 'destructive_operation high /arguments/command'],
   ])('flags %s', (_what, tool, args, expected) => {
     expect(found(tool, args as Record<string, unknown>)).toContain(expected);
   });
@@ -278,6 +280,7 @@ describe('datastores that are not SQL', () => {
     ['a driver deleteMany with a filter of numbers', 'mongodb', { collection: 'users', operation: 'deleteMany', filter: { age: { $gt: 120 } } }],
     ['a driver delete with a filter', 'mongodb', { collection: 'sessions', operation: 'delete', filter: { expires: { $lt: 1700000000 } } }],
     ['a find with an empty filter', 'mongodb', { collection: 'users', operation: 'find', filter: {} }],
+    ['a runCommand document that reads', 'mongo_command', { command: { find: 'users', filter: {} } }],
   ])('leaves %s alone', (_what, tool, args) => {
     expect(found(tool, args as Record<string, unknown>)).toEqual([]);
   });

@@ -20,6 +20,67 @@ const DELETING_METHOD =
 /** A GraphQL document that is a mutation (after blanks and `#` comments). */
 const GRAPHQL_MUTATION = /^(?:\s|#[^\n]*\n)*mutation\b/;
 
+/** Verbs of a tool that destroys what it is named for. */
+const DESTROY_VERBS = new Set(['delete', 'destroy', 'drop', 'purge', 'truncate', 'wipe', 'erase', 'terminate', 'nuke', 'flush', 'obliterate', 'decommission', 'deprovision', 'remove', 'reset']);
+/** What a team cannot get back once such a tool has run: whole stores, systems and tenants. */
+const WHOLE_RESOURCES = new Set([
+  'repository', 'repositories', 'repo', 'repos', 'database', 'databases', 'db', 'dbs', 'bucket', 'buckets', 'cluster', 'clusters', 'namespace', 'namespaces',
+  'project', 'projects', 'schema', 'schemas', 'table', 'tables', 'account', 'accounts', 'organization', 'organizations', 'organisation', 'org', 'orgs',
+  'tenant', 'tenants', 'workspace', 'workspaces', 'zone', 'zones', 'volume', 'volumes', 'disk', 'disks', 'backup', 'backups', 'snapshot', 'snapshots',
+  'stack', 'stacks', 'environment', 'environments', 'keyspace', 'index', 'indices', 'indexes', 'collection', 'collections', 'queue', 'queues', 'topic',
+  'topics', 'stream', 'streams', 'instance', 'instances', 'server', 'servers', 'vm', 'vms', 'droplet', 'droplets', 'site', 'sites', 'domain', 'domains',
+  'dataset', 'datasets', 'warehouse', 'registry', 'vault', 'keyring', 'subscription', 'subscriptions',
+]);
+const PREPOSITIONS = new Set(['from', 'in', 'on', 'at', 'to', 'within', 'inside', 'into', 'for', 'by', 'with', 'of']);
+/** What "all" may be of and still be everything (`delete_all_files`, `purge_all`), unlike `remove_all_filters`. */
+const BULK = new Set(['files', 'objects', 'items', 'messages', 'entries', 'emails', 'events', 'logs', 'issues', 'comments', 'tickets', 'orders', 'contacts', 'photos', 'notes', 'versions']);
+/** Records and access that matter, but one at a time: reviewed, not blocked. */
+const PART_RESOURCES = new Set([
+  'user', 'users', 'member', 'members', 'customer', 'customers', 'branch', 'branches', 'secret', 'secrets', 'key', 'keys', 'deployment', 'deployments',
+  'service', 'services', 'function', 'functions', 'app', 'apps', 'application', 'applications', 'records', 'rows', 'documents', 'data', 'channel', 'team', 'role', 'roles',
+]);
+
+/**
+ * deletingToolName reports a tool that is itself a deletion of something large (`delete_repository`,
+ * `s3_delete_bucket`, `dropTable`, `purge_queue`, `terminate_instances`, `delete_all_users`): high for
+ * whole stores, systems and tenants or anything "all", medium for users, branches, keys and the like.
+ * `delete_file`, `delete_comment`, `remove_label` name small things and are left alone; so is a call
+ * that says it is a dry run. Reported at `/tool_name`.
+ */
+function deletingToolName(toolName: string, args: Record<string, unknown> | undefined): Signal | undefined {
+  if (toolName.length > 128) return undefined;
+  const words = toolName.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const verb = words.findIndex((w) => DESTROY_VERBS.has(w));
+  if (verb < 0) return undefined;
+  // What is destroyed is the head of the phrase after the verb, up to a preposition: `delete_index_pattern`
+  // deletes a pattern, `delete_file_from_repository` a file, `delete_database_user` a user.
+  const rest: string[] = [];
+  for (const w of words.slice(verb + 1)) {
+    if (PREPOSITIONS.has(w)) break;
+    rest.push(w);
+  }
+  // A generic deleting tool names its target in an argument: `k8s_delete {kind: "namespace"}`.
+  if (rest.length === 0 && args) {
+    for (const k of ['kind', 'resource', 'resource_type', 'resourcetype', 'type', 'object', 'object_type', 'entity', 'target_type']) {
+      const v = args[k];
+      if (typeof v === 'string' && v.length <= 64) {
+        rest.push(...v.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean));
+        break;
+      }
+    }
+  }
+  const head = rest[rest.length - 1];
+  if (head === undefined) return undefined;
+  const all = rest.includes('all') || rest.includes('everything');
+  const whole = WHOLE_RESOURCES.has(head) || (all && (head === 'all' || head === 'everything' || PART_RESOURCES.has(head) || BULK.has(head)));
+  const part = !whole && PART_RESOURCES.has(head);
+  if (!whole && !part) return undefined;
+  // `reset_password`, `remove_member_from_channel`: verbs that only delete when aimed at a whole thing.
+  if ((words[verb] === 'reset' || words[verb] === 'remove') && !whole) return undefined;
+  if (args && Object.entries(args).some(([k, v]) => /^(?:dry_?run|dryrun|plan_?only|preview)$/i.test(k) && (v === true || v === 'true'))) return undefined;
+  return { id: 'destructive_operation', severity: whole ? 'high' : 'medium', path: '/tool_name', evidence: excerpt(`a tool that ${words[verb]}s ${whole ? 'a whole store or system' : 'records or access'}: ${toolName}`) };
+}
+
 /**
  * apiCalls reports an API procedure that deletes (medium: what it deletes is the API's business) and
  * a GraphQL mutation that deletes (high), whatever the tool is called.
@@ -49,6 +110,8 @@ export function detectRequests(input: DetectionInput): Signal[] {
   if (input.category === 'email') return [];
   const judged = new Set<string>();
   const signals = input.category === 'network' || input.category === 'general' ? ownRequests(input.fields, judged) : [];
+  const named = input.embedded ? undefined : deletingToolName(input.toolName, input.args);
+  if (named) signals.push(named);
   // A request judged whole is not reported again for its body.
   for (const s of apiCalls(input.fields, input.category)) if (!judged.has(s.path.slice(0, s.path.lastIndexOf('/')))) signals.push(s);
   return signals;

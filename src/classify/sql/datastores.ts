@@ -69,6 +69,13 @@ export function datastoreFindings(toolName: string, fields: StringField[], args:
  * tool named `mongo_delete_many`): a delete with no filter or an empty one, or a drop.
  */
 function operationOf(toolName: string, args: Record<string, unknown>): Signal | undefined {
+  // A database command document (MongoDB's runCommand): `{ command: { dropDatabase: 1 } }`, `{ command: { drop: "users" } }`.
+  const doc = OP_KEYS.map((k) => args[k]).find((v): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v));
+  if (doc) {
+    const path = `/arguments/${OP_KEYS.find((k) => args[k] === doc)!}`;
+    if ('dropDatabase' in doc) return { id: 'destructive_operation', severity: 'critical', path, evidence: excerpt('dropDatabase command: drops the database') };
+    if (typeof doc.drop === 'string') return { id: 'destructive_operation', severity: 'high', path, evidence: excerpt(`drop command: drops the collection ${doc.drop}`) };
+  }
   const key = OP_KEYS.find((k) => typeof args[k] === 'string');
   const named = key ? (args[key] as string) : /(?:^|_)(delete_?many|drop_?database|drop_?collection)$/i.exec(toolName.replace(/[\s.-]+/g, '_'))?.[1];
   if (!named) return undefined;
