@@ -91,6 +91,7 @@ describe('ssrfProblem()', () => {
     ['http://localtest.me/', 'localtest.me resolves to 127.0.0.1'],
     ['http://anything.lvh.me/', 'resolves to 127.0.0.1'],
     ['http://db.internal:5432/', 'internal DNS name db.internal'],
+    ['http://vault.service.consul:8200/v1/secret/data/prod', 'internal DNS name vault.service.consul'],
     ['http://host.docker.internal:2375/containers/json', 'container host name host.docker.internal'],
     ['http://jenkins/', 'single-label intranet name jenkins'],
     // Parser differentials.

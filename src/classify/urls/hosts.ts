@@ -24,8 +24,8 @@ const REBINDING_DNS_RE = /(?:^|\.)(1u\.ms|rbndr\.us|rebind\.it|rebind\.network|l
 /** Public names that resolve to 127.0.0.1 for any subdomain. */
 const LOOPBACK_DOMAIN_RE = /(?:^|\.)(localtest\.me|lvh\.me|vcap\.me|fuf\.me|localho\.st|lacolhost\.com|localdomain\.pw|yoogle\.com|ulh\.us|smackaroo\.com|127-0-0-1\.org\.uk)$/;
 
-/** DNS suffixes that only resolve inside a private network. */
-const INTERNAL_SUFFIX_RE = /\.(?:internal|intranet|corp|lan|home\.arpa|localdomain|cluster\.local|svc|local)$/;
+/** DNS suffixes that only resolve inside a private network (Consul service discovery: `vault.service.consul`). */
+const INTERNAL_SUFFIX_RE = /\.(?:internal|intranet|corp|lan|home\.arpa|localdomain|cluster\.local|svc|local|consul|private)$/;
 
 const MAX_HOST = 300;
 
