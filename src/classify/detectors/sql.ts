@@ -47,7 +47,7 @@ export function detectSql(input: DetectionInput): Signal[] {
 
 /** A URL with a query string, or a form-encoded body (`user=admin&password=x`). */
 const URL_WITH_QUERY = /^https?:\/\/[^\s?#]*\?[^#]/i;
-const FORM_BODY = /^[\w.%[\]-]{1,64}=[^&=\s]*(?:&[\w.%[\]-]{1,64}=[^&\s]*)+$/;
+const FORM_BODY = /^[\w.%[\]-]{1,64}=[^&\s]*(?:&[\w.%[\]-]{1,64}=[^&\s]*)+$/;
 
 /**
  * requestParameters reads the parameters of a URL's query string or of a form-encoded body as the
