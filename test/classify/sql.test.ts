@@ -424,3 +424,10 @@ describe('document-database operators outside database tools', () => {
     expect(detect('search_tickets', { query: { assignee: { $exists: true }, status: 'open' } })).toEqual([]);
   });
 });
+
+describe('form bodies whose values hold "="', () => {
+  it("reads each pair of user=a&pass=1' OR '1'='1", () => {
+    const found = ids(detect('http_request', { method: 'POST', url: 'https://x.example/login', body: "user=a&pass=1%27%20OR%20%271%27=%271" }), 'sql_injection')[0];
+    expect(found?.evidence).toMatch(/^in parameter pass: tautology/);
+  });
+});
