@@ -22,6 +22,9 @@ import * as createUsageCounters from './20261128180300_create_usage_counters.js'
 import * as bindCredentialsToUsers from './20261128190000_bind_credentials_to_users.js';
 import * as notifyOutboxOnlyWithRows from './20261206150000_notify_outbox_only_with_rows.js';
 import * as addSignalsOmitted from './20261206180000_add_signals_omitted_to_checks.js';
+import * as addUserNameKey from './20261206230000_add_user_name_key_to_scim_users.js';
+import * as addEmailValueKey from './20261206230100_add_value_key_to_scim_user_emails.js';
+import * as addGroupDisplayNameKey from './20261206230200_add_display_name_key_to_scim_groups.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -57,4 +60,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261128190000_bind_credentials_to_users', bindCredentialsToUsers],
   ['20261206150000_notify_outbox_only_with_rows', notifyOutboxOnlyWithRows],
   ['20261206180000_add_signals_omitted_to_checks', addSignalsOmitted],
+  ['20261206230000_add_user_name_key_to_scim_users', addUserNameKey],
+  ['20261206230100_add_value_key_to_scim_user_emails', addEmailValueKey],
+  ['20261206230200_add_display_name_key_to_scim_groups', addGroupDisplayNameKey],
 ];

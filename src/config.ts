@@ -12,11 +12,33 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** publicUrlProblem says what is wrong with an AEGIS_PUBLIC_URL value, if anything. */
+function publicUrlProblem(v: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return `must be an absolute http:// or https:// URL such as https://gateway.example.com; got ${JSON.stringify(v.slice(0, 100))}`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `must be an http:// or https:// URL; got the scheme ${url.protocol}`;
+  if (url.username || url.password || url.search || url.hash) return 'must not carry credentials, a query or a fragment';
+  return undefined;
+}
+
 const envSchema = z.object({
   /** HTTP port of the API (0 = any free port). */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Interface the API binds to; unset = 127.0.0.1 for `aegis start` (desktop), 0.0.0.0 for `aegis serve`. */
   HOST: optionalString,
+  /**
+   * The URL clients reach the gateway at (https://gateway.example.com, optionally with a path), for
+   * the absolute URLs SCIM returns (Location, meta.location, $ref); unset = the request's scheme and
+   * Host. X-Forwarded-* headers are never trusted: behind a TLS-terminating proxy, set this.
+   */
+  AEGIS_PUBLIC_URL: optionalString.superRefine((v, ctx) => {
+    const problem = v === undefined ? undefined : publicUrlProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   /** Where the embedded PostgreSQL cluster, the Temporal dev server's SQLite file and generated keys live. */
   AEGIS_DATA_DIR: z.string().default('./.aegis'),
   /** PostgreSQL connection string; unset = embedded PostgreSQL in $AEGIS_DATA_DIR/pg. */
@@ -68,6 +90,8 @@ export type Env = Record<string, string | undefined>;
 export interface Config {
   readonly port: number;
   readonly host: string | undefined;
+  /** AEGIS_PUBLIC_URL without trailing slashes. */
+  readonly publicUrl: string | undefined;
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly embeddedPgPort: number;
@@ -120,6 +144,7 @@ export function loadConfig(env: Env = process.env): Config {
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
+    publicUrl: e.AEGIS_PUBLIC_URL?.replace(/\/+$/, ''),
     dataDir: path.resolve(e.AEGIS_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     embeddedPgPort: e.AEGIS_PG_PORT,

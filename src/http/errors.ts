@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import type { AppState } from './state.js';
 
 const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+const SCIM_REALM = 'aegis-scim';
 
 /** toAppError maps anything thrown to the catalog; unknown errors become INTERNAL (and are logged). */
 function toAppError(err: unknown): { error: AppError; unexpected: boolean } {
@@ -54,6 +55,8 @@ export async function errorEnvelope(ctx: Context & { state: AppState }, next: Ne
     }
     if (ctx.path.startsWith('/scim/v2')) {
       ctx.type = 'application/scim+json';
+      // RFC 6750 §3: a 401 carries the bearer challenge, with invalid_token when a bearer token was sent.
+      if (error.status === 401) ctx.set('WWW-Authenticate', `Bearer realm="${SCIM_REALM}"${/^bearer\s+\S/i.test(ctx.get('authorization')) ? ', error="invalid_token"' : ''}`);
       const scimType = typeof error.details.scimType === 'string' ? error.details.scimType : undefined;
       ctx.body = { schemas: [SCIM_ERROR_SCHEMA], status: String(error.status), ...(scimType ? { scimType } : {}), detail: error.message };
     } else {

@@ -181,7 +181,7 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
       traceRoutes(db, traces),
       billingRoutes(stripe, { billing, settings, usage }),
       tlogRoutes,
-      scimRoutes(db),
+      scimRoutes(db, { publicUrl: config.publicUrl }),
       proxyRoutes(checks, reviews, settings, (o) => recordProxiedCall(traceBuffer, o, log)),
     ],
   });

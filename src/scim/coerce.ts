@@ -1,3 +1,4 @@
+import { caseKey } from './case-key.js';
 import { invalidValue } from './errors.js';
 import { findAttr, type AttrDef } from './schema.js';
 
@@ -10,6 +11,29 @@ export function isPlainObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+const EXCERPT = 40;
+
+/**
+ * describeValue names a client's value in an error message: its type, and for a string or number a
+ * short excerpt. It never serialises arrays or objects, so a value nested 200,000 levels deep (which
+ * JSON.stringify cannot even print) costs nothing to describe.
+ */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of ${v.length} item${v.length === 1 ? '' : 's'}`;
+  switch (typeof v) {
+    case 'string':
+      return v.length > EXCERPT ? `the string ${JSON.stringify(v.slice(0, EXCERPT))}… (${v.length} characters)` : `the string ${JSON.stringify(v)}`;
+    case 'number':
+    case 'boolean':
+      return `the ${typeof v} ${String(v)}`;
+    case 'object':
+      return 'an object';
+    default:
+      return typeof v;
+  }
+}
+
 /**
  * coerceSimple normalises a single simple value: strings (numbers are accepted as their decimal
  * text), booleans (Entra ID sends "True"/"False"), references, dateTimes. null means unassigned.
@@ -20,16 +44,16 @@ export function coerceSimple(attr: AttrDef, value: unknown, where: string): stri
     case 'boolean': {
       if (typeof value === 'boolean') return value;
       if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
-      throw invalidValue(`${where} must be a boolean; got ${JSON.stringify(value)}`);
+      throw invalidValue(`${where} must be a boolean; got ${describeValue(value)}`);
     }
     case 'dateTime': {
       if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
-      throw invalidValue(`${where} must be a dateTime; got ${JSON.stringify(value)}`);
+      throw invalidValue(`${where} must be a dateTime; got ${describeValue(value)}`);
     }
     case 'string':
     case 'reference': {
       const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
-      if (text === undefined) throw invalidValue(`${where} must be a string; got ${JSON.stringify(value)}`);
+      if (text === undefined) throw invalidValue(`${where} must be a string; got ${describeValue(value)}`);
       if (text.length > MAX_STRING) throw invalidValue(`${where} is ${text.length} characters long; the limit is ${MAX_STRING}`);
       return text;
     }
@@ -46,7 +70,7 @@ export function coerceSimple(attr: AttrDef, value: unknown, where: string): stri
  */
 export function coerceComplex(attr: AttrDef, value: unknown, where: string): Json {
   if ((typeof value === 'string' || typeof value === 'number') && findAttr(attr.subAttributes, 'value')) value = { value };
-  if (!isPlainObject(value)) throw invalidValue(`${where} must be an object of ${attr.name} sub-attributes; got ${JSON.stringify(value)}`);
+  if (!isPlainObject(value)) throw invalidValue(`${where} must be an object of ${attr.name} sub-attributes; got ${describeValue(value)}`);
   const out: Json = {};
   for (const [key, v] of Object.entries(value)) {
     const sub = findAttr(attr.subAttributes, key);
@@ -63,14 +87,27 @@ export function withoutNulls(obj: Json): Json | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** coerceMulti normalises a multi-valued attribute's values (one value is taken as a list of one). */
+/**
+ * clearsValue: a value of a multi-valued attribute whose `value` is given as null or "" is no value
+ * at all — Entra ID clears an e-mail or phone number by removing, nulling or emptying its `value`.
+ * A value that leaves `value` out is not this: it is incomplete (finalizeUser refuses it).
+ */
+export function clearsValue(el: Json): boolean {
+  return Object.hasOwn(el, 'value') && (el.value === null || el.value === '');
+}
+
+/**
+ * coerceMulti normalises a multi-valued attribute's values (one value is taken as a list of one);
+ * values that clear their `value` are dropped.
+ */
 export function coerceMulti(attr: AttrDef, value: unknown, where: string): unknown[] {
   if (value === null || value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
   const out: unknown[] = [];
   list.forEach((item, i) => {
     if (attr.type === 'complex') {
-      const obj = withoutNulls(coerceComplex(attr, item, `${where}[${i}]`));
+      const coerced = coerceComplex(attr, item, `${where}[${i}]`);
+      const obj = clearsValue(coerced) ? undefined : withoutNulls(coerced);
       if (obj) out.push(obj);
     } else {
       const v = coerceSimple(attr, item, `${where}[${i}]`);
@@ -80,13 +117,21 @@ export function coerceMulti(attr: AttrDef, value: unknown, where: string): unkno
   return out;
 }
 
-/** sameValue: two values of a multi-valued attribute are the same value (by `value` when present). */
+/**
+ * sameValue: two values of a multi-valued attribute are the same value — by `value` when present,
+ * and by `type` when both have one; strings compare case-insensitively (Entra ID's legacy removal
+ * names the e-mail to remove as `"type": "Work"`).
+ */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (isPlainObject(a) && isPlainObject(b)) {
     if (typeof a.value === 'string' && typeof b.value === 'string') {
-      return a.value.toLowerCase() === b.value.toLowerCase() && (a.type === undefined || b.type === undefined || a.type === b.type);
+      return caseKey(a.value) === caseKey(b.value) && (a.type === undefined || b.type === undefined || sameText(a.type, b.type));
     }
     return JSON.stringify(a) === JSON.stringify(b);
   }
-  return typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : a === b;
+  return sameText(a, b);
+}
+
+function sameText(a: unknown, b: unknown): boolean {
+  return typeof a === 'string' && typeof b === 'string' ? caseKey(a) === caseKey(b) : a === b;
 }

@@ -1,4 +1,5 @@
 import type { AppError } from '../errors.js';
+import { caseKey } from './case-key.js';
 import type { CompValue, Filter } from './filter.js';
 import { findAttr, type AttrDef } from './schema.js';
 
@@ -59,8 +60,8 @@ function compareValues(sub: AttrDef, actual: unknown, op: string, expected: Comp
     return ordered(op, x - y, () => onUnknown(`${sub.name} is a dateTime; ${op} does not apply`));
   }
   if (!sub.caseExact) {
-    a = a.toLowerCase();
-    b = b.toLowerCase();
+    a = caseKey(a);
+    b = caseKey(b);
   }
   switch (op) {
     case 'eq':

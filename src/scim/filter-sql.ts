@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { escapeLike } from '../audit/audit.js';
+import { caseKey } from './case-key.js';
 import { invalidFilter, invalidValue } from './errors.js';
 import type { CompValue, Filter } from './filter.js';
 import { findAttr, resolveAttrPath, USER_TYPE, type AttrDef, type RawAttrPath, type ResourceType } from './schema.js';
@@ -18,7 +19,8 @@ type Scope = { kind: 'resource' } | { kind: 'values'; attr: AttrDef; subs: Recor
  * compileFilter turns a parsed filter into a parameterised WHERE fragment over the resource type's
  * table (alias `u` for users, `g` for groups). Multi-valued attributes become EXISTS over their
  * rows, so `emails[type eq "work" and value co "@acme"]` needs one email with both. Strings compare
- * through lower() unless the attribute is caseExact, matching the lower(…) indexes. `not` and `ne`
+ * case-insensitively unless the attribute is caseExact: by their stored caseKey where there is one
+ * (userName, emails.value, a group's displayName: indexed), else through lower(). `not` and `ne`
  * treat unassigned attributes as not equal. An unknown attribute or a type mismatch is 400
  * invalidFilter.
  */
@@ -148,9 +150,10 @@ const ORDER_OPS: Record<string, string> = { eq: '=', ne: '<>', gt: '>', ge: '>='
 
 function stringLeaf(s: Scalar, op: string, value: CompValue, name: string): SqlFragment {
   if (typeof value !== 'string' && typeof value !== 'number') throw invalidFilter(`${name} is a string; compare it with a "quoted string", not ${JSON.stringify(value)}`);
-  const v = String(value);
-  const l = s.caseExact ? s.sql : `lower(${s.sql})`;
-  const r = s.caseExact ? '?' : 'lower(?)';
+  const keyed = !s.caseExact && s.key !== undefined;
+  const v = keyed ? caseKey(String(value)) : String(value);
+  const l = s.caseExact ? s.sql : (s.key ?? `lower(${s.sql})`);
+  const r = s.caseExact || keyed ? '?' : 'lower(?)';
   switch (op) {
     case 'eq':
       return { sql: `(${l} = ${r})`, bindings: [v] };
@@ -172,7 +175,7 @@ function stringLeaf(s: Scalar, op: string, value: CompValue, name: string): SqlF
 
 /**
  * compileSort returns the ORDER BY expression for sortBy (RFC 7644 §3.4.2.3): a single-valued
- * attribute (through lower() unless caseExact), or `emails` by the primary e-mail. Anything else
+ * attribute (its caseKey or lower() unless caseExact), or `emails` by the primary e-mail. Anything else
  * is 400 invalidValue.
  */
 export function compileSort(rt: ResourceType, sortBy: RawAttrPath): string {
@@ -183,5 +186,6 @@ export function compileSort(rt: ResourceType, sortBy: RawAttrPath): string {
   const source = SOURCES[rt.name].byAttr.get(`${extension ?? ''}|${attr.name}`);
   const scalar = source?.kind === 'scalar' && !sub ? source.scalar : source?.kind === 'complex' && sub ? source.subs[sub.name] : undefined;
   if (!scalar) throw invalidValue(`sortBy: cannot sort by ${text(sortBy)}`);
-  return scalar.type === 'string' && !scalar.caseExact ? `lower(${scalar.sql})` : scalar.sql;
+  if (scalar.type !== 'string' || scalar.caseExact) return scalar.sql;
+  return scalar.key ?? `lower(${scalar.sql})`;
 }

@@ -1,12 +1,13 @@
 import { recordAudit } from '../audit/audit.js';
 import type { Db } from '../db/knex.js';
+import { caseKey } from './case-key.js';
 import type { Json } from './coerce.js';
 import { invalidValue, scimNotFound, uniqueness } from './errors.js';
 import type { ListQuery } from './list-query.js';
 import type { PatchOperation } from './patch.js';
 import { patchGroupResource } from './resource-input.js';
 import { GROUP_TYPE } from './schema.js';
-import { checkIfMatch, isUuid, queryPage, uniqueViolation, type ScimWriter } from './store-common.js';
+import { checkIfMatch, isUuid, queryPage, touchVersions, uniqueViolation, type ScimWriter } from './store-common.js';
 
 export interface GroupRow {
   id: string;
@@ -32,10 +33,14 @@ const COLUMNS = ['g.id', 'g.org_id', 'g.resource', 'g.version', 'g.created_at', 
 const RETURNING = COLUMNS.map((c) => c.slice(2));
 const CHUNK = 1000;
 
-/** columnsOf derives the indexed columns; members live in scim_group_members, not in `resource`. */
+/**
+ * columnsOf derives the indexed columns; members live in scim_group_members, not in `resource`.
+ * display_name_key is the displayName's caseKey, unique per org (with display_name_dup: see the
+ * migration that added it).
+ */
 function columnsOf(r: Json): Json {
   const { members: _members, ...rest } = r;
-  return { display_name: r.displayName, external_id: r.externalId ?? null, resource: JSON.stringify(rest) };
+  return { display_name: r.displayName, display_name_key: caseKey(r.displayName as string), external_id: r.externalId ?? null, resource: JSON.stringify(rest) };
 }
 
 const memberIds = (r: Json): string[] => ((r.members ?? []) as Json[]).map((m) => m.value as string);
@@ -48,7 +53,7 @@ async function mapUnique<T>(displayName: () => unknown, run: () => Promise<T>): 
   try {
     return await run();
   } catch (err) {
-    if (uniqueViolation(err) === 'scim_groups_org_display_name') throw uniqueness(`a group named "${String(displayName())}" already exists in this organisation (displayName is case-insensitive)`);
+    if (uniqueViolation(err) === 'scim_groups_org_display_name_key') throw uniqueness(`a group named "${String(displayName())}" already exists in this organisation (displayName is case-insensitive)`);
     throw err;
   }
 }
@@ -73,13 +78,14 @@ async function addMembers(trx: Db, orgId: string, groupId: string, ids: string[]
   }
 }
 
-/** createGroup stores a new group and its members, audited as scim.group.create. */
+/** createGroup stores a new group and its members (whose `groups` change: new versions), audited as scim.group.create. */
 export async function createGroup(db: Db, w: ScimWriter, resource: Json): Promise<GroupRecord> {
   return mapUnique(
     () => resource.displayName,
     () =>
       db.transaction(async (trx) => {
         const [row] = (await trx('scim_groups').insert({ org_id: w.orgId, ...columnsOf(resource) }).returning(RETURNING)) as GroupRow[];
+        await touchVersions(trx, 'scim_users', memberIds(resource));
         await addMembers(trx, w.orgId, row!.id, memberIds(resource));
         await recordAudit(trx, { orgId: w.orgId, actor: w.actor, action: 'scim.group.create', resourceType: 'scim_group', resourceId: row!.id, before: null, after: auditView(row!.id, resource), requestId: w.requestId });
         return { row: row!, members: (await groupMembers(trx, w.orgId, [row!.id])).get(row!.id) ?? [] };
@@ -97,7 +103,8 @@ async function lockGroup(trx: Db, w: ScimWriter, id: string): Promise<GroupRow> 
 /**
  * updateGroup rewrites a group under a row lock after If-Match: `change` maps the stored resource
  * (with members as `{ value }`) to the new one; memberships change by difference, so a PATCH that
- * adds one member to a large group inserts one row.
+ * adds one member to a large group inserts one row. The users whose `groups` change — those added
+ * or removed, or every member when the group is renamed — move to a new version with it.
  */
 async function updateGroup(db: Db, w: ScimWriter, id: string, action: 'replace' | 'patch', change: (current: Json) => Json, withMembers: boolean): Promise<GroupRecord> {
   let displayName: unknown;
@@ -119,11 +126,16 @@ async function updateGroup(db: Db, w: ScimWriter, id: string, action: 'replace' 
         const resourceChanged = JSON.stringify(nextResource) !== JSON.stringify(before.resource);
         let row: GroupRow | undefined = before;
         if (resourceChanged || added.length > 0 || removed.length > 0) {
+          const renamed = next.displayName !== before.resource.displayName;
+          await touchVersions(trx, 'scim_users', renamed ? [...currentIds, ...added] : [...added, ...removed]);
+          const columns = columnsOf(next);
+          // A group that shared its key with an older one (before keys were Unicode) is alone once renamed.
+          if (columns.display_name_key !== caseKey(String(before.resource.displayName))) columns.display_name_dup = 0;
           if (removed.length > 0) await trx('scim_group_members').where({ group_id: id }).whereIn('user_id', removed).delete();
           await addMembers(trx, w.orgId, id, added);
           [row] = (await trx('scim_groups')
             .where({ id })
-            .update({ ...columnsOf(next), version: trx.raw('version + 1'), updated_at: trx.fn.now() })
+            .update({ ...columns, version: trx.raw('version + 1'), updated_at: trx.fn.now() })
             .returning(RETURNING)) as GroupRow[];
           await recordAudit(trx, { orgId: w.orgId, actor: w.actor, action: `scim.group.${action}`, resourceType: 'scim_group', resourceId: id, before: auditView(id, current), after: auditView(id, next), requestId: w.requestId });
         }
@@ -142,11 +154,12 @@ export function patchGroup(db: Db, w: ScimWriter, id: string, ops: readonly Patc
   return updateGroup(db, w, id, 'patch', (current) => patchGroupResource(current, ops), withMembers);
 }
 
-/** deleteGroup removes a group and its memberships (the users stay). */
+/** deleteGroup removes a group and its memberships (the users stay, in a new version without it). */
 export async function deleteGroup(db: Db, w: ScimWriter, id: string): Promise<void> {
   await db.transaction(async (trx) => {
     const before = await lockGroup(trx, w, id);
     const ids = ((await trx('scim_group_members').select('user_id').where({ group_id: id })) as Array<{ user_id: string }>).map((r) => ({ value: r.user_id }));
+    await touchVersions(trx, 'scim_users', ids.map((m) => m.value));
     await trx('scim_groups').where({ id, org_id: w.orgId }).delete();
     await recordAudit(trx, { orgId: w.orgId, actor: w.actor, action: 'scim.group.delete', resourceType: 'scim_group', resourceId: id, before: auditView(id, { ...before.resource, members: ids }), after: null, requestId: w.requestId });
   });

@@ -1,7 +1,7 @@
-import { coerceComplex, coerceMulti, coerceSimple, isPlainObject, sameValue, withoutNulls, type Json } from './coerce.js';
+import { clearsValue, coerceComplex, coerceMulti, coerceSimple, isPlainObject, sameValue, withoutNulls, type Json } from './coerce.js';
 import { invalidPath, invalidSyntax, invalidValue, mutability, noTarget } from './errors.js';
 import { equalityTerms, matchesValueFilter } from './filter-match.js';
-import { parseAttrPath, parseScimPath, type Filter } from './filter.js';
+import { parseScimPath, type Filter, type PatchPath } from './filter.js';
 import { describePath, findAttr, findSchema, isReadOnly, resolveAttrPath, type AttrDef, type ResolvedAttr, type ResourceType } from './schema.js';
 
 /** One operation of a PatchOp request; `op` in any case (Entra ID sends "Replace"). */
@@ -13,16 +13,20 @@ export interface PatchOperation {
 
 type Op = 'add' | 'replace' | 'remove';
 
+/** What a value object's keys that name no attribute do: PATCH refuses them, a POST or PUT body ignores them. */
+export type UnknownAttributes = 'reject' | 'ignore';
+
 /**
  * applyPatch applies PATCH operations (RFC 7644 §3.5.2) to a resource in its SCIM JSON form and
  * returns the new resource; the input is not modified. Beyond the RFC it accepts what Okta and
- * Entra ID send: ops in any case; string booleans; no-path values whose keys are dotted or
- * URN-qualified paths (applied as paths; `id`, `meta`, `schemas`, read-only and unknown keys are
- * ignored); `remove` of a multi-valued attribute with a value list (removes only those values);
- * add/replace on a value filter that matches nothing (creates the value the filter describes).
- * Required attributes are checked by the caller on the result.
+ * Entra ID send: ops in any case; string booleans; no-path values whose keys are attribute paths
+ * (dotted, URN-qualified or value-filtered: applied exactly as those paths); `remove` of a
+ * multi-valued attribute with a value list (removes only those values); add/replace on a value
+ * filter that matches nothing (creates the value the filter describes); removing, nulling or
+ * emptying the `value` of a multi-valued attribute's value (drops that value). Required attributes
+ * are checked by the caller on the result.
  */
-export function applyPatch(rt: ResourceType, resource: Json, operations: readonly PatchOperation[]): Json {
+export function applyPatch(rt: ResourceType, resource: Json, operations: readonly PatchOperation[], unknown: UnknownAttributes = 'reject'): Json {
   const doc = structuredClone(resource);
   operations.forEach((raw, i) => {
     const op = raw.op.toLowerCase();
@@ -31,7 +35,7 @@ export function applyPatch(rt: ResourceType, resource: Json, operations: readonl
     if (raw.path === undefined || raw.path === null || raw.path.trim() === '') {
       if (op === 'remove') throw noTarget(`Operations[${i}] is a remove without a path`);
       if (!isPlainObject(raw.value)) throw invalidValue(`Operations[${i}] (${op} without a path) needs an object of attributes as its value`);
-      applyValueObject(rt, doc, op, raw.value, undefined);
+      applyValueObject(rt, doc, op, raw.value, undefined, unknown);
     } else {
       applyAtPath(rt, doc, op, raw.path.trim(), raw.value);
     }
@@ -39,52 +43,83 @@ export function applyPatch(rt: ResourceType, resource: Json, operations: readonl
   return doc;
 }
 
-/** applyValueObject applies each key of a value object as its own path (RFC 7644 §3.5.2.1/3). */
-function applyValueObject(rt: ResourceType, doc: Json, op: Op, value: Json, extension: string | undefined): void {
+/**
+ * applyValueObject applies each key of a value object (RFC 7644 §3.5.2.1, §3.5.2.3) as the path it
+ * names, resolved and applied as an operation's path is; inside an extension's object the keys are
+ * that extension's attributes. Read-only attributes are ignored (Okta sends `id`, Entra ID `meta`,
+ * both `groups`), and so are attributes the server deliberately does not store and other schemas'
+ * extensions; any other key is 400 invalidPath, or skipped when `unknown` is 'ignore'.
+ */
+function applyValueObject(rt: ResourceType, doc: Json, op: Op, value: Json, extension: string | undefined, unknown: UnknownAttributes): void {
   for (const [key, v] of Object.entries(value)) {
-    const ext = extension === undefined ? rt.extensions.find((s) => s.id.toLowerCase() === key.toLowerCase()) : undefined;
-    if (ext) {
-      if (isPlainObject(v)) applyValueObject(rt, doc, op, v, ext.id);
-      else if (v === null && op === 'replace') delete doc[ext.id];
-      else throw invalidValue(`${ext.id} must be an object of its attributes`);
+    const schema = extension === undefined ? findSchema(rt, key) : undefined;
+    if (schema) {
+      const ext = schema === rt.core ? undefined : schema.id;
+      if (isPlainObject(v)) applyValueObject(rt, doc, op, v, ext, unknown);
+      else if (v === null && op === 'replace') {
+        if (ext !== undefined) delete doc[ext];
+      } else throw invalidValue(`${schema.id} must be an object of its attributes`);
       continue;
     }
     if (key.toLowerCase() === 'schemas') continue;
-    const raw = parseAttrPath(key);
-    if (!raw) continue;
-    const resolved = resolveAttrPath(rt, extension !== undefined && raw.uri === undefined ? { ...raw, uri: extension } : raw);
-    if (!resolved.ok || isReadOnly(resolved.path)) continue;
-    setTarget(doc, op, resolved.path, v, undefined);
+    let parsed: PatchPath;
+    try {
+      parsed = parseScimPath(key);
+    } catch (err) {
+      // Another schema's URI as a key (Entra ID's group schema is an http: URL), or a body's junk.
+      if (unknown === 'ignore' || SCHEMA_URI.test(key)) continue;
+      throw err;
+    }
+    const target = resolveTarget(rt, parsed, key, extension, unknown);
+    if (!target || isReadOnly(target)) continue;
+    checkWritable(target, op);
+    setTarget(doc, op, target, v, parsed.filter);
   }
 }
+
+const SCHEMA_URI = /^(?:urn|https?):/i;
 
 function applyAtPath(rt: ResourceType, doc: Json, op: Op, path: string, value: unknown): void {
   const parsed = parseScimPath(path);
   const ext = parsed.filter === undefined ? findSchema(rt, parsed.text) : undefined;
   if (ext && ext !== rt.core) {
     if (op === 'remove') delete doc[ext.id];
-    else if (isPlainObject(value)) applyValueObject(rt, doc, op, value, ext.id);
+    else if (isPlainObject(value)) applyValueObject(rt, doc, op, value, ext.id, 'reject');
     else throw invalidValue(`the value for ${ext.id} must be an object of its attributes`);
     return;
   }
-  const resolved = resolveAttrPath(rt, parsed.path);
-  if (!resolved.ok) {
-    // Attributes of the standard schema this server does not store, and other schemas' extensions.
-    if (resolved.reason === 'ignored' || resolved.reason === 'unknown-schema') return;
-    throw invalidPath(`"${path}" names no attribute of ${rt.name}`);
-  }
-  let target = resolved.path;
-  if (parsed.filter && !target.attr.multiValued) throw invalidPath(`"${path}": ${target.attr.name} is single-valued; value filters apply to multi-valued attributes`);
-  if (parsed.sub !== undefined) {
-    const sub = findAttr(target.attr.subAttributes, parsed.sub);
-    if (!sub) throw invalidPath(`"${path}": ${target.attr.name} has no sub-attribute "${parsed.sub}"`);
-    target = { ...target, sub };
-  }
+  const target = resolveTarget(rt, parsed, path, undefined, 'reject');
+  if (!target) return;
   if (isReadOnly(target)) throw mutability(`${describePath(target)} is read-only`);
+  checkWritable(target, op);
+  setTarget(doc, op, target, value, parsed.filter);
+}
+
+/**
+ * resolveTarget resolves a parsed path (`attr[.sub]` or `attr[filter][.sub]`; relative to
+ * `extension` when given) against the resource type. undefined for what is ignored: attributes of
+ * the standard schema this server does not store, other schemas' extensions, and — when `unknown`
+ * is 'ignore' — any unknown attribute. Otherwise an unknown path is 400 invalidPath.
+ */
+function resolveTarget(rt: ResourceType, parsed: PatchPath, text: string, extension: string | undefined, unknown: UnknownAttributes): ResolvedAttr | undefined {
+  const resolved = resolveAttrPath(rt, extension !== undefined && parsed.path.uri === undefined ? { ...parsed.path, uri: extension } : parsed.path);
+  if (!resolved.ok) {
+    if (resolved.reason === 'ignored' || resolved.reason === 'unknown-schema' || unknown === 'ignore') return undefined;
+    throw invalidPath(`"${text}" names no attribute of ${rt.name}`);
+  }
+  const target = resolved.path;
+  if (parsed.filter && !target.attr.multiValued) throw invalidPath(`"${text}": ${target.attr.name} is single-valued; value filters apply to multi-valued attributes`);
+  if (parsed.sub === undefined) return target;
+  const sub = findAttr(target.attr.subAttributes, parsed.sub);
+  if (!sub) throw invalidPath(`"${text}": ${target.attr.name} has no sub-attribute "${parsed.sub}"`);
+  return { ...target, sub };
+}
+
+/** checkWritable refuses to change an immutable attribute (adding one that is unassigned is allowed). */
+function checkWritable(target: ResolvedAttr, op: Op): void {
   if (target.sub?.mutability === 'immutable' || (target.attr.mutability === 'immutable' && op !== 'add')) {
     throw mutability(`${describePath(target)} is immutable`);
   }
-  setTarget(doc, op, target, value, parsed.filter);
 }
 
 function container(doc: Json, extension: string | undefined): Json {
@@ -152,6 +187,8 @@ function setMulti(box: Json, op: Op, attr: AttrDef, sub: AttrDef | undefined, va
     if (op === 'remove') {
       list = sub ? list.map((el, i) => (matched.includes(i) ? { ...asObject(i), [sub.name]: null } : el)) : list.filter((_, i) => !matched.includes(i));
     } else if (matched.length === 0) {
+      // Clearing the value of a value that is not there changes nothing.
+      if (sub?.name === 'value' && (value === null || value === '')) return;
       const base = equalityTerms(attr, filter!);
       if (!base) throw noTarget(`no value of ${attr.name} matches the filter of ${where}`);
       list.push(sub ? { ...base, [sub.name]: coerceSimple(sub, value, where) } : { ...base, ...coerceComplex(attr, value, where) });
@@ -165,7 +202,7 @@ function setMulti(box: Json, op: Op, attr: AttrDef, sub: AttrDef | undefined, va
     }
   }
   box[attr.name] = onePrimary(
-    list.map((el) => (isPlainObject(el) ? withoutNulls(el) : el)),
+    list.map((el) => (isPlainObject(el) ? (clearsValue(el) ? undefined : withoutNulls(el)) : el)),
     touched,
   ).filter((el) => el !== undefined);
 }

@@ -51,51 +51,61 @@ function dropSub(value: unknown, sub: string): unknown {
 
 /**
  * project applies attributes / excludedAttributes to a presented resource. `schemas` and `id`
- * (returned "always") survive both; key order follows the presented resource.
+ * (returned "always") survive both, `schemas` naming only the extensions the result still holds;
+ * key order follows the presented resource.
  */
 export function project(rt: ResourceType, resource: Json, p: Projection): Json {
   if (p.attributes.length === 0 && p.excludedAttributes.length === 0) return resource;
-  if (p.attributes.length > 0) {
-    const wanted = new Map<string, Map<string, Set<string> | 'all'> | 'all'>();
-    for (const s of selectorsOf(rt, p.attributes)) {
-      const key = s.container ?? '';
-      if (s.attr === undefined) {
-        wanted.set(key, 'all');
-        continue;
-      }
-      const box = wanted.get(key) ?? new Map<string, Set<string> | 'all'>();
-      if (box === 'all') continue;
-      const current = box.get(s.attr);
-      if (s.sub === undefined) box.set(s.attr, 'all');
-      else if (current !== 'all') box.set(s.attr, new Set([...(current ?? []), s.sub]));
-      wanted.set(key, box);
+  const out = p.attributes.length > 0 ? pick(rt, resource, p.attributes) : exclude(rt, resource, p.excludedAttributes);
+  if (Array.isArray(out.schemas)) out.schemas = out.schemas.filter((s) => !rt.extensions.some((e) => e.id === s) || out[s as string] !== undefined);
+  return out;
+}
+
+/** pick keeps `schemas`, `id` and the attributes (and sub-attributes) listed. */
+function pick(rt: ResourceType, resource: Json, attributes: string[]): Json {
+  const wanted = new Map<string, Map<string, Set<string> | 'all'> | 'all'>();
+  for (const s of selectorsOf(rt, attributes)) {
+    const key = s.container ?? '';
+    if (s.attr === undefined) {
+      wanted.set(key, 'all');
+      continue;
     }
-    const pickFrom = (source: Json, spec: Map<string, Set<string> | 'all'>): Json => {
-      const out: Json = {};
-      for (const [k, v] of Object.entries(source)) {
-        const want = spec.get(k);
-        if (want === 'all') out[k] = v;
-        else if (want) out[k] = pickSub(v, want);
-      }
-      return out;
-    };
-    const core = wanted.get('');
+    const box = wanted.get(key) ?? new Map<string, Set<string> | 'all'>();
+    if (box === 'all') continue;
+    const current = box.get(s.attr);
+    if (s.sub === undefined) box.set(s.attr, 'all');
+    else if (current !== 'all') box.set(s.attr, new Set([...(current ?? []), s.sub]));
+    wanted.set(key, box);
+  }
+  const pickFrom = (source: Json, spec: Map<string, Set<string> | 'all'>): Json => {
     const out: Json = {};
-    for (const [k, v] of Object.entries(resource)) {
-      if (k === 'schemas' || k === 'id') out[k] = v;
-      else if (wanted.has(k) && isPlainObject(v)) {
-        const spec = wanted.get(k)!;
-        const picked = spec === 'all' ? v : pickFrom(v, spec);
-        if (Object.keys(picked).length > 0) out[k] = picked;
-      } else if (core && core !== 'all' && core.has(k)) {
-        const spec = core.get(k)!;
-        out[k] = spec === 'all' ? v : pickSub(v, spec);
-      }
+    for (const [k, v] of Object.entries(source)) {
+      const want = spec.get(k);
+      if (want === 'all') out[k] = v;
+      else if (want) out[k] = pickSub(v, want);
     }
     return out;
+  };
+  const core = wanted.get('');
+  const out: Json = {};
+  for (const [k, v] of Object.entries(resource)) {
+    if (k === 'schemas' || k === 'id') out[k] = v;
+    else if (wanted.has(k) && isPlainObject(v)) {
+      const spec = wanted.get(k)!;
+      const picked = spec === 'all' ? v : pickFrom(v, spec);
+      if (Object.keys(picked).length > 0) out[k] = picked;
+    } else if (core && core !== 'all' && core.has(k)) {
+      const spec = core.get(k)!;
+      out[k] = spec === 'all' ? v : pickSub(v, spec);
+    }
   }
+  return out;
+}
+
+/** exclude drops the attributes (and sub-attributes) listed, never `id`. */
+function exclude(rt: ResourceType, resource: Json, excludedAttributes: string[]): Json {
   const out: Json = { ...resource };
-  for (const s of selectorsOf(rt, p.excludedAttributes)) {
+  for (const s of selectorsOf(rt, excludedAttributes)) {
     if (s.attr === 'id' && s.container === undefined) continue;
     const box = s.container === undefined ? out : isPlainObject(out[s.container]) ? { ...(out[s.container] as Json) } : undefined;
     if (!box) continue;

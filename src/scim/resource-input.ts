@@ -8,7 +8,7 @@ import { isUuid } from './store-common.js';
  * readResourceBody turns a POST or PUT body into the stored representation: the body is applied
  * like a no-path replace onto an empty resource, so attribute names match case-insensitively,
  * `"True"` is true, `id`, `meta`, `groups` and other read-only attributes are ignored, and so is
- * what this server does not store (`password`, `roles`, other schemas' extensions).
+ * what this server does not store (`password`, `roles`, other schemas' extensions) or know.
  */
 export function readResourceBody(rt: ResourceType, body: unknown): Json {
   if (!isPlainObject(body)) throw invalidSyntax(`the request body must be a ${rt.name} object`);
@@ -17,10 +17,10 @@ export function readResourceBody(rt: ResourceType, body: unknown): Json {
     const schemas = body[schemasKey];
     if (!Array.isArray(schemas) || !schemas.every((s) => typeof s === 'string')) throw invalidSyntax('schemas must be a list of schema URNs');
     if (!schemas.some((s) => (s as string).toLowerCase() === rt.core.id.toLowerCase())) {
-      throw invalidSyntax(`schemas ${JSON.stringify(schemas)} does not include ${rt.core.id}; is this a ${rt.name}?`);
+      throw invalidSyntax(`schemas ${JSON.stringify(schemas).slice(0, 300)} does not include ${rt.core.id}; is this a ${rt.name}?`);
     }
   }
-  return applyPatch(rt, {}, [{ op: 'replace', value: body }]);
+  return applyPatch(rt, {}, [{ op: 'replace', value: body }], 'ignore');
 }
 
 function requireValues(list: unknown, name: string): void {
@@ -32,14 +32,19 @@ function requireValues(list: unknown, name: string): void {
 
 /**
  * finalizeUser checks a user resource after a create, replace or patch and completes it:
- * userName is required, each e-mail and phone number needs a value, unassigned `active` is true,
- * `schemas` lists the core schema and the enterprise extension when it holds anything.
+ * userName is required and trimmed (a trailing blank must not make a second user), each e-mail and
+ * phone number needs a value, `schemas` lists the core schema and the enterprise extension when it
+ * holds anything. An unassigned `active` becomes `unassignedActive`: true on create and patch, the
+ * stored value on replace (a PUT that leaves `active` out must not reactivate a deactivated user,
+ * and with them the API keys bound to them); 'leave' keeps it unassigned for the store to decide.
  */
-export function finalizeUser(r: Json): Json {
-  if (typeof r.userName !== 'string' || r.userName.trim() === '') throw invalidValue('userName is required');
+export function finalizeUser(r: Json, unassignedActive: boolean | 'leave' = true): Json {
+  const userName = typeof r.userName === 'string' ? r.userName.trim() : '';
+  if (userName === '') throw invalidValue('userName is required');
   requireValues(r.emails, 'emails');
   requireValues(r.phoneNumbers, 'phoneNumbers');
-  const out: Json = { ...r, active: r.active ?? true };
+  const out: Json = { ...r, userName };
+  if (out.active === undefined && unassignedActive !== 'leave') out.active = unassignedActive;
   out.schemas = out[ENTERPRISE_SCHEMA] ? [USER_SCHEMA, ENTERPRISE_SCHEMA] : [USER_SCHEMA];
   return out;
 }
@@ -66,7 +71,10 @@ export function finalizeGroup(r: Json): Json {
   return out;
 }
 
+/** readUserBody reads a POST body: left out, `active` is true. */
 export const readUserBody = (body: unknown): Json => finalizeUser(readResourceBody(USER_TYPE, body));
+/** readUserReplacement reads a PUT body: left out, `active` stays unassigned for replaceUser to keep the stored value. */
+export const readUserReplacement = (body: unknown): Json => finalizeUser(readResourceBody(USER_TYPE, body), 'leave');
 export const readGroupBody = (body: unknown): Json => finalizeGroup(readResourceBody(GROUP_TYPE, body));
 export const patchUserResource = (current: Json, ops: readonly PatchOperation[]): Json => finalizeUser(applyPatch(USER_TYPE, current, ops));
 export const patchGroupResource = (current: Json, ops: readonly PatchOperation[]): Json => finalizeGroup(applyPatch(GROUP_TYPE, current, ops));

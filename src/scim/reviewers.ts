@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.js';
+import { caseKey } from './case-key.js';
 import { isUuid } from './store-common.js';
 
 /**
@@ -16,7 +17,7 @@ export interface ActiveReviewer {
 
 /**
  * findActiveReviewer finds the active SCIM user of an org whose userName or any e-mail equals
- * nameOrEmail, case-insensitively. A userName match wins over an e-mail match; among several
+ * nameOrEmail, case-insensitively in every script (by caseKey). A userName match wins over an e-mail match; among several
  * e-mail matches the oldest user wins. Returns null when no active user matches (deactivated users
  * never match), and 'no-users' when the org has never provisioned a user through SCIM (an org whose
  * users were all deleted still answers null).
@@ -26,12 +27,12 @@ export async function findActiveReviewer(db: Db, orgId: string, nameOrEmail: str
   const { rows } = (await db.raw(
     `select id, user_name from (
        select u.id, u.user_name, 0 as rank, u.created_at from scim_users u
-        where u.org_id = ? and lower(u.user_name) = lower(?) and u.active
+        where u.org_id = ? and u.user_name_key = ? and u.active
        union all
        select u.id, u.user_name, 1 as rank, u.created_at from scim_user_emails e join scim_users u on u.id = e.user_id
-        where e.org_id = ? and lower(e.value) = lower(?) and u.active
+        where e.org_id = ? and e.value_key = ? and u.active
      ) found order by rank, created_at, id limit 1`,
-    [orgId, nameOrEmail, orgId, nameOrEmail],
+    [orgId, caseKey(nameOrEmail), orgId, caseKey(nameOrEmail)],
   )) as { rows: Array<{ id: string; user_name: string }> };
   const hit = rows[0];
   if (hit) return { id: hit.id, userName: hit.user_name };

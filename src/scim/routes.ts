@@ -11,8 +11,8 @@ import { listRequestFrom, projectionFrom, searchRequestFrom, type ListQuery, typ
 import type { PatchOperation } from './patch.js';
 import { listResponse, presentGroup, presentUser } from './presenters.js';
 import { project, returns } from './projection.js';
-import { readGroupBody, readUserBody } from './resource-input.js';
-import { GROUP_TYPE, PATCH_OP, RESOURCE_TYPES, USER_TYPE, type ResourceType } from './schema.js';
+import { readGroupBody, readUserBody, readUserReplacement } from './resource-input.js';
+import { ERROR_SCHEMA, GROUP_TYPE, PATCH_OP, RESOURCE_TYPES, USER_TYPE, type ResourceType } from './schema.js';
 import { etagOf, matchesIfNoneMatch, type ScimWriter } from './store-common.js';
 import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser } from './user-store.js';
 
@@ -50,9 +50,23 @@ function writer(ctx: AppContext): ScimWriter {
 
 const orgOf = (ctx: AppContext): string => writer(ctx).orgId;
 
-/** baseUrl is the absolute /scim/v2 URL of this request's host, for meta.location and Location. */
-function baseUrl(ctx: AppContext): string {
-  return `${ctx.protocol}://${ctx.host}/scim/v2`;
+/** What the SCIM routes need of the configuration. */
+export interface ScimOptions {
+  /** The gateway's public URL (AEGIS_PUBLIC_URL, no trailing slash); unset = the request's own. */
+  publicUrl?: string;
+}
+
+/**
+ * baseUrlOf returns how the absolute /scim/v2 URL for meta.location, Location and $ref is found: the
+ * configured public URL, or this request's scheme and Host. X-Forwarded-* headers are not trusted
+ * (anyone can send them): behind a TLS-terminating proxy, set the public URL.
+ */
+function baseUrlOf(opts: ScimOptions): (ctx: AppContext) => string {
+  if (opts.publicUrl !== undefined) {
+    const base = `${opts.publicUrl}/scim/v2`;
+    return () => base;
+  }
+  return (ctx) => `${ctx.protocol}://${ctx.host}/scim/v2`;
 }
 
 function respond(ctx: AppContext, status: number, body: Json, version?: number): void {
@@ -70,7 +84,10 @@ function respond(ctx: AppContext, status: number, body: Json, version?: number):
 interface ResourceKind<R extends { row: { version: number } }> {
   type: ResourceType;
   expand: 'groups' | 'members';
+  /** Reads a POST body. */
   readBody(body: unknown): Json;
+  /** Reads a PUT body (a user's replacement may leave `active` to the store). */
+  readReplacement(body: unknown): Json;
   present(rec: R, base: string): Json;
   list(db: Db, orgId: string, query: ListQuery, withExpand: boolean): Promise<{ total: number; records: R[] }>;
   create(db: Db, w: ScimWriter, resource: Json): Promise<R>;
@@ -84,7 +101,7 @@ interface ResourceKind<R extends { row: { version: number } }> {
 interface Kind {
   type: ResourceType;
   page(db: Db, orgId: string, query: ListQuery, projection: Projection, base: string): Promise<{ total: number; resources: Json[] }>;
-  routes(router: Router<AppState>, db: Db): void;
+  routes(router: Router<AppState>, db: Db, baseUrl: (ctx: AppContext) => string): void;
 }
 
 function kind<R extends { row: { version: number } }>(k: ResourceKind<R>): Kind {
@@ -94,12 +111,12 @@ function kind<R extends { row: { version: number } }>(k: ResourceKind<R>): Kind 
       const { total, records } = await k.list(db, orgId, query, returns(k.type, projection, k.expand));
       return { total, resources: records.map((r) => project(k.type, k.present(r, base), projection)) };
     },
-    routes(router, db) {
+    routes(router, db, baseUrl) {
       const path = k.type.endpoint;
       const answer = (ctx: AppContext, status: number, rec: R, projection: Projection): void =>
         respond(ctx, status, project(k.type, k.present(rec, baseUrl(ctx)), projection), rec.row.version);
-      router.get(path, (ctx) => runList(db, ctx, k.type, listRequestFrom(ctx.query)));
-      router.post(`${path}/.search`, (ctx) => runList(db, ctx, k.type, searchRequestFrom(ctx.request.body)));
+      router.get(path, (ctx) => runList(db, ctx, k.type, listRequestFrom(ctx.query), baseUrl(ctx)));
+      router.post(`${path}/.search`, (ctx) => runList(db, ctx, k.type, searchRequestFrom(ctx.request.body), baseUrl(ctx)));
       router.post(path, async (ctx) => {
         const rec = await k.create(db, writer(ctx), k.readBody(ctx.request.body));
         ctx.set('Location', (k.present(rec, baseUrl(ctx)).meta as Json).location as string);
@@ -117,7 +134,7 @@ function kind<R extends { row: { version: number } }>(k: ResourceKind<R>): Kind 
       });
       router.put(`${path}/:id`, async (ctx) => {
         const projection = projectionFrom(ctx.query);
-        answer(ctx, 200, await k.replace(db, writer(ctx), ctx.params.id!, k.readBody(ctx.request.body), returns(k.type, projection, k.expand)), projection);
+        answer(ctx, 200, await k.replace(db, writer(ctx), ctx.params.id!, k.readReplacement(ctx.request.body), returns(k.type, projection, k.expand)), projection);
       });
       router.patch(`${path}/:id`, async (ctx) => {
         const projection = projectionFrom(ctx.query);
@@ -133,8 +150,8 @@ function kind<R extends { row: { version: number } }>(k: ResourceKind<R>): Kind 
 
 const KINDS = new Map<ResourceType, Kind>(
   [
-    kind({ type: USER_TYPE, expand: 'groups', readBody: readUserBody, present: presentUser, list: listUsers, create: createUser, get: getUser, replace: replaceUser, patch: patchUser, remove: deleteUser }),
-    kind({ type: GROUP_TYPE, expand: 'members', readBody: readGroupBody, present: presentGroup, list: listGroups, create: createGroup, get: getGroup, replace: replaceGroup, patch: patchGroup, remove: deleteGroup }),
+    kind({ type: USER_TYPE, expand: 'groups', readBody: readUserBody, readReplacement: readUserReplacement, present: presentUser, list: listUsers, create: createUser, get: getUser, replace: replaceUser, patch: patchUser, remove: deleteUser }),
+    kind({ type: GROUP_TYPE, expand: 'members', readBody: readGroupBody, readReplacement: readGroupBody, present: presentGroup, list: listGroups, create: createGroup, get: getGroup, replace: replaceGroup, patch: patchGroup, remove: deleteGroup }),
   ].map((k) => [k.type, k]),
 );
 
@@ -145,8 +162,8 @@ function kindOf(rt: ResourceType): Kind {
 }
 
 /** runList answers a list or .search request for one resource type. */
-async function runList(db: Db, ctx: AppContext, rt: ResourceType, { query, projection }: ListRequest): Promise<void> {
-  const page = await listPage(db, orgOf(ctx), rt, query, projection, baseUrl(ctx));
+async function runList(db: Db, ctx: AppContext, rt: ResourceType, { query, projection }: ListRequest, base: string): Promise<void> {
+  const page = await listPage(db, orgOf(ctx), rt, query, projection, base);
   respond(ctx, 200, listResponse(page.resources, page.total, query.startIndex));
 }
 
@@ -159,7 +176,7 @@ async function listPage(db: Db, orgId: string, rt: ResourceType, query: ListQuer
  * apply to (Users, then Groups); pages span the concatenation. A filter no type understands is
  * invalidFilter.
  */
-async function rootSearch(db: Db, ctx: AppContext, { query, projection }: ListRequest): Promise<void> {
+async function rootSearch(db: Db, ctx: AppContext, { query, projection }: ListRequest, base: string): Promise<void> {
   let firstError: unknown;
   const types = RESOURCE_TYPES.filter((rt) => {
     try {
@@ -173,7 +190,6 @@ async function rootSearch(db: Db, ctx: AppContext, { query, projection }: ListRe
   });
   if (types.length === 0) throw firstError ?? invalidFilter('the filter applies to no resource type');
   const orgId = orgOf(ctx);
-  const base = baseUrl(ctx);
   const totals = await Promise.all(types.map(async (rt) => (await listPage(db, orgId, rt, { ...query, count: 0 }, projection, base)).total));
   const resources: Json[] = [];
   let skip = query.startIndex - 1;
@@ -192,12 +208,23 @@ async function rootSearch(db: Db, ctx: AppContext, { query, projection }: ListRe
 }
 
 /**
- * scimRoutes: SCIM 2.0 (RFC 7643/7644) under /scim/v2 for the org of the bearer SCIM token —
- * Users and Groups (GET, POST, PUT, PATCH, DELETE, .search), root .search and discovery. Every
- * answer is application/scim+json; single resources carry ETag and honour If-Match.
+ * notImplemented answers an endpoint of RFC 7644 this server does not offer with 501 in the SCIM
+ * error schema: /Me (§3.11 asks for 501 when it is unsupported) and /Bulk (ServiceProviderConfig
+ * says bulk is unsupported). The catalog has no 501, so the answer is written here.
  */
-export function scimRoutes(db: Db): Router<AppState> {
+function notImplemented(detail: string) {
+  return (ctx: AppContext): void => respond(ctx, 501, { schemas: [ERROR_SCHEMA], status: '501', detail });
+}
+
+/**
+ * scimRoutes: SCIM 2.0 (RFC 7643/7644) under /scim/v2 for the org of the bearer SCIM token —
+ * Users and Groups (GET, POST, PUT, PATCH, DELETE, .search), root .search and discovery; /Me and
+ * /Bulk answer 501. Every answer is application/scim+json; single resources carry ETag and honour
+ * If-Match.
+ */
+export function scimRoutes(db: Db, opts: ScimOptions = {}): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/scim/v2' });
+  const baseUrl = baseUrlOf(opts);
 
   router.get('/ServiceProviderConfig', (ctx) => respond(ctx, 200, serviceProviderConfig(baseUrl(ctx))));
   router.get('/ResourceTypes', (ctx) => {
@@ -218,9 +245,11 @@ export function scimRoutes(db: Db): Router<AppState> {
     if (!s) throw scimNotFound(`no schema ${ctx.params.id}`);
     respond(ctx, 200, schemaDoc(s, baseUrl(ctx)));
   });
-  router.post('/.search', (ctx) => rootSearch(db, ctx, searchRequestFrom(ctx.request.body)));
+  router.post('/.search', (ctx) => rootSearch(db, ctx, searchRequestFrom(ctx.request.body), baseUrl(ctx)));
+  router.register('/Me', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], notImplemented('/Me is not supported: a SCIM token acts for an organisation, not for a user (RFC 7644 §3.11)'));
+  router.post('/Bulk', notImplemented('bulk operations are not supported (see bulk.supported in /ServiceProviderConfig); send each operation as its own request'));
 
-  for (const kind of KINDS.values()) kind.routes(router, db);
+  for (const kind of KINDS.values()) kind.routes(router, db, baseUrl);
 
   return router;
 }

@@ -10,6 +10,12 @@ export interface Scalar {
   sql: string;
   type: 'string' | 'boolean' | 'dateTime' | 'uuid';
   caseExact: boolean;
+  /**
+   * A column holding the caseKey of a case-insensitive string (indexed): filters and sorts compare
+   * it with the operand's caseKey, which folds every script. Without one, they compare lower() of
+   * both sides, which under the C locale folds A–Z only.
+   */
+  key?: string;
 }
 
 export type Source =
@@ -91,7 +97,7 @@ function userSources(): SourceMap {
   fromResource('u', ENTERPRISE_USER, ENTERPRISE_USER.id, m);
   common('u', USER_TYPE, m);
   const ci = (sql: string): Scalar => ({ sql, type: 'string', caseExact: false });
-  m.set('|userName', { kind: 'scalar', scalar: ci('u.user_name') });
+  m.set('|userName', { kind: 'scalar', scalar: { ...ci('u.user_name'), key: 'u.user_name_key' } });
   m.set('|displayName', { kind: 'scalar', scalar: ci('u.display_name') });
   m.set('|active', { kind: 'scalar', scalar: { sql: 'u.active', type: 'boolean', caseExact: true } });
   const name = m.get('|name') as Extract<Source, { kind: 'complex' }>;
@@ -99,12 +105,12 @@ function userSources(): SourceMap {
   m.set('|emails', {
     kind: 'rows',
     from: 'from scim_user_emails e where e.org_id = u.org_id and e.user_id = u.id',
-    subs: { value: ci('e.value'), type: ci('e.type'), primary: { sql: 'e.is_primary', type: 'boolean', caseExact: true } },
+    subs: { value: { ...ci('e.value'), key: 'e.value_key' }, type: ci('e.type'), primary: { sql: 'e.is_primary', type: 'boolean', caseExact: true } },
   });
   m.set('|groups', {
     kind: 'rows',
     from: 'from scim_group_members m join scim_groups mg on mg.id = m.group_id where m.user_id = u.id',
-    subs: { value: { sql: 'm.group_id', type: 'uuid', caseExact: false }, display: ci('mg.display_name'), type: { sql: `'direct'`, type: 'string', caseExact: false } },
+    subs: { value: { sql: 'm.group_id', type: 'uuid', caseExact: false }, display: { ...ci('mg.display_name'), key: 'mg.display_name_key' }, type: { sql: `'direct'`, type: 'string', caseExact: false } },
   });
   return { byAttr: m, schemas: schemasOf('u') };
 }
@@ -112,7 +118,7 @@ function userSources(): SourceMap {
 function groupSources(): SourceMap {
   const m = new Map<string, Source>();
   common('g', GROUP_TYPE, m);
-  m.set('|displayName', { kind: 'scalar', scalar: { sql: 'g.display_name', type: 'string', caseExact: false } });
+  m.set('|displayName', { kind: 'scalar', scalar: { sql: 'g.display_name', type: 'string', caseExact: false, key: 'g.display_name_key' } });
   m.set('|members', {
     kind: 'rows',
     from: 'from scim_group_members m join scim_users mu on mu.id = m.user_id where m.group_id = g.id',

@@ -45,6 +45,23 @@ export function matchesIfNoneMatch(header: string | undefined, version: number):
   return tags.includes('*') || tags.some((t) => t.replace(/^W\//i, '') === `"${version}"`);
 }
 
+const TOUCH_CHUNK = 1000;
+
+/**
+ * touchVersions moves resources to a new version (and lastModified) whose representation changed
+ * through another resource — a user's `groups` when a group gains, loses or renames it, a group's
+ * `members[].display` when a member is renamed — so their ETags change with it (RFC 7644 §3.14).
+ * Rows are locked in id order first, so transactions touching overlapping sets cannot deadlock.
+ */
+export async function touchVersions(trx: Db, table: 'scim_users' | 'scim_groups', ids: Iterable<string>): Promise<void> {
+  const sorted = [...new Set(ids)].sort();
+  for (let i = 0; i < sorted.length; i += TOUCH_CHUNK) {
+    const chunk = sorted.slice(i, i + TOUCH_CHUNK);
+    await trx(table).select('id').whereIn('id', chunk).orderBy('id').forNoKeyUpdate();
+    await trx(table).whereIn('id', chunk).update({ version: trx.raw('version + 1'), updated_at: trx.fn.now() });
+  }
+}
+
 /** uniqueViolation returns the constraint name of a PostgreSQL unique violation, if err is one. */
 export function uniqueViolation(err: unknown): string | undefined {
   const e = err as { code?: string; constraint?: string };

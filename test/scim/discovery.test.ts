@@ -105,6 +105,37 @@ describe('HTTP conventions under /scim/v2', () => {
     expect(plus.body.totalResults).toBe(1);
   });
 
+  it('challenges a request without a valid bearer token with WWW-Authenticate (RFC 6750 §3)', async () => {
+    const none = await call(gw.url, 'GET', '/scim/v2/Users');
+    expectScimError(none, 401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="aegis-scim"');
+    const basic = await call(gw.url, 'GET', '/scim/v2/Users', { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+    expect(basic.headers.get('www-authenticate')).toBe('Bearer realm="aegis-scim"');
+    const unknown = await call(gw.url, 'GET', '/scim/v2/Groups', { scimToken: `scim_${'A'.repeat(43)}` });
+    expectScimError(unknown, 401);
+    expect(unknown.headers.get('www-authenticate')).toBe('Bearer realm="aegis-scim", error="invalid_token"');
+    expect((await scim('GET', '/Users')).headers.get('www-authenticate')).toBeNull();
+  });
+
+  it('answers /Me and /Bulk, which it does not support, with 501 in the SCIM error schema', async () => {
+    for (const [method, path] of [['GET', '/Me'], ['PUT', '/Me'], ['PATCH', '/Me'], ['DELETE', '/Me'], ['POST', '/Bulk'], ['GET', '/me']]) {
+      const res = await scim(method!, path!, method === 'GET' || method === 'DELETE' ? undefined : { schemas: [] });
+      expectScimError(res, 501);
+      expect(res.body.detail).toMatch(/not supported/);
+    }
+    // Authentication comes first.
+    expectScimError(await call(gw.url, 'GET', '/scim/v2/Me'), 401);
+  });
+
+  it('builds Location and meta.location from the request, never from X-Forwarded-* headers', async () => {
+    const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example', forwarded: 'proto=https;host=evil.example' };
+    const res = await scim('POST', '/Users', { userName: `forwarded-${Date.now()}` }, forwarded);
+    expect(res.status, res.text).toBe(201);
+    expect(res.headers.get('location')).toBe(`${gw.url}/scim/v2/Users/${res.body.id}`);
+    expect(res.body.meta.location).toBe(`${gw.url}/scim/v2/Users/${res.body.id}`);
+    expect((await scim('GET', '/ServiceProviderConfig', undefined, forwarded)).body.meta.location).toBe(`${gw.url}/scim/v2/ServiceProviderConfig`);
+  });
+
   it('answers a wrong method with 405 and missing, unknown or revoked tokens with 401, in the SCIM error schema', async () => {
     expectScimError(await scim('PATCH', '/Users', { Operations: [] }), 405);
     expectScimError(await call(gw.url, 'GET', '/scim/v2/Users'), 401);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newOrg, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { GROUP_SCHEMA, PATCH_OP, expectScimError, q, scimFor, type Scim } from './client.js';
@@ -63,6 +64,22 @@ describe('POST /scim/v2/Groups', () => {
   it('rejects a duplicate displayName in any case with 409 uniqueness', async () => {
     expect((await scim('POST', '/Groups', { displayName: 'Sales' })).status).toBe(201);
     expectScimError(await scim('POST', '/Groups', { displayName: 'SALES' }), 409, 'uniqueness');
+  });
+
+  it('rejects a duplicate displayName in another case of any script with 409 uniqueness, and finds it by filter', async () => {
+    const g = await scim('POST', '/Groups', { displayName: 'Équipe Paris', members: [{ value: users.cy }] });
+    expect(g.status, g.text).toBe(201);
+    expectScimError(await scim('POST', '/Groups', { displayName: 'équipe paris' }), 409, 'uniqueness');
+    // E followed by a combining acute accent (NFD).
+    expectScimError(await scim('POST', '/Groups', { displayName: 'E\u0301QUIPE PARIS' }), 409, 'uniqueness');
+    const other = (await scim('POST', '/Groups', { displayName: 'Équipe Lyon' })).body;
+    expectScimError(await patch(other.id, [{ op: 'replace', path: 'displayName', value: 'ÉQUIPE PARIS' }]), 409, 'uniqueness');
+    for (const filter of ['displayName eq "ÉQUIPE PARIS"', 'displayName sw "équipe p"', 'displayName co "QUIPE PAR"']) {
+      const res = await scim('GET', `/Groups?filter=${q(filter)}&excludedAttributes=members`);
+      expect(res.body.Resources.map((r: { id: string }) => r.id), filter).toEqual([g.body.id]);
+    }
+    const members = await scim('GET', `/Users?filter=${q('groups.display eq "équipe PARIS"')}`);
+    expect(members.body.Resources.map((r: { id: string }) => r.id)).toEqual([users.cy]);
   });
 
   it('rejects unknown members, non-users and a missing displayName', async () => {
@@ -167,6 +184,104 @@ describe('concurrent writes', () => {
     const statuses = (await Promise.all(ops)).map((r) => r.status);
     expect(statuses.filter((s) => ![200, 204, 400].includes(s))).toEqual([]);
     for (const gid of groups) expect((await scim('GET', `/Groups/${gid}`)).body.members).toEqual([]);
+  });
+});
+
+describe('versions of users and groups that show each other', () => {
+  /** changed GETs a resource with If-None-Match: its old ETag must no longer match (200, a new ETag). */
+  async function changed(path: string, etag: string): Promise<{ etag: string; body: any }> {
+    const res = await scim('GET', path, undefined, { 'if-none-match': etag });
+    expect(res.status, `${path} still ${etag}`).toBe(200);
+    const now = res.headers.get('etag')!;
+    expect(now).not.toBe(etag);
+    expect(res.body.meta.version).toBe(now);
+    return { etag: now, body: res.body };
+  }
+  const unchanged = async (path: string, etag: string) => expect((await scim('GET', path, undefined, { 'if-none-match': etag })).status, path).toBe(304);
+
+  it('moves a user to a new version whenever its groups change: added, renamed, removed, deleted', async () => {
+    const u = (await scim('POST', '/Users', { userName: `etag-member-${randomUUID()}@acme.com` })).body;
+    const path = `/Users/${u.id}`;
+    let etag: string = u.meta.version;
+
+    const g = (await scim('POST', '/Groups', { displayName: `ETag Team ${randomUUID()}`, members: [{ value: u.id }] })).body;
+    let seen = await changed(path, etag);
+    expect(seen.body.groups.map((x: { value: string }) => x.value)).toEqual([g.id]);
+    etag = seen.etag;
+    // The old ETag is stale for writes too.
+    expectScimError(await scim('PATCH', path, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'x' }] }, { 'if-match': u.meta.version }), 412);
+
+    await patch(g.id, [{ op: 'replace', path: 'displayName', value: `ETag Team renamed ${randomUUID()}` }]);
+    seen = await changed(path, etag);
+    expect(seen.body.groups[0].display).toMatch(/^ETag Team renamed/);
+    etag = seen.etag;
+
+    await patch(g.id, [{ op: 'replace', path: 'externalId', value: 'not shown on the user' }]);
+    await unchanged(path, etag);
+
+    await patch(g.id, [{ op: 'remove', path: `members[value eq "${u.id}"]` }]);
+    seen = await changed(path, etag);
+    expect(seen.body).not.toHaveProperty('groups');
+    etag = seen.etag;
+
+    await patch(g.id, [{ op: 'add', path: 'members', value: [{ value: u.id }] }]);
+    etag = (await changed(path, etag)).etag;
+    await scim('PUT', `/Groups/${g.id}`, { displayName: g.displayName, members: [] });
+    etag = (await changed(path, etag)).etag;
+    await patch(g.id, [{ op: 'add', path: 'members', value: [{ value: u.id }] }]);
+    etag = (await changed(path, etag)).etag;
+
+    expect((await scim('DELETE', `/Groups/${g.id}`)).status).toBe(204);
+    seen = await changed(path, etag);
+    expect(seen.body).not.toHaveProperty('groups');
+  });
+
+  it("moves a group to a new version when a member's display (displayName, else userName) changes", async () => {
+    const userName = `etag-display-${randomUUID()}@acme.com`;
+    const u = (await scim('POST', '/Users', { userName, displayName: 'Before' })).body;
+    const g = (await scim('POST', '/Groups', { displayName: `Display Watchers ${randomUUID()}`, members: [{ value: u.id }, { value: users.ann }] })).body;
+    const path = `/Groups/${g.id}`;
+    let etag: string = g.meta.version;
+    const patchUser = (Operations: unknown[]) => scim('PATCH', `/Users/${u.id}`, { schemas: [PATCH_OP], Operations });
+
+    expect((await patchUser([{ op: 'replace', path: 'displayName', value: 'After' }])).status).toBe(200);
+    let seen = await changed(path, etag);
+    expect(seen.body.members.find((m: { value: string }) => m.value === u.id).display).toBe('After');
+    etag = seen.etag;
+
+    // Neither changes what the group shows.
+    await patchUser([{ op: 'replace', path: 'title', value: 'Engineer' }]);
+    await patchUser([{ op: 'replace', path: 'userName', value: `renamed-${userName}` }]);
+    await unchanged(path, etag);
+
+    await patchUser([{ op: 'remove', path: 'displayName' }]);
+    seen = await changed(path, etag);
+    expect(seen.body.members.find((m: { value: string }) => m.value === u.id).display).toBe(`renamed-${userName}`);
+    etag = seen.etag;
+
+    await scim('PUT', `/Users/${u.id}`, { userName: `renamed-${userName}`, displayName: 'Put' });
+    etag = (await changed(path, etag)).etag;
+    expect((await scim('DELETE', `/Users/${u.id}`)).status).toBe(204);
+    await changed(path, etag);
+  });
+
+  it('renames users while their groups change, in parallel, without deadlock, and the groups show the final names', async () => {
+    const ids = await Promise.all(Array.from({ length: 6 }, async (_, i) => (await scim('POST', '/Users', { userName: `mesh-${i}-${randomUUID()}@acme.com` })).body.id as string));
+    const groups = await Promise.all(Array.from({ length: 3 }, async (_, i) => (await scim('POST', '/Groups', { displayName: `Mesh ${i} ${randomUUID()}`, members: ids.map((value) => ({ value })) })).body.id as string));
+    const results = await Promise.all([
+      ...ids.flatMap((id, i) => [1, 2].map((n) => scim('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: `Mesh user ${i}.${n}` }] }))),
+      ...groups.flatMap((gid, i) => [
+        patch(gid, [{ op: 'replace', path: 'displayName', value: `Mesh ${i} renamed ${randomUUID()}` }]),
+        patch(gid, [{ op: 'remove', path: `members[value eq "${ids[i]}"]` }]),
+        patch(gid, [{ op: 'add', path: 'members', value: [{ value: ids[i] }] }]),
+      ]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
+    const names = new Map(await Promise.all(ids.map(async (id) => [id, (await scim('GET', `/Users/${id}`)).body.displayName as string] as const)));
+    for (const gid of groups) {
+      const g = (await scim('GET', `/Groups/${gid}`)).body;
+      for (const m of g.members as Array<{ value: string; display: string }>) expect(m.display).toBe(names.get(m.value));
+    }
   });
 });
 

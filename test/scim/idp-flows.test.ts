@@ -195,6 +195,53 @@ describe('Microsoft Entra ID', () => {
     expect(res.body.emails).toEqual([{ value: 'h@home.example', type: 'home' }, { value: 'w@work.example', type: 'work' }]);
   });
 
+  describe('clearing an attribute', () => {
+    const work = { value: 'w@acme.example', type: 'work', primary: true };
+    const home = { value: 'h@home.example', type: 'home' };
+    const desk = { value: '+1 555 0100', type: 'work' };
+    const mobile = { value: '+1 555 0199', type: 'mobile' };
+    const newUser = async () => (await entra('POST', '/Users', { userName: `clear-${randomUUID()}`, active: true, emails: [work, home], phoneNumbers: [desk, mobile] })).body;
+
+    it('drops the phone number whose value is removed, and applies the rest of the PATCH', async () => {
+      const u = await newUser();
+      const res = await entra('PATCH', `/Users/${u.id}`, {
+        schemas: [PATCH_OP],
+        Operations: [
+          { op: 'Remove', path: 'phoneNumbers[type eq "work"].value' },
+          { op: 'Replace', path: 'active', value: 'False' },
+        ],
+      });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.phoneNumbers).toEqual([mobile]);
+      expect(res.body.active).toBe(false);
+      expect((await entra('GET', `/Users/${u.id}`)).body).toMatchObject({ active: false, phoneNumbers: [mobile], emails: [work, home] });
+    });
+
+    it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+      ['Remove emails[type eq "work"].value', { op: 'Remove', path: 'emails[type eq "work"].value' }, { emails: [home], phoneNumbers: [desk, mobile] }],
+      ['Remove emails.value', { op: 'Remove', path: 'emails.value' }, { emails: undefined, phoneNumbers: [desk, mobile] }],
+      ['Replace phoneNumbers[type eq "mobile"].value with null', { op: 'Replace', path: 'phoneNumbers[type eq "mobile"].value', value: null }, { emails: [work, home], phoneNumbers: [desk] }],
+      ['Replace phoneNumbers.value with ""', { op: 'Replace', path: 'phoneNumbers.value', value: '' }, { emails: [work, home], phoneNumbers: undefined }],
+      ['Add emails[type eq "work"].value ""', { op: 'Add', path: 'emails[type eq "work"].value', value: '' }, { emails: [home], phoneNumbers: [desk, mobile] }],
+      ['Replace emails[type eq "other"].value "" (there is none)', { op: 'Replace', path: 'emails[type eq "other"].value', value: '' }, { emails: [work, home], phoneNumbers: [desk, mobile] }],
+      ['Replace emails[type eq "home"] with { value: "" }', { op: 'Replace', path: 'emails[type eq "home"]', value: { value: '' } }, { emails: [work], phoneNumbers: [desk, mobile] }],
+      [`Replace without a path { 'emails[type eq "work"].value': '' }`, { op: 'Replace', value: { 'emails[type eq "work"].value': '' } }, { emails: [home], phoneNumbers: [desk, mobile] }],
+    ])('%s', async (_what, operation, expected) => {
+      const u = await newUser();
+      const res = await entra('PATCH', `/Users/${u.id}`, { schemas: [PATCH_OP], Operations: [operation, { op: 'Replace', path: 'title', value: 'applied' }] });
+      expect(res.status, res.text).toBe(200);
+      expect({ emails: res.body.emails, phoneNumbers: res.body.phoneNumbers }).toEqual(expected);
+      expect(res.body.title).toBe('applied');
+    });
+  });
+
+  it('removes an e-mail named by a value list whose type is in another case (legacy Remove)', async () => {
+    const u = (await entra('POST', '/Users', { userName: `legacy-mail-${randomUUID()}`, emails: [{ value: 'w@work.example', type: 'work' }, { value: 'h@home.example', type: 'home' }] })).body;
+    const res = await entra('PATCH', `/Users/${u.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'emails', value: [{ value: 'W@WORK.example', type: 'Work' }] }] });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.emails).toEqual([{ value: 'h@home.example', type: 'home' }]);
+  });
+
   it('provisions a group: create → query without members → rename → add members → remove members (legacy and filter) → delete', async () => {
     const [u1, u2, u3] = await Promise.all(['e1', 'e2', 'e3'].map(async (n) => (await entra('POST', '/Users', { userName: `${n}-${randomUUID()}` })).body.id as string));
     const created = await entra('POST', '/Groups', {

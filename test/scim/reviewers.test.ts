@@ -52,6 +52,19 @@ describe('findActiveReviewer()', () => {
   });
 });
 
+describe('findActiveReviewer() in every script', () => {
+  it('finds a user by userName or e-mail in another case, composed or not', async () => {
+    const org = await newOrg(gw, 'reviewers-unicode');
+    const s = await scimFor(gw, org);
+    const asa = (await s('POST', '/Users', { userName: 'Åsa.Öberg', emails: [{ value: 'ÅSA@Exempel.se', type: 'work' }] })).body;
+    const found = { id: asa.id, userName: 'Åsa.Öberg' };
+    expect(await findActiveReviewer(gw.db, org.orgId, 'åsa.öberg')).toEqual(found);
+    expect(await findActiveReviewer(gw.db, org.orgId, 'A\u030aSA.O\u0308BERG')).toEqual(found);
+    expect(await findActiveReviewer(gw.db, org.orgId, 'åsa@exempel.SE')).toEqual(found);
+    expect(await findActiveReviewer(gw.db, org.orgId, 'asa.oberg')).toBeNull();
+  });
+});
+
 describe('isUserActive()', () => {
   it('is true only for an existing, active user of the org', async () => {
     const org = await newOrg(gw, 'active');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, newOrg, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { ENTERPRISE, LIST_RESPONSE, PATCH_OP, USER_SCHEMA, expectScimError, q, scimFor, type Scim } from './client.js';
@@ -79,6 +80,59 @@ describe('POST /scim/v2/Users', () => {
     expectScimError(await scim('POST', '/Users', { userName: 'dup.user@ACME.COM' }), 409, 'uniqueness');
   });
 
+  it.each([
+    ['ÅSA.Öberg@acme.se', 'åsa.öberg@acme.se'],
+    ['ИВАН.ПЕТРОВ@acme.ru', 'иван.петров@ACME.ru'],
+    // A precomposed É, then E followed by a combining acute accent (NFD, as macOS writes it).
+    ['Élodie@acme.fr', 'E\u0301LODIE@acme.fr'],
+  ])('answers %j, then %j, with 409 uniqueness: userName is case-insensitive in every script', async (first, second) => {
+    expect((await scim('POST', '/Users', { userName: first })).status).toBe(201);
+    expectScimError(await scim('POST', '/Users', { userName: second }), 409, 'uniqueness');
+  });
+
+  it('trims userName, so a trailing blank does not make a second user', async () => {
+    const res = await scim('POST', '/Users', { userName: ' trim.me@acme.com  ' });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.userName).toBe('trim.me@acme.com');
+    expectScimError(await scim('POST', '/Users', { userName: 'trim.me@acme.com ' }), 409, 'uniqueness');
+    expectScimError(await scim('POST', '/Users', { userName: ' \t ' }), 400, 'invalidValue');
+  });
+
+  it('drops an e-mail given with an empty or null value, and refuses one without a value', async () => {
+    const res = await scim('POST', '/Users', { userName: 'empty.mail', emails: [{ value: '', type: 'work' }, { value: null, type: 'other' }, { value: 'home@home.example', type: 'home' }] });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.emails).toEqual([{ value: 'home@home.example', type: 'home' }]);
+    expectScimError(await scim('POST', '/Users', { userName: 'no.value', emails: [{ type: 'work', primary: true }] }), 400, 'invalidValue');
+  });
+
+  it('ignores attributes it does not know in a POST body (a PATCH refuses them)', async () => {
+    const res = await scim('POST', '/Users', { userName: 'lenient.post', favouriteColour: 'blue' });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body).not.toHaveProperty('favouriteColour');
+  });
+
+  it('answers a value nested 200,000 levels deep with 400 invalidValue and a short detail', async () => {
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const raw = (path: string, text: string) => call(gw.url, path.startsWith('/Users/') ? 'PATCH' : 'POST', `/scim/v2${path}`, { scimToken: scim.token, raw: text, headers: { 'content-type': 'application/scim+json' } });
+    for (const attribute of ['title', 'active', 'emails', 'name']) {
+      const res = await raw('/Users', `{"userName":"deep.${attribute}","${attribute}":${deep}}`);
+      expectScimError(res, 400, 'invalidValue');
+      expect(res.body.detail.length, res.body.detail).toBeLessThan(200);
+    }
+    const id = (await scim('POST', '/Users', { userName: 'deep.patch' })).body.id;
+    for (const op of [
+      `{"op":"replace","path":"title","value":${deep}}`,
+      `{"op":"add","path":"emails[type eq \\"work\\"].value","value":${deep}}`,
+      `{"op":"replace","value":{"emails":${deep}}}`,
+      `{"op":"remove","path":"emails","value":${deep}}`,
+    ]) {
+      const res = await raw(`/Users/${id}`, `{"schemas":["${PATCH_OP}"],"Operations":[${op}]}`);
+      expectScimError(res, 400, 'invalidValue');
+      expect(res.body.detail.length, res.body.detail).toBeLessThan(200);
+    }
+    expect((await scim('GET', `/Users/${id}`)).body.meta.version).toBe('W/"1"');
+  });
+
   it('rejects a user without userName (invalidValue), a non-object body and the wrong schema (invalidSyntax)', async () => {
     expectScimError(await scim('POST', '/Users', { schemas: [USER_SCHEMA], displayName: 'nameless' }), 400, 'invalidValue');
     expectScimError(await scim('POST', '/Users', ['not', 'an', 'object']), 400, 'invalidSyntax');
@@ -122,6 +176,20 @@ describe('GET /scim/v2/Users/:id', () => {
   });
 });
 
+describe('GET /scim/v2/Users/:id schemas', () => {
+  it('names the enterprise extension in schemas only when the response holds one of its attributes', async () => {
+    const created = await scim('POST', '/Users', { userName: 'ext.proj', title: 'T', [ENTERPRISE]: { department: 'R&D' } });
+    expect(created.body.schemas).toEqual([USER_SCHEMA, ENTERPRISE]);
+    const id = created.body.id;
+    expect((await scim('GET', `/Users/${id}?attributes=userName`)).body).toEqual({ schemas: [USER_SCHEMA], id, userName: 'ext.proj' });
+    expect((await scim('GET', `/Users/${id}?attributes=userName,department`)).body).toEqual({ schemas: [USER_SCHEMA, ENTERPRISE], id, userName: 'ext.proj', [ENTERPRISE]: { department: 'R&D' } });
+    const excluded = await scim('GET', `/Users/${id}?excludedAttributes=${ENTERPRISE},meta`);
+    expect(excluded.body).toEqual({ schemas: [USER_SCHEMA], id, userName: 'ext.proj', title: 'T', active: true });
+    const listed = await scim('GET', `/Users?filter=${q('userName eq "ext.proj"')}&attributes=title`);
+    expect(listed.body.Resources).toEqual([{ schemas: [USER_SCHEMA], id, title: 'T' }]);
+  });
+});
+
 describe('PUT, PATCH and DELETE /scim/v2/Users/:id', () => {
   it('replaces with what GET returned (Okta), ignoring id, meta and groups', async () => {
     const created = await scim('POST', '/Users', { userName: 'put.user', title: 'Old', nickName: 'gone after PUT' });
@@ -134,6 +202,21 @@ describe('PUT, PATCH and DELETE /scim/v2/Users/:id', () => {
     expect(res.body.meta.version).toBe('W/"2"');
     expect(res.headers.get('etag')).toBe('W/"2"');
     expect(Date.parse(res.body.meta.lastModified)).toBeGreaterThanOrEqual(Date.parse(res.body.meta.created));
+  });
+
+  it('keeps a deactivated user deactivated when a PUT leaves active out; reactivates only when it says so', async () => {
+    const created = await scim('POST', '/Users', { userName: 'put.inactive', active: false });
+    expect(created.body.active).toBe(false);
+    const id = created.body.id;
+    const put = await scim('PUT', `/Users/${id}`, { schemas: [USER_SCHEMA], userName: 'put.inactive', title: 'Still away' });
+    expect(put.status, put.text).toBe(200);
+    expect(put.body).toMatchObject({ title: 'Still away', active: false });
+    expect((await scim('GET', `/Users/${id}`)).body.active).toBe(false);
+    expect((await scim('GET', `/Users?filter=${q('userName eq "put.inactive" and active eq false')}`)).body.totalResults).toBe(1);
+    expect((await scim('PUT', `/Users/${id}`, { userName: 'put.inactive', active: 'True' })).body.active).toBe(true);
+    expect((await scim('PUT', `/Users/${id}`, { userName: 'put.inactive' })).body.active).toBe(true);
+    // Created without `active`: active.
+    expect((await scim('POST', '/Users', { userName: 'put.default' })).body.active).toBe(true);
   });
 
   it('honours If-Match on PUT, PATCH and DELETE: 412 without scimType on a stale version', async () => {
@@ -157,11 +240,82 @@ describe('PUT, PATCH and DELETE /scim/v2/Users/:id', () => {
     expect(res.body.meta.version).toBe('W/"1"');
   });
 
+  it('applies every key of a no-path value object as the path it names, value filters included', async () => {
+    const created = await scim('POST', '/Users', {
+      userName: 'value.object',
+      emails: [{ value: 'old@acme.com', type: 'work', primary: true }, { value: 'home@home.example', type: 'home' }],
+      phoneNumbers: [{ value: '+1 555 0000', type: 'mobile' }],
+    });
+    const res = await scim('PATCH', `/Users/${created.body.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [
+        {
+          op: 'replace',
+          value: {
+            'name.givenName': 'Ada',
+            'emails[type eq "work"].value': 'new@acme.com',
+            'phoneNumbers[type eq "mobile"].value': '+1 555 9999',
+            'phoneNumbers[type eq "work"].value': '+1 555 1234',
+            [`${ENTERPRISE}:department`]: 'R&D',
+            [ENTERPRISE]: { 'manager.value': 'boss-id' },
+          },
+        },
+      ],
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.name).toEqual({ givenName: 'Ada' });
+    expect(res.body.emails).toEqual([{ value: 'new@acme.com', type: 'work', primary: true }, { value: 'home@home.example', type: 'home' }]);
+    expect(res.body.phoneNumbers).toEqual([{ value: '+1 555 9999', type: 'mobile' }, { value: '+1 555 1234', type: 'work' }]);
+    expect(res.body[ENTERPRISE]).toEqual({ department: 'R&D', manager: { value: 'boss-id' } });
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['a misspelt attribute', { titel: 'typo' }],
+    ['an unknown sub-attribute', { 'name.nickName': 'x' }],
+    ['an unknown sub-attribute after a value filter', { 'emails[type eq "work"].address': 'x' }],
+    ['an unknown attribute of the enterprise extension', { [`${ENTERPRISE}:departement`]: 'x' }],
+    ['an unknown key inside the enterprise extension', { [ENTERPRISE]: { departement: 'x' } }],
+    ['a malformed path', { 'emails[type eq "work"': 'x' }],
+    ['a value filter on a single-valued attribute', { 'title[value eq "x"]': 'x' }],
+  ])('rejects a no-path value object with %s: 400 invalidPath, as the same path would be', async (_what, value) => {
+    const created = await scim('POST', '/Users', { userName: `bad-value-${randomUUID()}`, title: 'kept' });
+    expectScimError(await scim('PATCH', `/Users/${created.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { title: 'changed', ...value } }] }), 400, 'invalidPath');
+    const after = (await scim('GET', `/Users/${created.body.id}`)).body;
+    expect(after.title).toBe('kept');
+    expect(after.meta.version).toBe('W/"1"');
+  });
+
+  it('ignores in a value object what it deliberately does not store: read-only attributes, password, other schemas', async () => {
+    const created = (await scim('POST', '/Users', { userName: 'ignored.keys' })).body;
+    const res = await scim('PATCH', `/Users/${created.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [
+        {
+          op: 'replace',
+          value: {
+            id: created.id,
+            meta: { resourceType: 'User' },
+            schemas: [USER_SCHEMA],
+            groups: [],
+            password: 'hunter2',
+            roles: [],
+            'urn:ietf:params:scim:schemas:extension:CustomExtension:2.0:User:costCode': '7',
+            'urn:ietf:params:scim:schemas:extension:CustomExtension:2.0:User': { costCode: '7' },
+          },
+        },
+      ],
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toEqual(created);
+  });
+
   it('rejects a rename onto another userName with 409 uniqueness', async () => {
     await scim('POST', '/Users', { userName: 'taken.name' });
     const other = await scim('POST', '/Users', { userName: 'free.name' });
     expectScimError(await scim('PATCH', `/Users/${other.body.id}`, { Operations: [{ op: 'replace', path: 'userName', value: 'TAKEN.name' }] }), 409, 'uniqueness');
     expectScimError(await scim('PUT', `/Users/${other.body.id}`, { userName: 'Taken.Name' }), 409, 'uniqueness');
+    await scim('POST', '/Users', { userName: 'Ørsted@acme.dk' });
+    expectScimError(await scim('PATCH', `/Users/${other.body.id}`, { Operations: [{ op: 'replace', path: 'userName', value: 'ØRSTED@acme.dk' }] }), 409, 'uniqueness');
   });
 
   it.each<[string, unknown, string]>([
@@ -302,10 +456,49 @@ describe('GET /scim/v2/Users?filter=', () => {
     expect(res.status, res.text).toBe(200);
     expect(res.body.Resources).toEqual([
       { schemas: [USER_SCHEMA], id: ids.MOmalley, userName: 'MOmalley', name: { familyName: "O'Malley" } },
-      { schemas: [USER_SCHEMA, ENTERPRISE], id: ids.bjensen, userName: 'bjensen', name: { familyName: 'Jensen' } },
+      // No enterprise attribute was asked for, so `schemas` does not name the extension.
+      { schemas: [USER_SCHEMA], id: ids.bjensen, userName: 'bjensen', name: { familyName: 'Jensen' } },
     ]);
     expectScimError(await filtered('POST', '/Users/.search', { filter: 'userName xx "a"' }), 400, 'invalidFilter');
     expectScimError(await filtered('POST', '/Users/.search', { filter: 42 }), 400, 'invalidSyntax');
+  });
+});
+
+describe('case-insensitive matching in every script', () => {
+  let intl: Scim;
+  let asa: string;
+  let ivan: string;
+
+  beforeAll(async () => {
+    intl = await scimFor(gw, await newOrg(gw, 'scim-unicode'));
+    asa = (await intl('POST', '/Users', { userName: 'Åsa.Öberg@acme.se', emails: [{ value: 'ÅSA@Exempel.se', type: 'work' }] })).body.id;
+    ivan = (await intl('POST', '/Users', { userName: 'Иван@acme.ru', emails: [{ value: 'иван@пример.рф', type: 'home' }] })).body.id;
+  });
+
+  it.each<[string, string[]]>([
+    ['userName eq "åSA.öBERG@ACME.SE"', ['asa']],
+    // NFD: A + combining ring, O + combining diaeresis.
+    ['userName eq "A\u030asa.O\u0308berg@acme.se"', ['asa']],
+    ['userName sw "ÅSA."', ['asa']],
+    ['userName co "ÖBERG"', ['asa']],
+    ['userName ew "ÖBERG@acme.se"', ['asa']],
+    ['userName ne "ÅSA.ÖBERG@ACME.SE"', ['ivan']],
+    ['userName eq "ИВАН@ACME.RU"', ['ivan']],
+    ['emails.value eq "åsa@exempel.SE"', ['asa']],
+    ['emails co "ПРИМЕР"', ['ivan']],
+    ['emails[type eq "work" and value sw "ÅSA@"]', ['asa']],
+    ['emails[type eq "home"].value eq "ИВАН@ПРИМЕР.РФ"', ['ivan']],
+    ['not (emails.value eq "ÅSA@EXEMPEL.SE")', ['ivan']],
+  ])('%s', async (filter, expected) => {
+    const res = await intl('GET', `/Users?filter=${q(filter)}&sortBy=userName`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.Resources.map((r: { id: string }) => r.id)).toEqual(expected.map((n) => (n === 'asa' ? asa : ivan)));
+  });
+
+  it('finds the e-mail to change by a value filter in any case', async () => {
+    const res = await intl('PATCH', `/Users/${asa}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'emails[value eq "åsa@exempel.se"].primary', value: true }] });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.emails).toEqual([{ value: 'ÅSA@Exempel.se', type: 'work', primary: true }]);
   });
 });
 

@@ -154,8 +154,9 @@ describe('parseScimPath()', () => {
 describe('compileFilter()', () => {
   const compile = (text: string, rt = USER_TYPE) => compileFilter(rt, parseScimFilter(text));
 
-  it('compares case-insensitive strings through lower() with bound values', () => {
-    expect(compile('userName eq "Ann@Acme.com"')).toEqual({ sql: '(lower(u.user_name) = lower(?))', bindings: ['Ann@Acme.com'] });
+  it('compares case-insensitive strings by their stored caseKey, else through lower(), with bound values', () => {
+    expect(compile('userName eq "Ann@Acme.com"')).toEqual({ sql: '(u.user_name_key = ?)', bindings: ['ann@acme.com'] });
+    expect(compile('userName eq "ÅSA"')).toEqual({ sql: '(u.user_name_key = ?)', bindings: ['åsa'] });
     expect(compile('displayName sw "An"')).toEqual({ sql: '(lower(u.display_name) like lower(?))', bindings: ['An%'] });
   });
 
@@ -179,9 +180,9 @@ describe('compileFilter()', () => {
 
   it('turns multi-valued attributes into EXISTS over their rows, one row matching the whole value filter', () => {
     const { sql, bindings } = compile('emails[type eq "work" and value co "@acme"]');
-    expect(sql).toBe('exists (select 1 from scim_user_emails e where e.org_id = u.org_id and e.user_id = u.id and ((lower(e.type) = lower(?)) and (lower(e.value) like lower(?))))');
+    expect(sql).toBe('exists (select 1 from scim_user_emails e where e.org_id = u.org_id and e.user_id = u.id and ((lower(e.type) = lower(?)) and (e.value_key like ?)))');
     expect(bindings).toEqual(['work', '%@acme%']);
-    expect(compile('emails co "acme"').sql).toContain('lower(e.value) like');
+    expect(compile('emails co "acme"').sql).toContain('e.value_key like');
     expect(compile('emails.value ne "a@b.c"').sql).toMatch(/^not exists/);
     expect(compile('phoneNumbers[type eq "mobile"]').sql).toContain("jsonb_array_elements(u.resource->'phoneNumbers')");
   });
@@ -199,7 +200,7 @@ describe('compileFilter()', () => {
 
   it('resolves attribute names case-insensitively and through schema URNs', () => {
     expect(compile('USERNAME eq "x"').sql).toBe(compile('userName eq "x"').sql);
-    expect(compile('urn:ietf:params:scim:schemas:core:2.0:User:userName sw "J"').sql).toBe('(lower(u.user_name) like lower(?))');
+    expect(compile('urn:ietf:params:scim:schemas:core:2.0:User:userName sw "J"').sql).toBe('(u.user_name_key like ?)');
     expect(compile(`${ENTERPRISE}:department eq "Sales"`).sql).toContain(`u.resource->'${ENTERPRISE}'->>'department'`);
     expect(compile(`${ENTERPRISE}:manager.value eq "m1"`).sql).toContain(`->'manager'->>'value'`);
   });
@@ -229,7 +230,7 @@ describe('compileFilter()', () => {
   });
 
   it('sorts by a single-valued attribute, or emails by the primary e-mail', () => {
-    expect(compileSort(USER_TYPE, { attr: 'userName' })).toBe('lower(u.user_name)');
+    expect(compileSort(USER_TYPE, { attr: 'userName' })).toBe('u.user_name_key');
     expect(compileSort(USER_TYPE, { attr: 'emails' })).toBe('u.primary_email');
     expect(compileSort(USER_TYPE, { attr: 'meta', sub: 'created' })).toBe('u.created_at');
     expect(scimTypeOf(() => compileSort(USER_TYPE, { attr: 'phoneNumbers' }))).toBe('invalidValue');

@@ -30,8 +30,9 @@ async function seed(db: Db, orgId: string, total: number): Promise<void> {
   for (let from = 1; from <= total; from += 20_000) {
     const to = Math.min(total, from + 19_999);
     await db.raw(
-      `insert into scim_users (org_id, user_name, external_id, active, display_name, given_name, family_name, primary_email, resource)
-       select ?, 'user' || g || '@bench.example', 'ext-' || g, g % 10 <> 0, 'User ' || g, 'Given' || g, 'Family' || g, 'first.last' || g || '@corp.example',
+      // The seeded names are ASCII, so lower() gives the caseKey the gateway computes (src/scim/case-key.ts).
+      `insert into scim_users (org_id, user_name, user_name_key, external_id, active, display_name, given_name, family_name, primary_email, resource)
+       select ?, 'user' || g || '@bench.example', 'user' || g || '@bench.example', 'ext-' || g, g % 10 <> 0, 'User ' || g, 'Given' || g, 'Family' || g, 'first.last' || g || '@corp.example',
          jsonb_build_object(
            'schemas', jsonb_build_array('urn:ietf:params:scim:schemas:core:2.0:User'),
            'userName', 'user' || g || '@bench.example', 'externalId', 'ext-' || g, 'active', g % 10 <> 0, 'displayName', 'User ' || g,
@@ -43,8 +44,8 @@ async function seed(db: Db, orgId: string, total: number): Promise<void> {
     process.stderr.write(`  seeded ${fmt(to)} users\n`);
   }
   await db.raw(
-    `insert into scim_user_emails (org_id, user_id, position, value, type, is_primary)
-     select org_id, id, 0, resource->'emails'->0->>'value', 'work', true from scim_users where org_id = ?`,
+    `insert into scim_user_emails (org_id, user_id, position, value, value_key, type, is_primary)
+     select org_id, id, 0, resource->'emails'->0->>'value', lower(resource->'emails'->0->>'value'), 'work', true from scim_users where org_id = ?`,
     [orgId],
   );
   await db.raw('analyze scim_users');
