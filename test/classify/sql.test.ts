@@ -431,3 +431,11 @@ describe('form bodies whose values hold "="', () => {
     expect(found?.evidence).toMatch(/^in parameter pass: tautology/);
   });
 });
+
+describe('request parameters in tools that carry text', () => {
+  it('leaves a URL written into a file or sent in an e-mail to the other detectors', () => {
+    const url = 'https://shop.example.com/item?id=1%20UNION%20SELECT%20password%20FROM%20users--';
+    expect(ids(detect('write_file', { path: 'notes/pentest.md', content: url }), 'sql_injection')).toEqual([]);
+    expect(ids(detect('send_email', { to: 'sec@example.com', subject: 'finding', body: url }), 'sql_injection')).toEqual([]);
+  });
+});

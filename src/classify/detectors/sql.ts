@@ -34,7 +34,7 @@ export function detectSql(input: DetectionInput): Signal[] {
       out.push(nosql);
       continue;
     }
-    const findings = analyzeField(field, input.category) ?? [...analyzeFragment(field, input.category), ...requestParameters(field)];
+    const findings = analyzeField(field, input.category) ?? [...analyzeFragment(field, input.category), ...(carrier ? [] : requestParameters(field))];
     const best = new Map<string, Signal>();
     for (const f of findings) {
       const prev = best.get(f.id);
