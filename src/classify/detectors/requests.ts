@@ -22,6 +22,7 @@ const GRAPHQL_MUTATION = /^(?:\s|#[^\n]*\n)*mutation\b/;
 
 /** Verbs of a tool that destroys what it is named for. */
 const DESTROY_VERBS = new Set(['delete', 'destroy', 'drop', 'purge', 'truncate', 'wipe', 'erase', 'terminate', 'nuke', 'flush', 'obliterate', 'decommission', 'deprovision', 'remove', 'reset']);
+const DESTROY_VERB_RE = /delete|destroy|drop|purge|truncate|wipe|erase|terminate|nuke|flush|obliterate|decommission|deprovision|remove|reset/i;
 /** What a team cannot get back once such a tool has run: whole stores, systems and tenants. */
 const WHOLE_RESOURCES = new Set([
   'repository', 'repositories', 'repo', 'repos', 'database', 'databases', 'db', 'dbs', 'bucket', 'buckets', 'cluster', 'clusters', 'namespace', 'namespaces',
@@ -48,7 +49,8 @@ const PART_RESOURCES = new Set([
  * that says it is a dry run. Reported at `/tool_name`.
  */
 function deletingToolName(toolName: string, args: Record<string, unknown> | undefined): Signal | undefined {
-  if (toolName.length > 128) return undefined;
+  // Most tools are no deletion: one scan for a verb before the name is split into words.
+  if (toolName.length > 128 || !DESTROY_VERB_RE.test(toolName)) return undefined;
   const words = toolName.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   const verb = words.findIndex((w) => DESTROY_VERBS.has(w));
   if (verb < 0) return undefined;
