@@ -190,6 +190,24 @@ describe('detectUrls()', () => {
     expect(run('send_email', { to: 'a', body: 'Try gopher://10.0.0.1:25/_HELO' })).toHaveLength(1);
   });
 
+  it('reports a URL content only mentions as low, below the default policy', () => {
+    // A README, a chat message, a ticket: the tool writes or posts the text, it requests nothing.
+    expect(run('write_file', { path: 'docs/dev.md', content: 'Open http://localhost:3000 in your browser.' })).toEqual([expect.objectContaining({ severity: 'low' })]);
+    expect(run('post_message', { channel: '#dev', text: 'staging API is up at http://10.0.3.7:8080/health' })).toEqual([expect.objectContaining({ severity: 'low' })]);
+    expect(run('create_ticket', { title: 'IMDS', description: 'we block http://169.254.169.254/latest/meta-data/ at the proxy' })[0]?.severity).toBe('low');
+    // Markup written to a file is fetched by whoever opens it, not by the tool.
+    expect(run('write_file', { path: 'index.html', content: '<script type="module" src="http://localhost:5173/@vite/client"></script>' })[0]?.severity).toBe('low');
+  });
+
+  it('keeps the full severity of a reference that a rendering or parsing tool fetches by itself', () => {
+    expect(run('render_pdf', { html: '<img src="http://127.0.0.1:8080/admin">' })[0]?.severity).toBe('high');
+    expect(run('render_pdf', { html: '<img src="file:///etc/passwd">' })[0]).toMatchObject({ severity: 'high', evidence: expect.stringContaining('non-HTTP scheme file:') });
+    expect(run('parse_xml', { xml: '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>' })[0]?.severity).toBe('high');
+    expect(run('html_to_image', { html: '<div style="background: url(http://10.0.0.5/secret.png)"></div>' })[0]?.severity).toBe('high');
+    // A link is not fetched when the page renders.
+    expect(run('render_pdf', { html: '<a href="http://127.0.0.1:8080/admin">admin</a>' })[0]?.severity).toBe('low');
+  });
+
   it('leaves public links, other schemes and write-ups that only mention SSRF alone', () => {
     expect(run('create_contact', { link: 'mailto:ops@example.com' })).toEqual([]);
     expect(fetchUrl('https://portswigger.net/web-security/ssrf')).toEqual([]);

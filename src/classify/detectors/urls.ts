@@ -26,13 +26,17 @@ export function ssrfProblem(url: string): string | undefined {
 
 /**
  * detectUrls reports `ssrf` for URL fields (by key) whose target is internal, and for internal
- * URLs embedded in any other text. Findings in prose drop one severity level unless they reach a
- * metadata service, since a document that *mentions* `http://localhost:3000` is not a request.
+ * URLs embedded in any other text. Findings in text that is run (a command, SQL) drop one severity
+ * level unless they reach a metadata service; in content (a message body, a document, a comment) a
+ * URL is only mentioned and is reported `low`, since a document that *mentions*
+ * `http://localhost:3000` is not a request — unless markup a tool renders or parses fetches it by
+ * itself (`<img src>`, an XML external entity, CSS `url()`), which keeps its full severity (not in a
+ * file being written or an e-mail being sent: their readers fetch it, not the tool).
  */
 export function detectUrls(input: DetectionInput): Signal[] {
   const signals: Signal[] = [];
   for (const field of input.fields) {
-    const found = analyseField(field);
+    const found = analyseField(field, input.category === 'filesystem' || input.category === 'email');
     if (found) signals.push({ id: 'ssrf', severity: found.finding.severity, path: field.pointer, evidence: evidenceOf(found.finding, field.value, found.at) });
   }
   return signals;
@@ -43,7 +47,8 @@ interface Located {
   at: number;
 }
 
-function analyseField(field: StringField): Located | undefined {
+/** `carrier`: a tool that writes or sends the text (a file, an e-mail): nothing in it is fetched by the tool. */
+function analyseField(field: StringField, carrier: boolean): Located | undefined {
   const value = field.value.length > MAX_FIELD ? field.value.slice(0, MAX_FIELD) : field.value;
   const trimmed = value.trim();
   if (URL_KEY_RE.test(field.key) && trimmed !== '' && !/\s/.test(trimmed)) {
@@ -51,16 +56,28 @@ function analyseField(field: StringField): Located | undefined {
     return finding ? { finding, at: value.indexOf(trimmed) } : undefined;
   }
   if (!value.includes('://')) return undefined;
+  const content = CONTENT_KEY_RE.test(field.key);
   let best: Located | undefined;
   for (const m of value.matchAll(TEXT_URL_RE)) {
     const url = m[0].replace(/[).,;:!?\]]+$/, '');
-    const finding = assessUrl(url, { schemeless: false, strict: false });
+    // A reference a renderer or parser fetches by itself (`<img src="…">`, `<!ENTITY x SYSTEM "…">`,
+    // CSS `url(…)`) is a request, not a mention: judged like a URL field, it keeps its severity.
+    const fetched = !carrier && FETCHED_REFERENCE_RE.test(value.slice(Math.max(0, (m.index ?? 0) - 60), m.index ?? 0));
+    const finding = assessUrl(url, { schemeless: false, strict: fetched });
     if (!finding) continue;
-    const severity = finding.severity === 'critical' ? 'critical' : lower(finding.severity);
+    // Content (a message, a document, a comment) that only mentions a URL makes no request: `low`,
+    // below the default policy ("the dev server runs at http://localhost:3000" is no attack).
+    const severity = fetched ? finding.severity : content ? 'low' : finding.severity === 'critical' ? 'critical' : lower(finding.severity);
     if (!best || RANK[severity] > RANK[best.finding.severity]) best = { finding: { ...finding, severity }, at: m.index ?? 0 };
   }
   return best;
 }
+
+/** Keys of text that is read by people or rendered, not run: a URL there is mentioned, not requested. */
+const CONTENT_KEY_RE = /^(?:body|content|contents|text|message|messages|description|comment|comments|note|notes|summary|markdown|md|title|subject|caption|bio|readme|reply|answer|html|xml|svg)$/;
+
+/** What comes right before a URL that HTML, SVG, CSS or an XML parser fetches (XXE: `SYSTEM "file:///etc/passwd"`). */
+const FETCHED_REFERENCE_RE = /(?:\b(?:src|srcset|data|background|poster|codebase|xlink:href)\s*=\s*["']?|<!(?:ENTITY|DOCTYPE)\b[^>]{0,40}?\b(?:SYSTEM\s+|PUBLIC\s+["'][^"']{0,40}["']\s+)["']|\burl\(\s*["']?|@import\s+(?:url\(\s*)?["']?)$/i;
 
 const RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 const lower = (s: Severity): Severity => (s === 'critical' ? 'high' : s === 'high' ? 'medium' : 'low');
