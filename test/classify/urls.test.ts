@@ -194,7 +194,9 @@ describe('detectUrls()', () => {
     // A README, a chat message, a ticket: the tool writes or posts the text, it requests nothing.
     expect(run('write_file', { path: 'docs/dev.md', content: 'Open http://localhost:3000 in your browser.' })).toEqual([expect.objectContaining({ severity: 'low' })]);
     expect(run('post_message', { channel: '#dev', text: 'staging API is up at http://10.0.3.7:8080/health' })).toEqual([expect.objectContaining({ severity: 'low' })]);
-    expect(run('create_ticket', { title: 'IMDS', description: 'we block http://169.254.169.254/latest/meta-data/ at the proxy' })[0]?.severity).toBe('low');
+    expect(run('write_file', { path: 'docs/imds.md', content: 'we block http://169.254.169.254/latest/meta-data/ at the proxy' })[0]?.severity).toBe('low');
+    // A metadata service named in a request body stays critical: the receiving service may fetch it.
+    expect(run('http_request', { method: 'POST', url: 'https://importer.example.com/jobs', body: 'http://169.254.169.254/latest/meta-data/iam/' })[0]?.severity).toBe('critical');
     // Markup written to a file is fetched by whoever opens it, not by the tool.
     expect(run('write_file', { path: 'index.html', content: '<script type="module" src="http://localhost:5173/@vite/client"></script>' })[0]?.severity).toBe('low');
   });

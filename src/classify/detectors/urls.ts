@@ -66,8 +66,11 @@ function analyseField(field: StringField, carrier: boolean): Located | undefined
     const finding = assessUrl(url, { schemeless: false, strict: fetched });
     if (!finding) continue;
     // Content (a message, a document, a comment) that only mentions a URL makes no request: `low`,
-    // below the default policy ("the dev server runs at http://localhost:3000" is no attack).
-    const severity = fetched ? finding.severity : content ? 'low' : finding.severity === 'critical' ? 'critical' : lower(finding.severity);
+    // below the default policy ("the dev server runs at http://localhost:3000" is no attack). A
+    // metadata service stays critical outside files and e-mails: a request body or a ticket naming
+    // one hands it to a service that may fetch it.
+    const critical = finding.severity === 'critical';
+    const severity = fetched ? finding.severity : content ? (critical && !carrier ? 'critical' : 'low') : critical ? 'critical' : lower(finding.severity);
     if (!best || RANK[severity] > RANK[best.finding.severity]) best = { finding: { ...finding, severity }, at: m.index ?? 0 };
   }
   return best;
