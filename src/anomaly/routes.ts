@@ -4,10 +4,10 @@ import { Identifier } from '../checks/schema.js';
 import type { Db } from '../db/knex.js';
 import { requireRole } from '../http/auth.js';
 import { principalOf, type AppState } from '../http/state.js';
-import { pageQuery, validate } from '../http/validate.js';
+import { pageQuery, queryDecimal, validate } from '../http/validate.js';
 
 export const AnomaliesQuery = pageQuery.extend({
-  min_score: z.coerce.number().min(0).max(1).optional(),
+  min_score: queryDecimal(0, 1).optional(),
   agent_id: Identifier.optional(),
   decision: z.enum(['allow', 'pending', 'block']).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
@@ -27,7 +27,7 @@ interface EventRow {
 
 /** anomalyRoutes: GET /api/v1/anomalies — the org's layer-2 events, newest first. */
 export function anomalyRoutes(db: Db): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/api/v1' });
+  const router = new Router<AppState>({ prefix: '/api/v1', sensitive: true });
   router.get('/anomalies', requireRole('admin', 'reviewer', 'viewer'), validate({ query: AnomaliesQuery }, async (ctx, { query }) => {
     const q = db('anomaly_events').where({ org_id: principalOf(ctx).orgId });
     if (query.min_score !== undefined) q.andWhere('score', '>=', query.min_score);

@@ -16,7 +16,7 @@ export const AuditQuery = pageQuery.extend({
 
 /** auditRoutes: GET /api/v1/audit-log for admins. */
 export function auditRoutes(db: Db): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/api/v1' });
+  const router = new Router<AppState>({ prefix: '/api/v1', sensitive: true });
   router.get('/audit-log', requireRole('admin'), validate({ query: AuditQuery }, async (ctx, { query }) => {
     const page = await listAudit(db, principalOf(ctx).orgId, {
       action: query.action,

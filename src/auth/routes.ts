@@ -36,7 +36,7 @@ export interface IdentityRoutesDeps {
 
 /** identityRoutes: who am I, API keys, SCIM tokens and agent tokens of the caller's org. */
 export function identityRoutes({ db, tokens }: IdentityRoutesDeps): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/api/v1' });
+  const router = new Router<AppState>({ prefix: '/api/v1', sensitive: true });
 
   router.get('/me', async (ctx) => {
     const p = principalOf(ctx);

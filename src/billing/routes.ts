@@ -10,7 +10,7 @@ import type { StripeWebhook } from './webhook.js';
  * and GET /api/v1/billing (admin, viewer).
  */
 export function billingRoutes(webhook: StripeWebhook, overview: OverviewDeps): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/api/v1' });
+  const router = new Router<AppState>({ prefix: '/api/v1', sensitive: true });
   router.post('/stripe/webhook', async (ctx) => {
     const event = webhook.verify(ctx.state.rawBody, ctx.get('stripe-signature') || undefined);
     ctx.body = { received: true, ...(await webhook.handle(event, ctx.state.requestId)) };

@@ -54,11 +54,19 @@ export class StripeWebhook {
     if (!this.deps.secret) throw new UnavailableError('Stripe webhooks are not configured on this gateway: set STRIPE_WEBHOOK_SECRET to the endpoint\'s signing secret');
     if (!signature) throw new ValidationError('missing Stripe-Signature header', [{ path: '(headers).stripe-signature', message: 'required' }]);
     if (!rawBody || rawBody.length === 0) throw new ValidationError('the webhook has no body', [{ path: '(body)', message: 'required' }]);
+    let event: Stripe.Event;
     try {
-      return Stripe.webhooks.constructEvent(rawBody, signature, this.deps.secret, SIGNATURE_TOLERANCE_SECONDS);
+      event = Stripe.webhooks.constructEvent(rawBody, signature, this.deps.secret, SIGNATURE_TOLERANCE_SECONDS);
     } catch (err) {
       throw new ValidationError(`Stripe signature verification failed: ${(err as Error).message}`, [{ path: '(headers).stripe-signature', message: 'does not verify' }]);
     }
+    // The library only refuses timestamps too far in the past; a signed one from the future is no
+    // fresher (the tolerance window is both ways).
+    const signedAt = Number(/(?:^|,)\s*t=(\d{1,12})\s*(?:,|$)/.exec(signature)?.[1]);
+    if (!Number.isFinite(signedAt) || signedAt > Date.now() / 1000 + SIGNATURE_TOLERANCE_SECONDS) {
+      throw new ValidationError('Stripe signature verification failed: the signature timestamp is in the future', [{ path: '(headers).stripe-signature', message: 'timestamp outside the tolerance zone' }]);
+    }
+    return event;
   }
 
   async handle(raw: Stripe.Event, requestId?: string): Promise<WebhookResult> {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { requireRole } from '../http/auth.js';
 import { principalOf, type AppState } from '../http/state.js';
-import { pageQuery, uuidParam, validate } from '../http/validate.js';
+import { pageQuery, queryInt, uuidParam, validate } from '../http/validate.js';
 import { presentCheck, presentDecision, presentVerdict } from './presenter.js';
 import type { ReviewService } from './review.js';
 import { CheckBody, Identifier } from './schema.js';
@@ -16,7 +16,7 @@ export const ReviewBody = z.strictObject({
   decided_by: z.string().trim().min(1).max(256),
   reason: z.string().max(2000).optional(),
 });
-export const DecisionQuery = z.object({ wait: z.coerce.number().int().min(0).max(60).default(0) });
+export const DecisionQuery = z.object({ wait: queryInt(0, 60).default(0) });
 export const ChecksQuery = pageQuery.extend({ status: z.enum(['pending', 'decided']).optional(), agent_id: Identifier.optional() });
 const IdParams = z.object({ id: uuidParam });
 
@@ -25,7 +25,7 @@ const IdParams = z.object({ id: uuidParam });
  * agent tokens their own agent's), PATCH /api/v1/check/:id (admin, reviewer), GET /api/v1/checks.
  */
 export function checkRoutes(db: Db, service: CheckService, reviews: ReviewService): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/api/v1' });
+  const router = new Router<AppState>({ prefix: '/api/v1', sensitive: true });
 
   router.post('/check', requireRole('admin', 'agent'), validate({ body: CheckBody }, async (ctx, { body }) => {
     const { record, evaluation, persisted } = await service.check(principalOf(ctx), body);

@@ -50,7 +50,7 @@ function send(ctx: Context, asset: ConsoleAsset): void {
  * calls the public /api/v1 like any client.
  */
 export function consoleRoutes(assets: Map<string, ConsoleAsset> = loadConsoleAssets()): Router<AppState> {
-  const router = new Router<AppState>();
+  const router = new Router<AppState>({ sensitive: true });
   const index = assets.get('index.html');
   if (!index) throw new Error('the reviewer console has no index.html');
   router.use('/console', async (ctx, next) => {

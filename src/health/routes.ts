@@ -6,7 +6,7 @@ import type { HealthProbe } from './health.js';
 
 /** healthRoutes: /health (liveness + dependencies), /ready (traffic), /metrics (Prometheus). No key needed. */
 export function healthRoutes(probe: HealthProbe, metrics: Metrics): Router<AppState> {
-  const router = new Router<AppState>();
+  const router = new Router<AppState>({ sensitive: true });
   router.get('/health', async (ctx) => {
     ctx.body = await probe.health();
   });

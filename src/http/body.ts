@@ -5,6 +5,9 @@ import type { AppState } from './state.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** Fatal: invalid byte sequences are refused, not replaced. A leading BOM is dropped (RFC 8259 §8.1 lets parsers ignore it). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 // text/plain too: fetch() sends it for a string body when the caller sets no Content-Type.
 const JSON_TYPES = ['application/json', 'application/scim+json', 'application/merge-patch+json', 'text/plain'];
 
@@ -25,6 +28,11 @@ export async function jsonBody(ctx: Context & { state: AppState }, next: Next): 
   if (type && !JSON_TYPES.includes(type)) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type} is not accepted; send application/json`);
   }
+  // A compressed body would be parsed as its compressed bytes (RFC 9110 §8.4.1: an unsupported coding is 415).
+  const coding = ctx.get('content-encoding').trim().toLowerCase();
+  if (coding !== '' && coding !== 'identity') {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Encoding ${coding.slice(0, 40)} is not supported; send the body uncompressed`);
+  }
   let raw: Buffer;
   try {
     raw = await getRawBody(ctx.req, { limit: MAX_BODY_BYTES, length });
@@ -37,34 +45,43 @@ export async function jsonBody(ctx: Context & { state: AppState }, next: Next): 
   }
   ctx.state.rawBody = raw;
   if (raw.length > 0) {
-    const text = raw.toString('utf8');
     let invalid: ValidationError | undefined;
+    let text = '';
     try {
-      ctx.request.body = JSON.parse(text) as unknown;
-      const body = ctx.request.body;
-      // Only a \uD800–\uDFFF escape can put a surrogate in a parsed string (UTF-8 cannot encode one).
-      const lone = SURROGATE_ESCAPE.test(text) ? unwantedAt(body, '', { text: LONE_SURROGATE }) : undefined;
-      // A NUL can only come from a \u0000 escape too. Tool-call content may hold one (it is classified,
-      // and stored with U+FFFD in its place); names, reasons and settings may not.
-      const nul = lone === undefined && text.includes('\\u0000') && !(ctx.method === 'POST' && TOOL_CALL_ROUTES.test(ctx.path)) ? unwantedAt(body, '', { text: NUL }) : undefined;
-      // JSON.parse turns a number beyond a double (1e400) into Infinity, which neither JSON nor RFC 8785
-      // can write back: only a 3-digit exponent or a 309-digit run can overflow.
-      const huge = HUGE_NUMBER.test(text) ? unwantedAt(body, '', { number: (n) => !Number.isFinite(n) }) : undefined;
-      const repeated = huge === undefined && lone === undefined && nul === undefined ? repeatedName(text) : undefined;
-      if (huge !== undefined) {
-        invalid = new ValidationError(`the JSON body holds a number at ${huge || '(body)'} beyond the range of a double`, [{ path: huge || '(body)', message: 'number out of range' }]);
-      } else if (lone !== undefined) {
-        invalid = new ValidationError(`the JSON body holds a lone surrogate escape at ${lone || '(body)'}: strings must be valid Unicode (RFC 8259 §8.2, RFC 7493)`, [
-          { path: lone || '(body)', message: 'not valid Unicode (lone surrogate)' },
-        ]);
-      } else if (nul !== undefined) {
-        invalid = new ValidationError(`the JSON body holds a NUL character (\\u0000) at ${nul || '(body)'}, which cannot be stored`, [{ path: nul || '(body)', message: 'must not contain NUL (\\u0000)' }]);
-      } else if (repeated !== undefined) {
-        // JSON.parse keeps the last of two equal names, other parsers the first: what was checked must be what runs.
-        invalid = new ValidationError(`the JSON body repeats the member name at ${repeated}: names within an object must be unique (RFC 7493 §2.3)`, [{ path: repeated, message: 'duplicate member name' }]);
+      text = UTF8.decode(raw);
+    } catch {
+      // Replacing the bytes (U+FFFD) would make different bodies the same call, and the digest and the
+      // log would commit to text that was never sent (RFC 8259 §8.1: JSON text is UTF-8).
+      invalid = new ValidationError('the request body is not valid UTF-8', [{ path: '(body)', message: 'not valid UTF-8' }]);
+    }
+    if (!invalid) {
+      try {
+        ctx.request.body = JSON.parse(text) as unknown;
+        const body = ctx.request.body;
+        // Only a \uD800–\uDFFF escape can put a surrogate in a parsed string (UTF-8 cannot encode one).
+        const lone = SURROGATE_ESCAPE.test(text) ? unwantedAt(body, '', { text: LONE_SURROGATE }) : undefined;
+        // A NUL can only come from a \u0000 escape too. Tool-call content may hold one (it is classified,
+        // and stored with U+FFFD in its place); names, reasons and settings may not.
+        const nul = lone === undefined && text.includes('\\u0000') && !(ctx.method === 'POST' && TOOL_CALL_ROUTES.test(ctx.path)) ? unwantedAt(body, '', { text: NUL }) : undefined;
+        // JSON.parse turns a number beyond a double (1e400) into Infinity, which neither JSON nor RFC 8785
+        // can write back: only a 3-digit exponent or a 309-digit run can overflow.
+        const huge = HUGE_NUMBER.test(text) ? unwantedAt(body, '', { number: (n) => !Number.isFinite(n) }) : undefined;
+        const repeated = huge === undefined && lone === undefined && nul === undefined ? repeatedName(text) : undefined;
+        if (huge !== undefined) {
+          invalid = new ValidationError(`the JSON body holds a number at ${huge || '(body)'} beyond the range of a double`, [{ path: huge || '(body)', message: 'number out of range' }]);
+        } else if (lone !== undefined) {
+          invalid = new ValidationError(`the JSON body holds a lone surrogate escape at ${lone || '(body)'}: strings must be valid Unicode (RFC 8259 §8.2, RFC 7493)`, [
+            { path: lone || '(body)', message: 'not valid Unicode (lone surrogate)' },
+          ]);
+        } else if (nul !== undefined) {
+          invalid = new ValidationError(`the JSON body holds a NUL character (\\u0000) at ${nul || '(body)'}, which cannot be stored`, [{ path: nul || '(body)', message: 'must not contain NUL (\\u0000)' }]);
+        } else if (repeated !== undefined) {
+          // JSON.parse keeps the last of two equal names, other parsers the first: what was checked must be what runs.
+          invalid = new ValidationError(`the JSON body repeats the member name at ${repeated}: names within an object must be unique (RFC 7493 §2.3)`, [{ path: repeated, message: 'duplicate member name' }]);
+        }
+      } catch (err) {
+        invalid = new ValidationError(`malformed JSON body: ${(err as Error).message}`, [{ path: '(body)', message: 'not valid JSON' }]);
       }
-    } catch (err) {
-      invalid = new ValidationError(`malformed JSON body: ${(err as Error).message}`, [{ path: '(body)', message: 'not valid JSON' }]);
     }
     if (invalid) {
       // RFC 7644 §3.12: a body that is not valid JSON is `invalidSyntax` to a SCIM client.

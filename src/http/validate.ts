@@ -54,10 +54,31 @@ export function validate<S extends Schemas>(schemas: S, handler: (ctx: AppContex
   return Object.assign(middleware, { [ROUTE_SCHEMAS]: schemas });
 }
 
+/**
+ * queryInt is a query parameter holding a decimal integer in [min, max]: `0x10`, `1e1`, a blank or a
+ * repeated parameter (an array) is refused by name, not coerced into some number.
+ */
+export function queryInt(min: number, max: number) {
+  return z
+    .string({ error: (i) => (Array.isArray(i.input) ? 'given more than once' : 'must be a decimal integer') })
+    .regex(/^(?:0|[1-9][0-9]{0,15})$/, { error: 'must be a decimal integer' })
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
+/** queryDecimal is a query parameter holding a plain decimal number (`0.7`) in [min, max]. */
+export function queryDecimal(min: number, max: number) {
+  return z
+    .string({ error: (i) => (Array.isArray(i.input) ? 'given more than once' : 'must be a decimal number') })
+    .regex(/^[0-9]{1,16}(?:\.[0-9]{1,16})?$/, { error: 'must be a decimal number' })
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
+}
+
 /** Pagination query shared by every list endpoint: limit 1..1000 (default 50), offset ≥ 0. */
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
-  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: queryInt(1, 1000).default(50),
+  offset: queryInt(0, 10_000_000).default(0),
 });
 
 export const uuidParam = z.uuid({ error: 'must be a UUID' });

@@ -22,7 +22,7 @@ function writer(ctx: AppContext): Writer {
 
 /** killSwitchRoutes: list (admin, reviewer, viewer), engage and release (admin); writes are audited. */
 export function killSwitchRoutes(db: Db, service: KillSwitchService): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/api/v1' });
+  const router = new Router<AppState>({ prefix: '/api/v1', sensitive: true });
   router.get('/kill-switches', requireRole('admin', 'reviewer', 'viewer'), validate({ query: KillSwitchQuery }, async (ctx, { query }) => {
     const page = await listKillSwitches(db, principalOf(ctx).orgId, query.active === 'true', query.limit, query.offset);
     ctx.body = { ...page, data: page.data.map(presentKillSwitch) };

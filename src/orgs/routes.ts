@@ -40,7 +40,7 @@ function checkUpstreams(body: Record<string, unknown>): void {
 
 /** configRoutes: GET /api/v1/config (admins, reviewers, viewers) and PATCH (admins, audited). */
 export function configRoutes(db: Db, settings: NotifiedCache<OrgSettings>, opts: { allowPrivateWebhooks: boolean }): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/api/v1' });
+  const router = new Router<AppState>({ prefix: '/api/v1', sensitive: true });
   router.get('/config', requireRole('admin', 'reviewer', 'viewer'), async (ctx) => {
     ctx.body = presentSettings(await settings.get(principalOf(ctx).orgId));
   });

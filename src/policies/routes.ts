@@ -47,7 +47,7 @@ function writer(ctx: AppContext): WriteContext {
 
 /** policyRoutes: the org's policies (with platform defaults) and the template catalogue. */
 export function policyRoutes(db: Db, cache: PolicyCache): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/api/v1' });
+  const router = new Router<AppState>({ prefix: '/api/v1', sensitive: true });
   const readers = requireRole('admin', 'reviewer', 'viewer');
 
   router.get('/policies', readers, validate({ query: pageQuery }, async (ctx, { query }) => {

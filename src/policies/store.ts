@@ -194,7 +194,7 @@ export async function deletePolicy(db: Db, w: WriteContext, id: string): Promise
   await db.transaction(async (trx) => {
     const [row] = (await trx('policies').where({ org_id: w.orgId, id }).delete().returning(COLUMNS)) as PolicyRow[];
     if (!row) {
-      if (platformDefault(id)) throw new ConflictError(`"${id}" is a platform default and cannot be deleted; PUT it with "enabled": false to switch it off`);
+      if (platformDefault(id)) throw new ConflictError(`"${id}" is a platform default and cannot be deleted; override it to switch it off: PUT /api/v1/policies/${id} { "name": "…", "template": "${id}", "enabled": false }`);
       throw new NotFoundError(`no policy "${id}"`);
     }
     await recordAudit(trx, { orgId: w.orgId, actor: w.actor, action: 'policy.delete', resourceType: 'policy', resourceId: id, before: fromRow(row), after: platformDefault(id) ?? null, requestId: w.requestId });

@@ -4,7 +4,7 @@ import type { NotifiedCache } from '../db/notified-cache.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { requireRole } from '../http/auth.js';
 import { principalOf, type AppState } from '../http/state.js';
-import { validate } from '../http/validate.js';
+import { queryInt, validate } from '../http/validate.js';
 import type { OrgSettings } from '../orgs/settings.js';
 import type { ReviewService } from '../checks/review.js';
 import { CheckBody } from '../checks/schema.js';
@@ -12,7 +12,7 @@ import type { CheckService } from '../checks/service.js';
 import { forward } from './forward.js';
 
 export const ProxyParams = z.object({ upstream: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'an upstream name from the config') });
-export const ProxyQuery = z.object({ wait: z.coerce.number().int().min(0).max(60).default(0) });
+export const ProxyQuery = z.object({ wait: queryInt(0, 60).default(0) });
 
 /** What the proxy learns of each forwarded call, so the caller can record it as a trace. */
 export interface ProxyOutcome {
@@ -33,7 +33,7 @@ export interface ProxyOutcome {
  * pending → 202 with the check id, or with ?wait=<s> holds until decided, then forwards or refuses.
  */
 export function proxyRoutes(checks: CheckService, reviews: ReviewService, settings: NotifiedCache<OrgSettings>, record: (o: ProxyOutcome) => void): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/api/v1' });
+  const router = new Router<AppState>({ prefix: '/api/v1', sensitive: true });
   router.post('/proxy/:upstream', requireRole('admin', 'agent'), validate({ params: ProxyParams, query: ProxyQuery, body: CheckBody }, async (ctx, { params, query, body }) => {
     const principal = principalOf(ctx);
     const upstream = (await settings.get(principal.orgId)).upstreams[params.upstream];

@@ -102,7 +102,9 @@ function sourceOf(rt: ResourceType, path: RawAttrPath): { attr: AttrDef; sub?: A
   if (path.uri === undefined && path.attr.toLowerCase() === 'schemas' && path.sub === undefined) {
     return { attr: SCHEMAS_ATTR, source: sources.schemas };
   }
-  const resolved = resolveAttrPath(rt, path);
+  // The API reference's own example filters on `email` (`email co "@acme"`): read as RFC 7643's `emails`.
+  const aliased = rt.name === 'User' && path.uri === undefined && path.attr.toLowerCase() === 'email' ? { ...path, attr: 'emails' } : path;
+  const resolved = resolveAttrPath(rt, aliased);
   if (!resolved.ok) throw invalidFilter(`${text(path)} is not an attribute of ${rt.name}`);
   const { attr, sub, extension } = resolved.path;
   const source = sources.byAttr.get(`${extension ?? ''}|${attr.name}`);

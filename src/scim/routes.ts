@@ -223,7 +223,7 @@ function notImplemented(detail: string) {
  * If-Match.
  */
 export function scimRoutes(db: Db, opts: ScimOptions = {}): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/scim/v2' });
+  const router = new Router<AppState>({ prefix: '/scim/v2', sensitive: true });
   const baseUrl = baseUrlOf(opts);
 
   router.get('/ServiceProviderConfig', (ctx) => respond(ctx, 200, serviceProviderConfig(baseUrl(ctx))));

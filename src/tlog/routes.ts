@@ -18,7 +18,7 @@ const SizeString = z.string().max(20);
  * consistency proofs, leaves, and the public key to verify it all offline (tools/verify-log).
  */
 export function transparencyLogRoutes(db: Db, signer: LogSigner, listener: PgListener): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/api/v1/transparency-log' });
+  const router = new Router<AppState>({ prefix: '/api/v1/transparency-log', sensitive: true });
   const publicKey = createPublicKey(signer.key);
   // Each org's latest checkpoint, from memory: the sequencer notifies every replica of a new one.
   const heads = new NotifiedCache<Head>(listener, TLOG_HEAD_CHANNEL, async (orgId) => {

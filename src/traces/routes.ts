@@ -34,7 +34,7 @@ export function shedTraces(service: TraceService): Middleware<AppState> {
 }
 
 export function traceRoutes(db: Db, service: TraceService): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/api/v1' });
+  const router = new Router<AppState>({ prefix: '/api/v1', sensitive: true });
 
   router.post('/traces', requireRole('admin', 'agent'), validate({ body: TracesBody }, async (ctx, { body }) => {
     const ids = await service.ingest(principalOf(ctx), body.traces);

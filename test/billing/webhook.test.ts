@@ -55,7 +55,7 @@ describe('POST /api/v1/stripe/webhook', () => {
     expect(audit[4]!.before).toBeNull();
   });
 
-  it('refuses a bad, missing or stale signature with 400 and changes nothing', async () => {
+  it('refuses a bad, missing, stale or future-dated signature with 400 and changes nothing', async () => {
     const { org, customer, subscription } = await subscribed();
     const before = (await billing(org)).body;
     const downgrade = subscriptionEvent('updated', { customer, subscription, lookupKey: 'free' });
@@ -64,6 +64,8 @@ describe('POST /api/v1/stripe/webhook', () => {
       await deliver(gw.url, downgrade, { signature: null }),
       await deliver(gw.url, downgrade, { signature: 't=1,v1=deadbeef' }),
       await deliver(gw.url, downgrade, { timestamp: Math.floor(Date.now() / 1000) - 301 }),
+      // Signed in the future: no fresher than one signed in the past.
+      await deliver(gw.url, downgrade, { timestamp: Math.floor(Date.now() / 1000) + 600 }),
     ];
     for (const res of cases) {
       expect(res.status, res.text).toBe(400);
@@ -72,6 +74,7 @@ describe('POST /api/v1/stripe/webhook', () => {
     expect(cases[0]!.body.error.message).toMatch(/signature/i);
     expect(cases[1]!.body.error.message).toMatch(/missing Stripe-Signature/);
     expect(cases[3]!.body.error.message).toMatch(/tolerance/i);
+    expect(cases[4]!.body.error.message).toMatch(/in the future/);
     // The same bytes, properly signed, go through: nothing above was recorded as processed.
     expect((await deliver(gw.url, downgrade)).body.outcome).toBe('applied');
     expect((await billing(org)).body.plan).toBe('free');

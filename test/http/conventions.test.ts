@@ -26,6 +26,21 @@ describe('error envelope', () => {
     expect(res.body.error.message).toMatch(/malformed JSON/);
   });
 
+  it('refuses a body that is not valid UTF-8 instead of replacing its bytes, and records nothing', async () => {
+    const raw = Buffer.concat([Buffer.from('{"agent_id":"utf8-'), Buffer.from([0xff, 0xfe]), Buffer.from('","tool_name":"t","arguments":{}}')]);
+    const res = await call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, raw, headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expectEnvelope(res.body, 'VALIDATION_ERROR');
+    expect(res.body.error.message).toBe('the request body is not valid UTF-8');
+    // A byte-order mark is not an error: it is dropped.
+    const bom = await call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, raw: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"agent_id":"bom","tool_name":"t","arguments":{}}')]), headers: { 'content-type': 'application/json' } });
+    expect(bom.status).toBe(200);
+    const listed = await call(gw.url, 'GET', '/api/v1/checks?limit=100', { key: org.adminKey });
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).toContain(bom.body.check_id);
+    expect(JSON.stringify(listed.body)).not.toContain('utf8-');
+  });
+
   it('refuses a lone surrogate escape anywhere in a body, naming where, and fails no other request with it', async () => {
     const check = (raw: string) => call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, raw, headers: { 'content-type': 'application/json' } });
     const fine = { agent_id: 'fine', tool_name: 'db_query', arguments: { sql: 'SELECT 1' } };
@@ -170,6 +185,30 @@ describe('error envelope', () => {
     expectEnvelope(res.body, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it('answers a compressed body with 415 instead of parsing its compressed bytes', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const res = await call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, raw: gzipSync('{"agent_id":"gz","tool_name":"t","arguments":{}}'), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    expect(res.status).toBe(415);
+    expectEnvelope(res.body, 'UNSUPPORTED_MEDIA_TYPE');
+    expect(res.body.error.message).toMatch(/Content-Encoding gzip/);
+    const identity = await call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, body: { agent_id: 'id', tool_name: 't', arguments: {} }, headers: { 'content-encoding': 'identity' } });
+    expect(identity.status).toBe(200);
+  });
+
+  it('refuses query numbers that are not decimal integers, and repeated parameters, by name', async () => {
+    for (const [query, message] of [
+      ['limit=0x10', 'must be a decimal integer'],
+      ['limit=1e1', 'must be a decimal integer'],
+      ['limit=%20', 'must be a decimal integer'],
+      ['limit=1&limit=2', 'given more than once'],
+    ]) {
+      const res = await call(gw.url, 'GET', `/api/v1/checks?${query}`, { key: org.adminKey });
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.details, query).toEqual([{ path: 'limit', message }]);
+    }
+    expect((await call(gw.url, 'GET', '/api/v1/checks?limit=5&offset=0', { key: org.adminKey })).body).toMatchObject({ limit: 5, offset: 0 });
+  });
+
   it('answers unknown routes with 404 NOT_FOUND, after authentication under /api/v1', async () => {
     const open = await call(gw.url, 'GET', '/no/such/route');
     expect(open.status).toBe(404);
@@ -177,6 +216,22 @@ describe('error envelope', () => {
     const api = await call(gw.url, 'GET', '/api/v1/no-such-thing', { key: org.adminKey });
     expect(api.status).toBe(404);
     expectEnvelope(api.body, 'NOT_FOUND');
+  });
+
+  it('matches routes case-sensitively, so no other spelling of /api/v1 or /scim/v2 runs a route without authentication', async () => {
+    for (const [method, path, key] of [
+      ['GET', '/API/V1/ME', org.adminKey],
+      ['GET', '/Api/v1/transparency-log/size', undefined],
+      ['POST', '/Api/v1/check', undefined],
+      ['GET', '/SCIM/v2/Schemas', undefined],
+      ['GET', '/api/v1/ME', org.adminKey],
+    ] as const) {
+      const res = await call(gw.url, method, path, { key, body: method === 'POST' ? { agent_id: 'a', tool_name: 't', arguments: {} } : undefined });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expectEnvelope(res.body, 'NOT_FOUND');
+    }
+    // The canonical spelling still needs a credential.
+    expect((await call(gw.url, 'GET', '/api/v1/ME')).status).toBe(401);
   });
 
   it('answers a known route with the wrong method with 405 and Allow', async () => {

@@ -395,6 +395,8 @@ describe('GET /scim/v2/Users?filter=', () => {
     ['userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")', ['bjensen']],
     ['userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")', ['jdoe']],
     ['userType eq "Employee" and (emails.type eq "work")', ['bjensen']],
+    // The API reference's own example: `email` reads as `emails`.
+    ['userType eq "Employee" and email co "example.com"', ['bjensen']],
     ['userType eq "Employee" and emails[type eq "work" and value co "@example.com"]', ['bjensen']],
     ['emails[type eq "work" and value co "@example.com"] or phoneNumbers[type eq "mobile" and value co "555"]', ['anna', 'bjensen']],
     // Case, escapes, value paths, extensions, not, deactivated users.
