@@ -4,6 +4,9 @@ import type { Role } from '../auth/roles.js';
 import { ForbiddenError } from '../errors.js';
 import type { AppState } from './state.js';
 
+/** A path under /scim/v2, in any letter case (the SCIM router accepts any). */
+export const SCIM_PATH = /^\/scim\/v2(?:\/|$)/i;
+
 /** Routes under /api/v1 that authenticate themselves (Stripe signs its webhook). */
 const SELF_AUTHENTICATED = new Set(['/api/v1/stripe/webhook']);
 
@@ -18,7 +21,8 @@ function header(ctx: Context, name: string): string | undefined {
  */
 export function authenticate(auth: Authenticator) {
   return async (ctx: Context & { state: AppState }, next: Next): Promise<void> => {
-    const path = ctx.path;
+    // Compared without case: whatever spelling a router would accept (`/SCIM/v2/users`) is authenticated.
+    const path = ctx.path.toLowerCase();
     if (path === '/api/v1' || path.startsWith('/api/v1/')) {
       if (!SELF_AUTHENTICATED.has(path)) {
         ctx.state.principal = await auth.authenticateApi(header(ctx, 'x-aegis-api-key'), header(ctx, 'x-aegis-agent-token'));

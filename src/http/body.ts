@@ -2,6 +2,7 @@ import type { Context, Next } from 'koa';
 import getRawBody from 'raw-body';
 import { AppError, ValidationError } from '../errors.js';
 import type { AppState } from './state.js';
+import { SCIM_PATH } from './auth.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -85,7 +86,7 @@ export async function jsonBody(ctx: Context & { state: AppState }, next: Next): 
     }
     if (invalid) {
       // RFC 7644 §3.12: a body that is not valid JSON is `invalidSyntax` to a SCIM client.
-      if (ctx.path.startsWith('/scim/v2')) invalid.details.scimType = 'invalidSyntax';
+      if (SCIM_PATH.test(ctx.path)) invalid.details.scimType = 'invalidSyntax';
       throw invalid;
     }
   }

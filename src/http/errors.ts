@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import { AppError } from '../errors.js';
 import type { AppState } from './state.js';
+import { SCIM_PATH } from './auth.js';
 
 const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const SCIM_REALM = 'aegis-scim';
@@ -53,7 +54,7 @@ export async function errorEnvelope(ctx: Context & { state: AppState }, next: Ne
     if (error.code === 'RATE_LIMITED' && typeof error.details.retry_after_seconds === 'number') {
       ctx.set('Retry-After', String(Math.ceil(error.details.retry_after_seconds)));
     }
-    if (ctx.path.startsWith('/scim/v2')) {
+    if (SCIM_PATH.test(ctx.path)) {
       ctx.type = 'application/scim+json';
       // RFC 6750 §3: a 401 carries the bearer challenge, with invalid_token when a bearer token was sent.
       if (error.status === 401) ctx.set('WWW-Authenticate', `Bearer realm="${SCIM_REALM}"${/^bearer\s+\S/i.test(ctx.get('authorization')) ? ', error="invalid_token"' : ''}`);

@@ -223,7 +223,8 @@ function notImplemented(detail: string) {
  * If-Match.
  */
 export function scimRoutes(db: Db, opts: ScimOptions = {}): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/scim/v2', sensitive: true });
+  // Case-insensitive, as IdPs spell resource endpoints (`/users`, `/Users`); authentication covers every spelling.
+  const router = new Router<AppState>({ prefix: '/scim/v2' });
   const baseUrl = baseUrlOf(opts);
 
   router.get('/ServiceProviderConfig', (ctx) => respond(ctx, 200, serviceProviderConfig(baseUrl(ctx))));

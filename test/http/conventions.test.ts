@@ -218,20 +218,27 @@ describe('error envelope', () => {
     expectEnvelope(api.body, 'NOT_FOUND');
   });
 
-  it('matches routes case-sensitively, so no other spelling of /api/v1 or /scim/v2 runs a route without authentication', async () => {
-    for (const [method, path, key] of [
-      ['GET', '/API/V1/ME', org.adminKey],
-      ['GET', '/Api/v1/transparency-log/size', undefined],
-      ['POST', '/Api/v1/check', undefined],
-      ['GET', '/SCIM/v2/Schemas', undefined],
-      ['GET', '/api/v1/ME', org.adminKey],
+  it('authenticates every spelling of /api/v1 and /scim/v2, and matches API routes case-sensitively', async () => {
+    // Without a credential, any spelling is 401 before routing: none runs a route unauthenticated.
+    for (const [method, path] of [
+      ['GET', '/Api/v1/transparency-log/size'],
+      ['POST', '/API/V1/CHECK'],
+      ['GET', '/api/v1/ME'],
     ] as const) {
-      const res = await call(gw.url, method, path, { key, body: method === 'POST' ? { agent_id: 'a', tool_name: 't', arguments: {} } : undefined });
-      expect(res.status, `${method} ${path}`).toBe(404);
+      const res = await call(gw.url, method, path, { body: method === 'POST' ? { agent_id: 'a', tool_name: 't', arguments: {} } : undefined });
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expectEnvelope(res.body, 'UNAUTHORIZED');
+    }
+    const scim = await call(gw.url, 'GET', '/SCIM/v2/Schemas');
+    expect(scim.status).toBe(401);
+    expect(scim.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401' });
+    // With one, an API path spelt otherwise is no route (it was a 500: the route ran without a principal).
+    for (const path of ['/API/V1/ME', '/api/v1/ME']) {
+      const res = await call(gw.url, 'GET', path, { key: org.adminKey });
+      expect(res.status, path).toBe(404);
       expectEnvelope(res.body, 'NOT_FOUND');
     }
-    // The canonical spelling still needs a credential.
-    expect((await call(gw.url, 'GET', '/api/v1/ME')).status).toBe(401);
+    expect((await call(gw.url, 'GET', '/api/v1/me', { key: org.adminKey })).status).toBe(200);
   });
 
   it('answers a known route with the wrong method with 405 and Allow', async () => {
