@@ -439,3 +439,12 @@ describe('request parameters in tools that carry text', () => {
     expect(ids(detect('send_email', { to: 'sec@example.com', subject: 'finding', body: url }), 'sql_injection')).toEqual([]);
   });
 });
+
+describe('operator objects that are questions, not bypasses', () => {
+  it('leaves a database tool’s filter on whether a credential exists alone, and a nested $exists anywhere', () => {
+    expect(ids(detect('mongo_find', { collection: 'users', filter: { api_key: { $exists: false } } }), 'sql_injection')).toEqual([]);
+    expect(ids(detect('search_users', { filter: { token: { $exists: true } } }), 'sql_injection')).toEqual([]);
+    // At the top of a login it matches every account that has a password.
+    expect(ids(detect('login', { username: 'admin', password: { $exists: true } }), 'sql_injection')).toHaveLength(1);
+  });
+});

@@ -80,7 +80,7 @@ function deletingToolName(toolName: string, args: Record<string, unknown> | unde
   // `reset_password`, `remove_member_from_channel`: verbs that only delete when aimed at a whole thing.
   if ((words[verb] === 'reset' || words[verb] === 'remove') && !whole) return undefined;
   if (args && Object.entries(args).some(([k, v]) => /^(?:dry_?run|dryrun|plan_?only|preview)$/i.test(k) && (v === true || v === 'true'))) return undefined;
-  return { id: 'destructive_operation', severity: whole ? 'high' : 'medium', path: '/tool_name', evidence: excerpt(`a tool that ${words[verb]}s ${whole ? 'a whole store or system' : 'records or access'}: ${toolName}`) };
+  return { id: 'destructive_operation', severity: whole ? 'high' : 'medium', path: '/tool_name', evidence: excerpt(`tool deletes ${whole ? 'a whole store or system' : 'records or access'} (${words[verb]}): ${toolName}`) };
 }
 
 /**

@@ -24,7 +24,8 @@ export function detectSql(input: DetectionInput): Signal[] {
   const out: Signal[] = input.category === 'database' ? datastoreFindings(input.toolName, input.fields, input.args) : [];
   // Tools that carry text (a file being written, an e-mail) hold documents, not queries.
   const carrier = input.category === 'filesystem' || input.category === 'email';
-  const operators = input.args && !carrier ? operatorInjections(input.args, input.category) : [];
+  // A database tool's own filters are judged by their strings (noSqlOperator): `{api_key: {$exists: false}}` is a query.
+  const operators = input.args && !carrier && input.category !== 'database' ? operatorInjections(input.args, input.category) : [];
   out.push(...operators);
   const reported = new Set(operators.map((s) => s.path));
   for (const field of input.fields) {
@@ -105,7 +106,8 @@ function operatorInjections(args: Record<string, unknown>, category: DetectionIn
     for (const [key, child] of Object.entries(v as Record<string, unknown>)) {
       const at = `${pointer}/${escapePointerToken(key)}`;
       if (child !== null && typeof child === 'object' && !Array.isArray(child) && (CREDENTIAL_KEY.test(key) || (depth === 0 && category !== 'database' && IDENTITY_KEY.test(key)))) {
-        const op = Object.keys(child).find((k) => MATCH_OPERATORS.has(k));
+        // `$exists` only bypasses a login (a top-level credential); in a nested filter it is a question.
+        const op = Object.keys(child).find((k) => MATCH_OPERATORS.has(k) && (k !== '$exists' || depth === 0));
         if (op) {
           const credential = CREDENTIAL_KEY.test(key);
           const where = credential ? 'on a credential field' : 'where one value belongs';
