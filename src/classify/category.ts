@@ -30,3 +30,12 @@ export function categorize(toolName: string, argumentKeys: string[]): Category {
   for (const [category, re] of KEY_RULES) if (keys.some((k) => re.test(k))) return category;
   return 'general';
 }
+
+/**
+ * carriesText: a tool that writes or sends text rather than running or fetching it — a file being
+ * written, an e-mail being sent. SQL, URLs and query parameters in its content are content
+ * (`migrations/002_down.sql`: `DROP TABLE users;`), judged only under keys that name what they are.
+ */
+export function carriesText(category: Category): boolean {
+  return category === 'filesystem' || category === 'email';
+}

@@ -36,7 +36,7 @@ export function classify(toolName: string, args: Record<string, unknown>): Class
     if (!prev || SEVERITY_RANK[s.severity] > SEVERITY_RANK[prev.severity]) best.set(key, s);
   };
   let fields = collectStrings(args, '/arguments');
-  for (const s of detect({ toolName, category, fields, args })) keep(s);
+  for (const s of detect({ toolName, category, fields, args, documents: [[args, '/arguments']] })) keep(s);
   // Arguments named as base64 (`command_b64`) are read decoded too, reported at the encoded string.
   const decoded = base64Fields(fields);
   if (decoded.length > 0) {
@@ -48,24 +48,26 @@ export function classify(toolName: string, args: Record<string, unknown>): Class
   // Each level of embedded documents is read in one pass per category, not one per document.
   let holders: string[] = [];
   for (let depth = 1; depth <= MAX_EMBEDDED_DEPTH; depth++) {
-    const byCategory = new Map<Category, StringField[]>();
+    const byCategory = new Map<Category, { fields: StringField[]; documents: Array<readonly [unknown, string]> }>();
     const next: string[] = [];
     for (const field of fields) {
       const doc = embeddedJson(field.value);
       if (doc === undefined) continue;
       // Inner pointers start with `#` and the document's number (real ones with `/`), so a signal finds its way back to the string that holds it.
       const holder = depth === 1 ? field.pointer : holderOf(field.pointer, holders);
-      const inner = collectStrings(doc, `#${next.length}`, field.key);
+      const base = `#${next.length}`;
+      const inner = collectStrings(doc, base, field.key);
       next.push(holder);
       const docCategory = categorize(toolName, Array.isArray(doc) ? [] : Object.keys(doc));
-      const list = byCategory.get(docCategory) ?? [];
-      for (const f of inner) list.push(f);
-      byCategory.set(docCategory, list);
+      const group = byCategory.get(docCategory) ?? { fields: [], documents: [] };
+      for (const f of inner) group.fields.push(f);
+      group.documents.push([doc, base]);
+      byCategory.set(docCategory, group);
     }
     if (next.length === 0) break;
     fields = [];
-    for (const [docCategory, list] of byCategory) {
-      for (const s of detect({ toolName, category: docCategory, fields: list, embedded: true })) keep({ ...s, path: holderOf(s.path, next) });
+    for (const [docCategory, { fields: list, documents }] of byCategory) {
+      for (const s of detect({ toolName, category: docCategory, fields: list, documents, embedded: true })) keep({ ...s, path: holderOf(s.path, next) });
       for (const f of list) {
         fields.push(f);
         read.push({ ...f, pointer: holderOf(f.pointer, next) });

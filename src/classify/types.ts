@@ -48,6 +48,12 @@ export interface DetectionInput {
   embedded?: boolean;
   /** The call's arguments as sent (absent for embedded documents): for what strings alone cannot show, like an empty filter. */
   args?: Record<string, unknown>;
+  /**
+   * The documents `fields` were read from, with the pointer each one's strings start with: the
+   * arguments at `/arguments`, or the embedded documents at `#0`, `#1`… — for what is not a string
+   * (`{"password": {"$ne": null}}`).
+   */
+  documents?: ReadonlyArray<readonly [document: unknown, pointer: string]>;
 }
 
 export type Detector = (input: DetectionInput) => Signal[];

@@ -55,24 +55,25 @@ export function validate<S extends Schemas>(schemas: S, handler: (ctx: AppContex
 }
 
 /**
- * queryInt is a query parameter holding a decimal integer in [min, max]: `0x10`, `1e1`, a blank or a
- * repeated parameter (an array) is refused by name, not coerced into some number.
+ * queryNumber is a query parameter whose text must be `pattern` (named `what` in the error) before it
+ * becomes a number: `0x10`, `1e1`, a blank or a repeated parameter (an array) is refused by name, not
+ * coerced into some number.
  */
-export function queryInt(min: number, max: number) {
+function queryNumber(pattern: RegExp, what: string) {
   return z
-    .string({ error: (i) => (Array.isArray(i.input) ? 'given more than once' : 'must be a decimal integer') })
-    .regex(/^(?:0|[1-9][0-9]{0,15})$/, { error: 'must be a decimal integer' })
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+    .string({ error: (i) => (Array.isArray(i.input) ? 'given more than once' : `must be ${what}`) })
+    .regex(pattern, { error: `must be ${what}` })
+    .transform(Number);
+}
+
+/** queryInt is a query parameter holding a decimal integer in [min, max]. */
+export function queryInt(min: number, max: number) {
+  return queryNumber(/^(?:0|[1-9][0-9]{0,15})$/, 'a decimal integer').pipe(z.number().int().min(min).max(max));
 }
 
 /** queryDecimal is a query parameter holding a plain decimal number (`0.7`) in [min, max]. */
 export function queryDecimal(min: number, max: number) {
-  return z
-    .string({ error: (i) => (Array.isArray(i.input) ? 'given more than once' : 'must be a decimal number') })
-    .regex(/^[0-9]{1,16}(?:\.[0-9]{1,16})?$/, { error: 'must be a decimal number' })
-    .transform(Number)
-    .pipe(z.number().min(min).max(max));
+  return queryNumber(/^[0-9]{1,16}(?:\.[0-9]{1,16})?$/, 'a decimal number').pipe(z.number().min(min).max(max));
 }
 
 /** Pagination query shared by every list endpoint: limit 1..1000 (default 50), offset ≥ 0. */

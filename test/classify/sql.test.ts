@@ -11,7 +11,7 @@ beforeAll(async () => {
 
 /** detect runs the SQL detector on one tool call, built the way classify() builds it. */
 function detect(toolName: string, args: Record<string, unknown>): Signal[] {
-  return detectSql({ toolName, category: categorize(toolName, Object.keys(args)), fields: collectStrings(args, '/arguments'), args });
+  return detectSql({ toolName, category: categorize(toolName, Object.keys(args)), fields: collectStrings(args, '/arguments'), args, documents: [[args, '/arguments']] });
 }
 
 const query = (sql: string): Signal[] => detect('db_query', { sql, database: 'shop' });
@@ -446,5 +446,12 @@ describe('operator objects that are questions, not bypasses', () => {
     expect(ids(detect('search_users', { filter: { token: { $exists: true } } }), 'sql_injection')).toEqual([]);
     // At the top of a login it matches every account that has a password.
     expect(ids(detect('login', { username: 'admin', password: { $exists: true } }), 'sql_injection')).toHaveLength(1);
+  });
+});
+
+describe('operator objects inside JSON text', () => {
+  it('reads them in an embedded document too, reported at the string that holds it', () => {
+    expect(classify('mongo_find', { collection: 'users', filter: '{"username":"admin","password":{"$ne":""}}' }).signals.map((s) => `${s.id} ${s.path}`)).toContain('sql_injection /arguments/filter');
+    expect(classify('login', { body: '{"username":"admin","password":{"$ne":null}}' }).signals.map((s) => `${s.id} ${s.path}`)).toContain('sql_injection /arguments/body');
   });
 });

@@ -22,9 +22,7 @@ function lineAround(text: string, start: number, end: number): [number, number] 
 export function detectPromptInjection(input: DetectionInput): Signal[] {
   const signals: Signal[] = [];
   for (const field of input.fields) {
-    let scope = fieldScope(field.key, field.value);
-    // Text in tag characters has no visible blanks: judge the field by what it spells.
-    if (scope === 'skip' && field.value.length >= 8 && /\udb40[\udc20-\udc7e]/.test(field.value)) scope = fieldScope(field.key, revealText(field.value)?.text ?? '');
+    const scope = fieldScope(field.key, field.value);
     if (scope === 'skip') continue;
     const body = isMessageBody(input.category, field.key);
     let text = field.value;

@@ -22,7 +22,8 @@ const GRAPHQL_MUTATION = /^(?:\s|#[^\n]*\n)*mutation\b/;
 
 /** Verbs of a tool that destroys what it is named for. */
 const DESTROY_VERBS = new Set(['delete', 'destroy', 'drop', 'purge', 'truncate', 'wipe', 'erase', 'terminate', 'nuke', 'flush', 'obliterate', 'decommission', 'deprovision', 'remove', 'reset']);
-const DESTROY_VERB_RE = /delete|destroy|drop|purge|truncate|wipe|erase|terminate|nuke|flush|obliterate|decommission|deprovision|remove|reset/i;
+/** Any of the verbs anywhere in a name: most tool names have none, and are not split into words. */
+const DESTROY_VERB_RE = new RegExp([...DESTROY_VERBS].join('|'), 'i');
 /** What a team cannot get back once such a tool has run: whole stores, systems and tenants. */
 const WHOLE_RESOURCES = new Set([
   'repository', 'repositories', 'repo', 'repos', 'database', 'databases', 'db', 'dbs', 'bucket', 'buckets', 'cluster', 'clusters', 'namespace', 'namespaces',
@@ -49,7 +50,6 @@ const PART_RESOURCES = new Set([
  * that says it is a dry run. Reported at `/tool_name`.
  */
 function deletingToolName(toolName: string, args: Record<string, unknown> | undefined): Signal | undefined {
-  // Most tools are no deletion: one scan for a verb before the name is split into words.
   if (toolName.length > 128 || !DESTROY_VERB_RE.test(toolName)) return undefined;
   const words = toolName.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   const verb = words.findIndex((w) => DESTROY_VERBS.has(w));

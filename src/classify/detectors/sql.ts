@@ -2,6 +2,7 @@ import { loadModule } from 'libpg-query';
 import { openSqlBudget } from '../sql/analyze.js';
 import { datastoreFindings } from '../sql/datastores.js';
 import { analyzeFragment, analyzeField } from '../sql/fields.js';
+import { carriesText } from '../category.js';
 import { excerpt } from '../evidence.js';
 import { escapePointerToken } from '../walk.js';
 import type { Finding } from '../sql/finding.js';
@@ -22,17 +23,16 @@ const RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
 export function detectSql(input: DetectionInput): Signal[] {
   if (!input.embedded) openSqlBudget();
   const out: Signal[] = input.category === 'database' ? datastoreFindings(input.toolName, input.fields, input.args) : [];
-  // Tools that carry text (a file being written, an e-mail) hold documents, not queries.
-  const carrier = input.category === 'filesystem' || input.category === 'email';
-  // A database tool's own filters are judged by their strings (noSqlOperator): `{api_key: {$exists: false}}` is a query.
-  const operators = input.args && !carrier && input.category !== 'database' ? operatorInjections(input.args, input.category) : [];
+  const carrier = carriesText(input.category);
+  const operators = carrier ? [] : (input.documents ?? []).flatMap(([doc, pointer]) => operatorInjections(doc, pointer, input.category));
   out.push(...operators);
+  // An operator's operand is no statement of its own: it was judged with its operator.
   const reported = new Set(operators.map((s) => s.path));
   for (const field of input.fields) {
     if (reported.has(field.pointer)) continue;
-    const nosql = carrier ? undefined : noSqlOperator(field);
-    if (nosql) {
-      out.push(nosql);
+    const js = carrier ? undefined : serverJavaScript(field);
+    if (js) {
+      out.push(js);
       continue;
     }
     const findings = analyzeField(field, input.category) ?? [...analyzeFragment(field, input.category), ...(carrier ? [] : requestParameters(field))];
@@ -88,13 +88,14 @@ const CREDENTIAL_KEY = /^(?:password|passwd|pass|pwd|passcode|pin|secret|token|a
 const IDENTITY_KEY = /^(?:user|username|user_?name|login|email|user_?id|userid|account|account_?id)$/i;
 
 /**
- * operatorInjections finds operator objects where one value belongs, whatever their operand
- * (`{"password": {"$ne": null}}`, `{"username": {"$gt": ""}}` — a string walk never sees `null` or
- * numbers): on a credential in any tool, and on the user or account a non-database tool (a login, a
- * lookup) is called for — a top-level argument; filters (`{"filter": {"email": {"$regex": …}}}`) and
- * database tools compare ids and e-mails with operators.
+ * operatorInjections finds document-database operator objects where one value belongs, whatever their
+ * operand (`{"password": {"$ne": null}}`, `{"username": {"$gt": ""}}` — a string walk never sees
+ * `null` or numbers): on a credential in any tool that is not a text carrier (a login's `password`, a
+ * database filter's `password`: every record matches), and on the user or account a non-database
+ * tool (a login, a lookup) is called for — a top-level argument; filters
+ * (`{"filter": {"email": {"$regex": …}}}`) and database tools compare ids and e-mails with operators.
  */
-function operatorInjections(args: Record<string, unknown>, category: DetectionInput['category']): Signal[] {
+function operatorInjections(document: unknown, base: string, category: DetectionInput['category']): Signal[] {
   const out: Signal[] = [];
   let budget = 10_000;
   const visit = (v: unknown, pointer: string, depth: number): void => {
@@ -104,8 +105,10 @@ function operatorInjections(args: Record<string, unknown>, category: DetectionIn
       return;
     }
     for (const [key, child] of Object.entries(v as Record<string, unknown>)) {
+      // Only objects hold operators: strings and numbers (most of any call) cost one test.
+      if (child === null || typeof child !== 'object') continue;
       const at = `${pointer}/${escapePointerToken(key)}`;
-      if (child !== null && typeof child === 'object' && !Array.isArray(child) && (CREDENTIAL_KEY.test(key) || (depth === 0 && category !== 'database' && IDENTITY_KEY.test(key)))) {
+      if (!Array.isArray(child) && (CREDENTIAL_KEY.test(key) || (depth === 0 && category !== 'database' && IDENTITY_KEY.test(key)))) {
         // `$exists` only bypasses a login (a top-level credential); in a nested filter it is a question.
         const op = Object.keys(child).find((k) => MATCH_OPERATORS.has(k) && (k !== '$exists' || depth === 0));
         if (op) {
@@ -118,7 +121,7 @@ function operatorInjections(args: Record<string, unknown>, category: DetectionIn
       visit(child, at, depth + 1);
     }
   };
-  visit(args, '/arguments', 0);
+  visit(document, base, 0);
   return out;
 }
 
@@ -129,20 +132,8 @@ function safeOperand(v: unknown, credential: boolean): string {
   return Array.isArray(v) ? '[…]' : '{…}';
 }
 
-/** A query operator on a credential field: `{"password": {"$ne": ""}}` matches every user (authentication bypass). */
-const CREDENTIAL_OPERATOR = /\/(?:password|passwd|pass|pwd|passcode|pin|secret|token|api_?key|otp)\/\$(?:ne|gt|gte|lt|lte|regex|nin|exists|not)$/i;
-
-/**
- * noSqlOperator reports the operator injections of document databases (MongoDB's query language) in a
- * database tool's arguments: `$where` runs JavaScript on the server (`sleep(5000)`, `this.password…`),
- * and a comparison operator where a credential's value belongs matches every record.
- */
-function noSqlOperator(field: StringField): Signal | undefined {
-  if (field.key === '$where' || field.key === '$function' || field.key === '$accumulator') {
-    return { id: 'sql_injection', severity: 'high', path: field.pointer, evidence: excerpt(`NoSQL ${field.key} runs JavaScript on the server: ${field.value}`) };
-  }
-  if (CREDENTIAL_OPERATOR.test(field.pointer)) {
-    return { id: 'sql_injection', severity: 'high', path: field.pointer, evidence: excerpt(`NoSQL operator on a credential field (matches every record): ${field.pointer.split('/').slice(-2).join(' ')}`) };
-  }
-  return undefined;
+/** serverJavaScript reports MongoDB's `$where`/`$function`/`$accumulator`: JavaScript run on the server (`sleep(5000)`, `this.password…`). */
+function serverJavaScript(field: StringField): Signal | undefined {
+  if (field.key !== '$where' && field.key !== '$function' && field.key !== '$accumulator') return undefined;
+  return { id: 'sql_injection', severity: 'high', path: field.pointer, evidence: excerpt(`NoSQL ${field.key} runs JavaScript on the server: ${field.value}`) };
 }

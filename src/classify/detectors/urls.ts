@@ -1,3 +1,4 @@
+import { carriesText } from '../category.js';
 import { excerpt } from '../evidence.js';
 import type { DetectionInput, Severity, Signal, StringField } from '../types.js';
 import { assessUrl, type UrlFinding } from '../urls/ssrf.js';
@@ -36,7 +37,7 @@ export function ssrfProblem(url: string): string | undefined {
 export function detectUrls(input: DetectionInput): Signal[] {
   const signals: Signal[] = [];
   for (const field of input.fields) {
-    const found = analyseField(field, input.category === 'filesystem' || input.category === 'email');
+    const found = analyseField(field, carriesText(input.category));
     if (found) signals.push({ id: 'ssrf', severity: found.finding.severity, path: field.pointer, evidence: evidenceOf(found.finding, field.value, found.at) });
   }
   return signals;

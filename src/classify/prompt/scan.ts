@@ -28,12 +28,15 @@ const CODE_KEYS = /^(?:code|source|source_code|program|patch|diff|snippet|functi
 
 const CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
 
+/** A blank, also the invisible one of Unicode tag characters (U+E0020), which hidden words are separated by. */
+const BLANK = /\s|\udb40\udc20/;
+
 /** fieldScope decides how a string field is examined from its key and value. */
 export function fieldScope(key: string, value: string): FieldScope {
   if (value.length < 8 || SKIP_KEYS.test(key)) return 'skip';
   // One long token (an id, a hash, base64) carries no sentence; Chinese, Japanese and Korean text is
   // written without spaces and does, and a markdown image or a chat marker needs none.
-  if (!/\s/.test(value) && !value.includes('<|') && !value.includes('![') && !CJK.test(value)) return 'skip';
+  if (!BLANK.test(value) && !value.includes('<|') && !value.includes('![') && !CJK.test(value)) return 'skip';
   return CODE_KEYS.test(key) ? 'rules' : 'full';
 }
 

@@ -1,3 +1,4 @@
+import { carriesText } from '../category.js';
 import type { Category, StringField } from '../types.js';
 import { analyzeSql } from './analyze.js';
 import { finding, type Finding } from './finding.js';
@@ -27,12 +28,6 @@ export function looksLikeSql(text: string): boolean {
 }
 
 /**
- * Tools that carry text rather than run it: SQL in a file being written or an email being sent
- * (`migrations/002_down.sql`: `DROP TABLE users;`) is content, and reported only under an SQL-named key.
- */
-const CARRIERS = new Set<Category>(['filesystem', 'email']);
-
-/**
  * analyzeField returns the findings for a field that holds SQL, or undefined when it does not:
  * a field named like SQL or a database tool's statement field is SQL by contract; elsewhere (except in
  * tools that only carry text) a string must start like a statement and either parse or have an
@@ -47,7 +42,7 @@ export function analyzeField(field: StringField, category: Category): Finding[] 
     if (!statement && !SQL_KEY.test(field.key) && !SQL_SHAPE.test(value)) return undefined;
     return analyzeSql(value).findings;
   }
-  if (!statement || CARRIERS.has(category)) return undefined;
+  if (!statement || carriesText(category)) return undefined;
   const analysis = analyzeSql(value);
   return analysis.parsed || SQL_SHAPE.test(value) ? analysis.findings : undefined;
 }
@@ -75,7 +70,7 @@ const PLACES: Array<[RegExp, (v: string) => string]> = [
  */
 export function analyzeFragment(field: StringField, category: Category): Finding[] {
   const value = field.value;
-  if (CARRIERS.has(category) || !SUSPICIOUS.test(value)) return [];
+  if (carriesText(category) || !SUSPICIOUS.test(value)) return [];
   if (category !== 'database') {
     // Another tool's filter (`search_customers {filter}`) may end up in a WHERE clause too; there only
     // an injection in a filter that is well-formed SQL counts (a search syntax like `label:bug` is not SQL).
