@@ -20,5 +20,7 @@ COPY --from=build /app/dist dist
 RUN mkdir -p /var/lib/aegis && chown node:node /var/lib/aegis
 USER node
 EXPOSE 8080
-ENTRYPOINT ["node", "dist/src/cli/main.js"]
+# A larger young generation: the check path allocates per request, and 64 MiB semi-spaces cut the
+# scavenger's share of the gateway's CPU from about 11 % to 6 % under load (README, "Performance").
+ENTRYPOINT ["node", "--max-semi-space-size=64", "dist/src/cli/main.js"]
 CMD ["serve"]

@@ -32,8 +32,9 @@ export class RateLimiter {
   async consume(name: LimitName, key: string, limit: number, subject: string, points = 1): Promise<void> {
     const window = WINDOW_SECONDS[name];
     if (points > limit) {
-      throw new AppError('RATE_LIMITED', `${points} at once is more than ${name} allows (${limit} per ${window} s) for ${subject}; send at most ${limit} per request`, {
-        retry_after_seconds: window,
+      // Waiting cannot help a request larger than the whole window: 413, which clients do not retry, not
+      // a 429 whose Retry-After would have them send the same request again and again.
+      throw new AppError('PAYLOAD_TOO_LARGE', `${points} at once is more than ${name} allows (${limit} per ${window} s) for ${subject}; send at most ${limit} per request`, {
         rate_limit: name,
         limit,
       });

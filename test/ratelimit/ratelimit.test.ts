@@ -60,8 +60,11 @@ describe('rate limits (in memory)', () => {
     const over = await traces(gw, org, 5);
     expect(over.status).toBe(429);
     expect(over.body.error.rate_limit).toBe('traces_per_second_per_org');
+    // Larger than the whole window: no wait can admit it, so it is not a 429 to retry after.
     const huge = await traces(gw, org, 11);
-    expect(huge.status).toBe(429);
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('retry-after')).toBeNull();
+    expect(huge.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', rate_limit: 'traces_per_second_per_org', limit: 10 });
     expect(huge.body.error.message).toMatch(/send at most 10 per request/);
   });
 

@@ -34,5 +34,7 @@ describe('RateLimiter (in memory)', () => {
   it('refuses at once a request larger than the whole limit', async () => {
     const err = await rejection(new RateLimiter().consume('traces_per_second_per_org', 'org', 10, 'the org', 11));
     expect(err.message).toMatch(/11 at once is more than traces_per_second_per_org allows \(10 per 1 s\)/);
+    expect(err.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(err.details.retry_after_seconds).toBeUndefined();
   });
 });

@@ -48,7 +48,9 @@ export async function load(opts: { url: string; connections: number; seconds: nu
 export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv, ready: (output: string) => boolean, timeoutMs = 120_000): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
     // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the child (NODE_OPTIONS refuses --cpu-prof).
-    const nodeArgs = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+    // The young-generation size `npm start`, the `aegis` command and the image run the gateway with; the
+    // bare baseline gets it too, so the two differ only in what they do per request.
+    const nodeArgs = ['--max-semi-space-size=64', ...(process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [])];
     const child = spawn(process.execPath, [...nodeArgs, script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     // If the benchmark itself dies, its gateway (and the servers that gateway spawned) go with it.
     const orphanGuard = (): void => {
