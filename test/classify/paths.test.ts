@@ -171,6 +171,9 @@ describe('detectPaths()', () => {
 
   it('checks path-like keys of any tool and location fields of file-system tools', () => {
     expect(run('upload_document', { source_file: '../../../etc/passwd' })).toHaveLength(1);
+    // An archive member's name is where extraction writes (zip slip).
+    expect(run('extract_archive', { archive: 'a.tar', target: '/srv/app/uploads', member: '../../../../etc/cron.d/x' })[0]).toMatchObject({ severity: 'high', path: '/arguments/member' });
+    expect(run('extract_archive', { archive: 'a.tar', target: '/srv/app/uploads', member: 'docs/readme.txt' })).toEqual([]);
     expect(run('write_file', { target: '../../.ssh/authorized_keys', content: 'ssh-ed25519 AAAA' })[0]).toMatchObject({ severity: 'critical', path: '/arguments/target' });
     expect(run('send_email', { to: 'x@example.net', body: 'attached', attachments: ['report.pdf', '~/.ssh/id_rsa'] })[0]).toMatchObject({ severity: 'critical', path: '/arguments/attachments/1' });
     // A file-system tool's `source` is where to copy from when it is a lone rooted path, contents otherwise.

@@ -65,6 +65,7 @@ describe('detectSql()', () => {
       ['flags MySQL LOAD_FILE', "SELECT LOAD_FILE('/etc/passwd')", 'file access on the database server'],
       ['flags a read of password hashes', 'SELECT usename, passwd FROM pg_shadow', 'password hashes read'],
       ['flags a read of MySQL password hashes', 'SELECT user, authentication_string FROM mysql.user', 'password hashes read'],
+      ['flags password hashes read through dblink', "SELECT * FROM dblink('host=10.0.0.5 dbname=prod', 'SELECT usename, passwd FROM pg_shadow') AS t(u text, p text)", 'through dblink, password hashes read'],
       ['flags COPY … PROGRAM in SQL the grammar rejects', "COPY t FROM PROGRAM 'id' WITH (FORMAT csv) #", 'command execution on the database server'],
     ];
     it.each(attacks)('%s', (_what, sql, evidence) => {
@@ -86,6 +87,7 @@ describe('detectSql()', () => {
       ['a quote inside a literal', "SELECT * FROM users WHERE name = 'O''Brien'"],
       ['-- inside a literal', "SELECT * FROM notes WHERE body = 'see -- below' AND id = 3"],
       ['a whole payload inside a literal', "SELECT * FROM comments WHERE text = 'x'' OR 1=1; DROP TABLE users; --'"],
+      ['a plain query run through dblink', "SELECT * FROM dblink('dbname=reporting', 'SELECT id, total FROM orders WHERE total > 100') AS t(id int, total numeric)"],
       ['the word union inside a literal', "SELECT * FROM unions WHERE name = 'union select null' OR name = 'labour union'"],
       ['a UNION of two well-formed selects', "SELECT pilot_name FROM pilots WHERE plane = 'Piper' UNION SELECT pilot_name FROM pilots WHERE age < 30"],
       ['UNION ALL of two tables', 'SELECT id, name FROM customers UNION ALL SELECT id, name FROM suppliers ORDER BY 2'],
@@ -146,6 +148,7 @@ describe('detectSql()', () => {
       ['flags a dialect DROP the grammar rejects', 'DROP TABLE a.b PURGE', 'DROP TABLE', 'high'],
       ['flags a multi-table UPDATE without WHERE', 'UPDATE a, b SET a.x = 1, b.y = 2', 'UPDATE without WHERE', 'high'],
       ['flags a superuser created', "CREATE USER hacker WITH SUPERUSER PASSWORD 'x'", 'role granted SUPERUSER', 'high'],
+      ['flags a DROP run through dblink_exec', "SELECT dblink_exec('host=10.0.0.5 dbname=prod', 'DROP TABLE users')", 'through dblink, DROP TABLE', 'high'],
       ['flags row security bypassed', 'ALTER ROLE app BYPASSRLS', 'role granted BYPASSRLS', 'high'],
       ['flags a server-program role granted', 'GRANT pg_execute_server_program TO app', 'GRANT pg_execute_server_program', 'high'],
       ['flags every right granted to everyone', 'GRANT ALL ON DATABASE prod TO PUBLIC', 'GRANT ALL ON DATABASE TO PUBLIC', 'high'],

@@ -5,7 +5,7 @@ import { normalizePath, pathScope } from '../shell/paths.js';
 import type { DetectionInput, Signal, StringField } from '../types.js';
 
 /** Keys whose value is a file-system path by name: `path`, `file_path`, `outputdir`, `destination`… */
-const PATH_KEY_RE = /(?:path|paths|file|files|filename|filenames|dir|dirs|directory|directories|folder|folders|dest|destination|cwd|workdir|include|template|attachments?)$|(?:^|_)(?:src|dst)$/;
+const PATH_KEY_RE = /(?:path|paths|file|files|filename|filenames|member|members|entry_?name|arcname|dir|dirs|directory|directories|folder|folders|dest|destination|cwd|workdir|include|template|attachments?)$|(?:^|_)(?:src|dst)$/;
 /** Keys that hold contents, not a location, even in a file-system tool (`write_file {path, content}`). */
 const CONTENT_KEY_RE = /^(?:content|contents|data|body|text|message|code|source|query|sql|command|cmd|script|description|comment|prompt|patch|diff|old_str|new_str|old_string|new_string|replacement|pattern|search|encoding|mode)$/;
 /** One token that starts at a root, a home or a climb: `/etc/x`, `~/.ssh/id_rsa`, `../x`, `C:\\x`. */

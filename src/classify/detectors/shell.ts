@@ -46,13 +46,13 @@ export function detectShell(input: DetectionInput): Signal[] {
  * a name, an address, a file, a version. None of them ever holds a shell separator.
  */
 const PARAMETER_KEY =
-  /^(?:host|hostname|hosts|ip|ip_?addr(?:ess)?|address|domain|target|server|node|port|user|username|login|file|filename|file_?name|path|filepath|file_?path|dir|directory|folder|branch|ref|tag|commit|sha|revision|repo|repository|package|pkg|module|version|image|container|pod|namespace|service|interface|iface|device|disk|volume|bucket|region|zone|cluster)$/;
+  /^(?:host|hostname|hosts|ip|ip_?addr(?:ess)?|address|domain|target|server|node|port|user|username|login|file|filename|file_?name|path|filepath|file_?path|dir|directory|folder|input|output|in_?file|out_?file|(?:input|output|source|src|target|dest)_?(?:file|path|dir|name)|dest|destination|dst|archive|member|branch|ref|tag|commit|sha|revision|repo|repository|package|pkg|module|version|image|container|pod|namespace|service|interface|iface|device|disk|volume|bucket|region|zone|cluster)$/;
 /**
  * A name-like value that a shell separator or substitution continues (commix's payload shapes):
  * `127.0.0.1;id`, `db-01 | nc …`, `x && curl …`, `` a`sleep 5` ``, `a$(id)`, `a${IFS}…`, a newline, and
  * their URL-encoded forms. Not a lone `&` (`R&D/report.pdf`) nor `${VAR}` (`/home/${USER}/src`, a template).
  */
-const SEPARATOR_AFTER_NAME = /^[\w.:/@~+=,\-[\]]{1,256}?[ \t]*(?:;|\|\|?|&&|`|\$\(|\$\{IFS\}|\n|\r|%0a|%0d|%3b|%7c|%26%26|%60|%24%28)\s*\S/i;
+const SEPARATOR_AFTER_NAME = /^[\w.:/@~+=,\-[\]]{0,256}?[ \t]*(?:;|\|\|?|&&|`|\$\(|\$\{IFS\}|\n|\r|%0a|%0d|%3b|%7c|%26%26|%60|%24%28)\s*\S/i;
 
 /**
  * Programs a payload runs after a plain separator. A backtick, `$(`, `${IFS}` or a newline is shell

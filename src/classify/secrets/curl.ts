@@ -69,9 +69,15 @@ const GLUED_P_RE = /(?:^|\s)-p([^\s'"$`-][^\s'"`]{3,127})/;
 /** `sshpass -p password ssh …` */
 const SSHPASS_RE = /\bsshpass\b[^\n;|&]{0,100}?\s-p\s*(['"]?)([^\s'"]{4,128})\1/g;
 
+/** `docker login -u ci -p S3cret registry` (podman, buildah, skopeo and `helm registry login` alike); `--password S3cret`. */
+const REGISTRY_LOGIN_RE = /\b(?:docker|podman|buildah|skopeo|nerdctl|(?:helm|oras)\s+registry)\s+login\b[^\n;|&]{0,200}?\s(?:-p|--password)(?:\s+|=)(['"]?)([^\s'"]{4,256})\1/g;
+/** `redis-cli -h prod -a S3cret`, `--pass S3cret`. */
+const REDIS_CLI_RE = /\bredis-cli\b[^\n;|&]{0,200}?\s(?:-a|--pass)\s+(['"]?)([^\s'"]{4,256})\1/g;
+
 /**
  * findCliPasswords reports passwords written on a command line: `mysql -pS3cret`, `mysqldump
- * -uroot -pS3cret`, `sshpass -p S3cret ssh …` (where `--password=…` is an assignment and found as one).
+ * -uroot -pS3cret`, `sshpass -p S3cret ssh …`, `docker login -p …`, `redis-cli -a …` (where
+ * `--password=…` is an assignment and found as one).
  */
 export function findCliPasswords(text: string, lower: string): SecretFinding[] {
   const out: SecretFinding[] = [];
@@ -87,6 +93,12 @@ export function findCliPasswords(text: string, lower: string): SecretFinding[] {
   }
   if (lower.includes('sshpass')) {
     for (const m of text.matchAll(SSHPASS_RE)) keep(m[2]!, m.index + m[0].length - m[2]!.length - m[1]!.length, 'Password given to sshpass');
+  }
+  if (lower.includes('login')) {
+    for (const m of text.matchAll(REGISTRY_LOGIN_RE)) keep(m[2]!, m.index + m[0].length - m[2]!.length - m[1]!.length, 'Password on a registry login command line');
+  }
+  if (lower.includes('redis-cli')) {
+    for (const m of text.matchAll(REDIS_CLI_RE)) keep(m[2]!, m.index + m[0].length - m[2]!.length - m[1]!.length, 'Password given to redis-cli');
   }
   return out;
 }

@@ -93,6 +93,8 @@ export const INFRA_RULES: readonly ProviderRule[] = [
   rule('GitLab session cookie', ['_gitlab_session='], `_gitlab_session=([0-9a-z]{32})${E}`, 'critical', { minEntropy: 3 }),
   rule('Atlassian API token', ['atatt3'], `${B}(ATATT3[\\w=-]{186})${E}`, 'critical', { minEntropy: 3.5 }),
   rule('npm token', ['npm_'], `${B}(npm_[A-Za-z0-9]{36})${E}`, 'critical', { minEntropy: 2 }),
+  // Docker Hub personal and organisation access tokens: `dckr_pat_` / `dckr_oat_` and 27 or more URL-safe characters.
+  rule('Docker Hub access token', ['dckr_pat_', 'dckr_oat_'], `${B}(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,64})${E}`, 'critical', { minEntropy: 3 }),
   rule('PyPI token', ['pypi-ageichlwas5vcmc', 'pypi-agendgvzdc5wexbplm9yzw'], `${B}(pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[\\w-]{50,1000})${E}`, 'critical', { minEntropy: 3 }),
   rule('RubyGems token', ['rubygems_'], `${B}(rubygems_[a-f0-9]{48})${E}`, 'critical', { minEntropy: 2 }),
   rule('Clojars token', ['clojars_'], `${B}((?:CLOJARS|clojars)_[A-Za-z0-9]{60})${E}`, 'critical', { minEntropy: 2 }),

@@ -5,6 +5,7 @@ import { findDestructiveInTokens, findDestructiveInTree } from './destructive.js
 import { finding, type Finding } from './finding.js';
 import { findInjectionInTokens } from './injection-tokens.js';
 import { findInjectionInTree } from './injection-tree.js';
+import { constValue, stringsOf, walkNodes } from './nodes.js';
 import { byteToCharMapper } from './offsets.js';
 import { findQuoteTrouble } from './quotes.js';
 import { scanTokens } from './tokens.js';
@@ -184,7 +185,42 @@ function analyzeUncached(text: string): SqlAnalysis {
     return { parsed: true, findings: [finding('sql_injection', 'high', 'expression nested too deep to analyse', text.slice(0, 60))] };
   }
   if (COMMENT_MARK.test(text)) findings.push(...findCommentTricks(text, scanTokens(text) ?? [], true));
+  findings.push(...findInRemoteQueries(stmts));
   return { parsed: true, findings };
+}
+
+/** dblink's functions that run their last text argument as SQL on a (possibly other) server. */
+const REMOTE_QUERY_FUNCTIONS = new Set(['dblink', 'dblink_exec', 'dblink_send_query', 'dblink_open']);
+/** How deep SQL handed to dblink is followed into SQL it hands to dblink in turn. */
+const MAX_REMOTE_DEPTH = 3;
+let remoteDepth = 0;
+
+/**
+ * findInRemoteQueries analyses the SQL a statement sends through dblink (`dblink('host=… dbname=prod',
+ * 'SELECT passwd FROM pg_shadow')`, `dblink_exec(…, 'DROP TABLE users')`) as SQL of its own: it runs as
+ * surely as the statement around it, and a string literal would otherwise hide it from every rule.
+ */
+function findInRemoteQueries(stmts: RawStmt[]): Finding[] {
+  if (remoteDepth >= MAX_REMOTE_DEPTH) return [];
+  const queries: string[] = [];
+  walkNodes(stmts, (n) => {
+    if (!('FuncCall' in n)) return true;
+    const name = stringsOf(n.FuncCall.funcname).at(-1)?.toLowerCase() ?? '';
+    if (!REMOTE_QUERY_FUNCTIONS.has(name)) return true;
+    // (sql), (connection, sql) or, for dblink_open, (connection?, cursor, sql): the last text argument.
+    const texts = (n.FuncCall.args ?? []).map((a) => constValue(a)).filter((v): v is string => typeof v === 'string');
+    const query = texts.at(-1);
+    if (query !== undefined && (texts.length > 1 || name === 'dblink' || name === 'dblink_exec')) queries.push(query);
+    return true;
+  });
+  const out: Finding[] = [];
+  remoteDepth++;
+  try {
+    for (const q of queries) for (const f of analyzeSql(q).findings) out.push(finding(f.id, f.severity, `through dblink, ${f.evidence}`));
+  } finally {
+    remoteDepth--;
+  }
+  return out;
 }
 
 /**
