@@ -49,6 +49,9 @@ export async function recordAudit(trx: Db, e: AuditEntry): Promise<void> {
     before: e.before === undefined ? null : JSON.stringify(e.before),
     after: e.after === undefined ? null : JSON.stringify(e.after),
     request_id: e.requestId ?? null,
+    // The time of the write, not of the transaction's start (now()): a transaction that waited on a lock
+    // for a resource must not list its change before the one it waited for.
+    created_at: trx.raw('clock_timestamp()'),
   });
 }
 

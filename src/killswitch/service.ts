@@ -47,9 +47,13 @@ export class KillSwitchService {
 
   /**
    * noteBlocked counts a blocked check of an agent; once `blocked_calls` fall within `window_seconds`
-   * (as seen by this replica), an agent kill switch is engaged automatically (actor system:auto-kill).
+   * (as seen by this replica), an agent kill switch is engaged automatically (actor system:auto-kill),
+   * for that agent id only: never for an id holding the glob wildcard `*`.
    */
   noteBlocked(orgId: string, agentId: string, rule: { blocked_calls: number; window_seconds: number }): void {
+    // A kill switch's target is a glob: engaged for the agent id `*` (or `billing*`) it would stop every
+    // agent it matches, which no caller of the check API may decide. Such an id is still blocked call by call.
+    if (agentId.includes('*')) return;
     const key = `${orgId}\u0000${agentId}`;
     const now = Date.now();
     const times = (this.blocked.get(key) ?? []).filter((t) => now - t < rule.window_seconds * 1000);

@@ -29,6 +29,8 @@ const OPTIONS: Options = {
   strictRequired: false,
   allowUnionTypes: true,
   allErrors: false,
+  // A call's arguments are parsed JSON: `required: ["constructor"]` must not be met by Object.prototype.
+  ownProperties: true,
   validateFormats: true,
   code: { regExp: re2RegExp as unknown as NonNullable<Options['code']>['regExp'] },
 };

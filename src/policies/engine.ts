@@ -30,6 +30,46 @@ export function compilePolicy(ajv: Ajv2020, def: PolicyDefinition): CompiledPoli
   };
 }
 
+const ALLOWED_IF = /^would be allowed (?=if |without )/;
+
+/**
+ * combinedCounterfactual says what would let the call through: every violation that does not allow it
+ * must go, not only the deciding one ("would be allowed if /arguments/e were present and, for policy
+ * p4, if /arguments/d were present"). Equal conditions are said once.
+ */
+function combinedCounterfactual(deciding: Violation, violations: readonly Violation[]): string {
+  const others = violations.filter((v) => v !== deciding && v.decision !== 'allow' && v.counterfactual !== deciding.counterfactual);
+  if (others.length === 0) return deciding.counterfactual;
+  const seen = new Set([deciding.counterfactual]);
+  const parts: string[] = [];
+  for (const v of others) {
+    if (seen.has(v.counterfactual)) continue;
+    seen.add(v.counterfactual);
+    parts.push(ALLOWED_IF.test(v.counterfactual) && ALLOWED_IF.test(deciding.counterfactual) ? `for policy ${v.policy_name}, ${v.counterfactual.replace(ALLOWED_IF, '')}` : `policy ${v.policy_name}: ${v.counterfactual}`);
+  }
+  return ALLOWED_IF.test(deciding.counterfactual) && parts.every((p) => p.startsWith('for policy ')) ? `${deciding.counterfactual} and, ${parts.join(' and, ')}` : `${deciding.counterfactual}; ${parts.join('; ')}`;
+}
+
+/**
+ * validateSafely runs a policy's validator: true (satisfied), false (violated), or, when the validator
+ * throws or answers asynchronously (what saving a policy refuses, but a stored one may predate a
+ * bound), the explanation of a violation. A policy that cannot be evaluated fails closed: it is not
+ * let pass, and it never takes the process or the other policies down with it.
+ */
+function validateSafely(p: CompiledPolicy, call: CallDocument): boolean | { reason: string; counterfactual: string } {
+  try {
+    const ok: unknown = p.validate(call);
+    if (typeof ok === 'boolean') return ok;
+    if (ok && typeof (ok as Promise<unknown>).then === 'function') (ok as Promise<unknown>).then(undefined, () => undefined);
+  } catch {
+    // RangeError from a recursion the schema bounds did not catch, or any other failure: below.
+  }
+  return {
+    reason: `policy ${p.def.id} could not be evaluated for this call (its schema fails to run), so it is treated as violated`,
+    counterfactual: `would be evaluated normally once policy ${p.def.id} has a schema that runs (PUT /api/v1/policies/${p.def.id})`,
+  };
+}
+
 export interface Violation {
   policy_name: string;
   risk_level: RiskLevel;
@@ -62,8 +102,9 @@ export function evaluate(policies: readonly CompiledPolicy[], call: CallDocument
   for (const p of policies) {
     if (!p.def.enabled || !p.governs(call)) continue;
     if (p.def.mode === 'enforce' && (!governing || RISK_RANK[p.def.risk_level] > RISK_RANK[governing.risk_level])) governing = p.def;
-    if (p.validate(call)) continue;
-    const { reason, counterfactual } = p.explain(call);
+    const outcome = validateSafely(p, call);
+    if (outcome === true) continue;
+    const { reason, counterfactual } = outcome === false ? p.explain(call) : outcome;
     const v: Violation = { policy_name: p.def.id, risk_level: p.def.risk_level, decision: p.def.action ?? riskMapping[p.def.risk_level], reason, counterfactual };
     (p.def.mode === 'shadow' ? shadow : violations).push(v);
   }
@@ -79,7 +120,7 @@ export function evaluate(policies: readonly CompiledPolicy[], call: CallDocument
     policy_name: deciding.policy_name,
     risk_level: deciding.risk_level,
     reason: deciding.reason,
-    ...(deciding.decision === 'allow' ? {} : { counterfactual: deciding.counterfactual }),
+    ...(deciding.decision === 'allow' ? {} : { counterfactual: combinedCounterfactual(deciding, violations) }),
     violations,
     shadow_violations: shadow,
   };

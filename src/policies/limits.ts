@@ -1,3 +1,5 @@
+import { schemaFanoutProblem } from './fanout.js';
+
 /**
  * Bounds on a policy's JSON Schema. AJV turns a schema into code, and that costs time before the
  * first check under it on every replica: ~0.5 ms per subschema and ~1 ms per `pattern` (RE2), growing
@@ -6,7 +8,7 @@
  */
 export const POLICY_SCHEMA_LIMITS = { bytes: 65_536, depth: 32, subschemas: 500, patterns: 100 } as const;
 
-/** schemaLimitProblem names the first bound `schema` crosses, or returns undefined. */
+/** schemaLimitProblem names the first bound `schema` crosses (size, depth, patterns, `$async`, fan-out), or returns undefined. */
 export function schemaLimitProblem(schema: unknown): string | undefined {
   const { bytes, depth, subschemas, patterns } = POLICY_SCHEMA_LIMITS;
   let objects = 0;
@@ -23,6 +25,8 @@ export function schemaLimitProblem(schema: unknown): string | undefined {
     }
     if (++objects > subschemas) return `policy_schema has more than ${subschemas} objects (subschemas)`;
     for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+      // An asynchronous schema returns a promise, which a check cannot wait for (AJV's `$async`).
+      if (key === '$async') return 'policy_schema may not be asynchronous ($async): policies are evaluated while the check waits';
       if (key === 'pattern' && typeof value === 'string') regexes++;
       if (key === 'patternProperties' && value !== null && typeof value === 'object') regexes += Object.keys(value).length;
       if (regexes > patterns) return `policy_schema has more than ${patterns} patterns`;
@@ -30,5 +34,5 @@ export function schemaLimitProblem(schema: unknown): string | undefined {
     }
   }
   if (JSON.stringify(schema).length > bytes) return `policy_schema is larger than ${bytes / 1024} KB`;
-  return undefined;
+  return schemaFanoutProblem(schema);
 }

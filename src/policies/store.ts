@@ -8,7 +8,7 @@ import { PLATFORM_DEFAULTS } from './defaults.js';
 import { compilePolicy } from './engine.js';
 import { schemaLimitProblem } from './limits.js';
 import { findTemplate } from './templates.js';
-import type { PolicyDefinition, PolicyMatch } from './types.js';
+import type { CallDocument, CompiledPolicy, PolicyDefinition, PolicyMatch } from './types.js';
 
 /** What a client sends for a policy (validated by the route's zod schema). */
 export interface PolicyInput {
@@ -63,6 +63,9 @@ function fromRow(r: PolicyRow): PolicyDefinition {
   };
 }
 
+/** The smallest call document: what a new policy is run on once before it is saved. */
+const SAMPLE_CALL: CallDocument = { agent_id: 'agent', tool_name: 'tool', arguments: {}, classification: { category: 'general', signals: [] }, anomaly_score: 0, context: {} };
+
 export function platformDefault(id: string): PolicyDefinition | undefined {
   return PLATFORM_DEFAULTS.find((p) => p.id === id);
 }
@@ -108,10 +111,18 @@ export function resolvePolicy(input: PolicyInput): Omit<PolicyDefinition, 'sourc
   // Only schemas written by hand are bounded: templates build theirs from bounded params.
   const tooBig = input.policy_schema !== undefined ? schemaLimitProblem(policySchema) : undefined;
   if (tooBig) throw new ValidationError(tooBig, [{ path: 'policy_schema', message: tooBig }]);
+  let compiled: CompiledPolicy;
   try {
-    compilePolicy(createAjv(), { ...def, source: 'org', version: 0, created_at: null, updated_at: null });
+    compiled = compilePolicy(createAjv(), { ...def, source: 'org', version: 0, created_at: null, updated_at: null });
   } catch (err) {
     const message = (err as Error).message;
+    throw new ValidationError(`policy_schema is invalid: ${message}`, [{ path: 'policy_schema', message }]);
+  }
+  // One run on an empty call: a schema that compiles but cannot run (a recursion the bounds missed) is refused here, not on every check.
+  try {
+    if (typeof compiled.validate(SAMPLE_CALL) !== 'boolean') throw new Error('it did not answer synchronously');
+  } catch (err) {
+    const message = `the schema compiles but fails to run: ${(err as Error).message}`;
     throw new ValidationError(`policy_schema is invalid: ${message}`, [{ path: 'policy_schema', message }]);
   }
   return def;
@@ -160,6 +171,7 @@ export interface WriteContext {
 export async function createPolicy(db: Db, w: WriteContext, input: PolicyInput): Promise<PolicyDefinition> {
   const def = resolvePolicy(input);
   return db.transaction(async (trx) => {
+    await lockPolicy(trx, w.orgId, def.id);
     const inserted = (await trx('policies').insert(toRow(w.orgId, def)).onConflict(['org_id', 'id']).ignore().returning(COLUMNS)) as PolicyRow[];
     if (inserted.length === 0) throw new ConflictError(`a policy with id "${def.id}" already exists; PUT /api/v1/policies/${def.id} replaces it`);
     const created = fromRow(inserted[0]!);
@@ -169,15 +181,25 @@ export async function createPolicy(db: Db, w: WriteContext, input: PolicyInput):
 }
 
 /** replacePolicy creates or replaces the org's policy with this id (a platform id creates an override). */
+/**
+ * lockPolicy serialises writes of one policy id of an org until the transaction ends: two PUTs that
+ * both find no row would otherwise both insert (one failing on the key), and versions, updated_at and
+ * the audit entries keep the order the writes really took.
+ */
+async function lockPolicy(trx: Db, orgId: string, id: string): Promise<void> {
+  await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`policy:${orgId}:${id}`]);
+}
+
 export async function replacePolicy(db: Db, w: WriteContext, input: PolicyInput): Promise<{ policy: PolicyDefinition; created: boolean }> {
   const def = resolvePolicy(input);
   return db.transaction(async (trx) => {
+    await lockPolicy(trx, w.orgId, def.id);
     const existing = (await trx('policies').select(COLUMNS).where({ org_id: w.orgId, id: def.id }).forUpdate().first()) as PolicyRow | undefined;
     let row: PolicyRow;
     if (existing) {
       [row] = (await trx('policies')
         .where({ org_id: w.orgId, id: def.id })
-        .update({ ...toRow(w.orgId, def), version: existing.version + 1, updated_at: trx.fn.now() })
+        .update({ ...toRow(w.orgId, def), version: existing.version + 1, updated_at: trx.raw('clock_timestamp()') })
         .returning(COLUMNS)) as PolicyRow[] as [PolicyRow];
     } else {
       [row] = (await trx('policies').insert(toRow(w.orgId, def)).returning(COLUMNS)) as PolicyRow[] as [PolicyRow];
@@ -192,6 +214,7 @@ export async function replacePolicy(db: Db, w: WriteContext, input: PolicyInput)
 /** deletePolicy removes an org policy (an override: the platform default applies again). */
 export async function deletePolicy(db: Db, w: WriteContext, id: string): Promise<void> {
   await db.transaction(async (trx) => {
+    await lockPolicy(trx, w.orgId, id);
     const [row] = (await trx('policies').where({ org_id: w.orgId, id }).delete().returning(COLUMNS)) as PolicyRow[];
     if (!row) {
       if (platformDefault(id)) throw new ConflictError(`"${id}" is a platform default and cannot be deleted; override it to switch it off: PUT /api/v1/policies/${id} { "name": "…", "template": "${id}", "enabled": false }`);

@@ -142,6 +142,21 @@ describe('automatic kill switch', () => {
     const audit = await call(gw.url, 'GET', '/api/v1/audit-log?action=kill_switch.engage', { key: o.adminKey });
     expect(audit.body.data[0].actor).toBe('system:auto-kill');
   });
+
+  it('never engages for an agent id holding the wildcard: a switch on "*" would stop every agent', async () => {
+    const o = await newOrg(gw);
+    await call(gw.url, 'PATCH', '/api/v1/config', { key: o.adminKey, body: { auto_kill: { enabled: true, blocked_calls: 2 } } });
+    for (const agent of ['*', '*', 'billing*', 'billing*']) {
+      const res = await check(gw, 'read_file', { path: '../../../etc/shadow' }, agent, o);
+      expect(res.body.decision).toBe('block');
+    }
+    // Each call is still blocked on its own; another agent is untouched, and no switch was engaged.
+    await new Promise((r) => setTimeout(r, 300));
+    const other = await check(gw, 'read_file', { path: 'README.md' }, 'billing-bot', o);
+    expect(other.body).toMatchObject({ decision: 'allow' });
+    const switches = await call(gw.url, 'GET', '/api/v1/kill-switches?active=true', { key: o.adminKey });
+    expect(switches.body.data).toEqual([]);
+  });
 });
 
 describe('fail_mode', () => {

@@ -37,6 +37,34 @@ describe('evaluate()', () => {
     expect(e.counterfactual).toBe('would be allowed if /arguments/sql had no stacked statement');
   });
 
+  it('names what every blocking violation needs in the counterfactual, not only the deciding one', () => {
+    const needs = (id: string, key: string, risk: 'LOW' | 'CRITICAL') =>
+      compilePolicy(createAjv(), policy({ id, risk_level: risk, action: 'block', match: { tool_names: ['sw_t'] }, policy_schema: { properties: { arguments: { required: [key] } } } }));
+    const e = evaluate([needs('p4', 'd', 'LOW'), needs('p5', 'e', 'CRITICAL')], call({ tool_name: 'sw_t', arguments: {} }), mapping);
+    expect(e).toMatchObject({ decision: 'block', policy_name: 'p5' });
+    expect(e.counterfactual).toBe('would be allowed if /arguments/e were present and, for policy p4, if /arguments/d were present');
+  });
+
+  it('treats a policy whose validator throws as violated, without failing the others', () => {
+    const broken = compilePolicy(createAjv(), policy({ id: 'broken', risk_level: 'CRITICAL', policy_schema: { type: 'object' } }));
+    const throwing = Object.assign(() => {
+      throw new RangeError('Maximum call stack size exceeded');
+    }, { errors: null });
+    const e = evaluate([{ ...broken, validate: throwing as never }, ...platform()], call(), mapping);
+    expect(e).toMatchObject({ decision: 'block', policy_name: 'broken' });
+    expect(e.reason).toMatch(/could not be evaluated/);
+    const shadow = evaluate([{ ...broken, def: { ...broken.def, mode: 'shadow' }, validate: throwing as never }], call(), mapping);
+    expect(shadow.decision).toBe('allow');
+    expect(shadow.shadow_violations).toHaveLength(1);
+  });
+
+  it('sees only the members a call has, not those of Object.prototype', () => {
+    const requires = compilePolicy(createAjv(), policy({ id: 'req', risk_level: 'CRITICAL', policy_schema: { properties: { arguments: { required: ['constructor'] } } } }));
+    expect(evaluate([requires], call({ arguments: { x: 1 } }), mapping).decision).toBe('block');
+    const typed = compilePolicy(createAjv(), policy({ id: 'typed', risk_level: 'CRITICAL', policy_schema: { properties: { arguments: { properties: { toString: { type: 'string' } } } } } }));
+    expect(evaluate([typed], call({ arguments: { x: 1 } }), mapping).decision).toBe('allow');
+  });
+
   it('ignores signals below the guard’s minimum severity', () => {
     const e = evaluate(platform(), call({}, [{ ...sqli, severity: 'low' }]), mapping);
     expect(e.decision).toBe('allow');

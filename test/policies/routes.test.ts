@@ -159,6 +159,57 @@ describe('policy lifecycle', () => {
     expect((await call(gw.url, 'GET', '/api/v1/policies/too-big', { key: org.adminKey })).status).toBe(404);
   });
 
+  it('refuses schemas that cannot run or whose references fan out, and keeps working for the org', async () => {
+    const fan = (links: number) => {
+      const defs: Record<string, unknown> = {};
+      for (let i = 0; i < links; i++) defs[`a${i}`] = { allOf: [{ $ref: `#/$defs/a${i + 1}` }, { $ref: `#/$defs/a${i + 1}` }] };
+      defs[`a${links}`] = { type: 'object' };
+      return { $defs: defs, $ref: '#/$defs/a0' };
+    };
+    const cases: Array<[unknown, RegExp]> = [
+      // AJV's asynchronous schemas return a promise: a violation of one crashed the process.
+      [{ $async: true, properties: { arguments: { required: ['zzz'] } } }, /may not be asynchronous/],
+      // Applies itself to the same value forever: a stack overflow on every check, even in shadow mode.
+      [{ allOf: [{ $ref: '#' }] }, /applies itself to the same value without end/],
+      // Each link references the next twice: 2^28 subschemas per check.
+      [fan(28), /references that fan out/],
+      [{ $ref: '#/$defs/missing' }, /not a subschema/],
+    ];
+    for (const [policy_schema, message] of cases) {
+      for (const mode of ['enforce', 'shadow']) {
+        const res = await call(gw.url, 'PUT', '/api/v1/policies/cannot-run', { key: org.adminKey, body: { name: 'x', risk_level: 'CRITICAL', mode, match: { tool_names: ['fan_t'] }, policy_schema } });
+        expect(res.status, JSON.stringify(policy_schema).slice(0, 80)).toBe(400);
+        expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', message: expect.stringMatching(message), details: [{ path: 'policy_schema' }] });
+      }
+    }
+    expect((await call(gw.url, 'GET', '/api/v1/policies/cannot-run', { key: org.adminKey })).status).toBe(404);
+    // A recursive schema that moves into the value (a tree) is fine, and so is a short fan-out.
+    const tree = { $defs: { node: { type: 'object', properties: { children: { type: 'array', items: { $ref: '#/$defs/node' } } } } }, properties: { arguments: { $ref: '#/$defs/node' } } };
+    for (const [id, policy_schema] of [['tree', tree], ['short-fan', fan(5)]] as const) {
+      const res = await call(gw.url, 'PUT', `/api/v1/policies/${id}`, { key: org.adminKey, body: { name: id, risk_level: 'CRITICAL', match: { tool_names: ['fan_t'] }, policy_schema } });
+      expect(res.status, id).toBe(201);
+    }
+    const deep = { children: [{ children: [{ children: 'not an array' }] }] };
+    const verdict = await call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, body: { agent_id: 'fan', tool_name: 'fan_t', arguments: deep } });
+    expect(verdict.status).toBe(200);
+    expect(verdict.body).toMatchObject({ decision: 'block', policy_name: 'tree' });
+    for (const id of ['tree', 'short-fan']) expect((await call(gw.url, 'DELETE', `/api/v1/policies/${id}`, { key: org.adminKey })).status).toBe(204);
+  });
+
+  it('serialises concurrent writes of one policy id: one create, then updates in order, never a 500', async () => {
+    const put = (n: number) => call(gw.url, 'PUT', '/api/v1/policies/race', { key: org.adminKey, body: { name: `s${n}`, risk_level: 'LOW', policy_schema: { type: 'object' } } });
+    const answers = await Promise.all([1, 2, 3, 4, 5, 6].map(put));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    const current = await call(gw.url, 'GET', '/api/v1/policies/race', { key: org.adminKey });
+    expect(current.body.version).toBe(6);
+    // The newest audit entry is the write that holds: its after is the current policy.
+    const audit = await call(gw.url, 'GET', '/api/v1/audit-log?resource_type=policy&q=race&limit=6', { key: org.adminKey });
+    expect(audit.body.data.filter((e: { resource_id: string }) => e.resource_id === 'race')).toHaveLength(6);
+    expect(audit.body.data[0].after).toMatchObject({ name: current.body.name, version: 6 });
+    expect(audit.body.data.map((e: { after: { version: number } }) => e.after.version)).toEqual([6, 5, 4, 3, 2, 1]);
+    expect((await call(gw.url, 'DELETE', '/api/v1/policies/race', { key: org.adminKey })).status).toBe(204);
+  });
+
   it('enforces two policies that share a schema $id', async () => {
     // In one AJV instance per org the second failed to compile on reload and went unenforced.
     const deny = (id: string, tool: string) => ({ id, name: id, risk_level: 'CRITICAL', match: { tool_names: ['same-id-*'] }, policy_schema: { $id: 'https://example.com/schemas/tools', properties: { tool_name: { not: { const: tool } } } } });
