@@ -74,6 +74,7 @@ export function policyRoutes(db: Db, cache: PolicyCache): Router<AppState> {
     const { policy, created } = await replacePolicy(db, writer(ctx), { ...body, id: params.id });
     cache.invalidate(principalOf(ctx).orgId);
     ctx.status = created ? 201 : 200;
+    if (created) ctx.set('Location', `/api/v1/policies/${policy.id}`);
     ctx.body = presentPolicy(policy);
   }));
 
@@ -83,10 +84,10 @@ export function policyRoutes(db: Db, cache: PolicyCache): Router<AppState> {
     ctx.status = 204;
   }));
 
-  router.get('/policy-templates', readers, async (ctx) => {
+  router.get('/policy-templates', readers, validate({ query: pageQuery }, async (ctx, { query }) => {
     const data = TEMPLATES.map((t) => ({ id: t.id, description: t.description, risk_level: t.risk_level, params: z.toJSONSchema(t.params, { io: 'input' }) }));
-    ctx.body = { data, limit: data.length, offset: 0, total: data.length };
-  });
+    ctx.body = { data: data.slice(query.offset, query.offset + query.limit), limit: query.limit, offset: query.offset, total: data.length };
+  }));
 
   return router;
 }

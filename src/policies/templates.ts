@@ -71,6 +71,18 @@ function signalTemplate(id: string, description: string, signals: SignalId[], ri
 }
 
 const stringList = z.array(z.string().min(1).max(200)).min(1).max(500);
+/** Host names the templates match with their subdomains: `example.com`, not `*.example.com`, `https://example.com/` or `@example.com`, which would never match. */
+const domainList = z
+  .array(z.string().max(253).regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/, 'must be a host name such as example.com (its subdomains are included; no scheme, path, port, * or @)'))
+  .min(1)
+  .max(500);
+/** The argument a template reads: an identifier, not a name JavaScript objects inherit (`__proto__`, `constructor`). */
+const fieldName = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/)
+    .refine((f) => !['__proto__', 'constructor', 'prototype'].includes(f), 'must not be __proto__, constructor or prototype')
+    .default(fallback);
 
 export const TEMPLATES: readonly PolicyTemplate[] = [
   {
@@ -110,7 +122,7 @@ export const TEMPLATES: readonly PolicyTemplate[] = [
     id: 'amount-limit',
     description: 'A payment argument (default `amount`) may not exceed max.',
     risk_level: 'HIGH',
-    params: z.strictObject({ max: z.number().nonnegative(), field: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).default('amount') }),
+    params: z.strictObject({ max: z.number().nonnegative(), field: fieldName('amount') }),
     build: (p) => ({
       policy_schema: { type: 'object', properties: { arguments: { type: 'object', properties: { [p.field as string]: { type: 'number', maximum: p.max } } } } },
       match: { categories: ['payment'] },
@@ -120,7 +132,7 @@ export const TEMPLATES: readonly PolicyTemplate[] = [
     id: 'domain-allowlist',
     description: 'URLs in the given argument (default `url`) must be http(s) on one of the domains or their subdomains.',
     risk_level: 'HIGH',
-    params: z.strictObject({ domains: stringList, field: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).default('url') }),
+    params: z.strictObject({ domains: domainList, field: fieldName('url') }),
     build: (p) => {
       const hosts = (p.domains as string[]).map((d) => escapeRegex(d.toLowerCase())).join('|');
       return {
@@ -136,7 +148,7 @@ export const TEMPLATES: readonly PolicyTemplate[] = [
     id: 'email-recipient-domains',
     description: 'E-mail recipients (default argument `to`, a string or a list) must be on the given domains.',
     risk_level: 'HIGH',
-    params: z.strictObject({ domains: stringList, field: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).default('to') }),
+    params: z.strictObject({ domains: domainList, field: fieldName('to') }),
     build: (p) => {
       const address = { type: 'string', pattern: `(?i)^[^@\\s]+@([a-z0-9-]+\\.)*(${(p.domains as string[]).map((d) => escapeRegex(d.toLowerCase())).join('|')})$` };
       return {

@@ -35,6 +35,11 @@ describe('GET /api/v1/policies', () => {
     expect(res.status).toBe(200);
     const amount = res.body.data.find((t: { id: string }) => t.id === 'amount-limit');
     expect(amount.params).toMatchObject({ type: 'object', properties: { max: expect.any(Object) } });
+    // The list envelope's paging, validated like every other list.
+    const page = await call(gw.url, 'GET', '/api/v1/policy-templates?limit=2&offset=1', { key: await org.keyFor('viewer') });
+    expect(page.body).toMatchObject({ limit: 2, offset: 1, total: res.body.total });
+    expect(page.body.data.map((t: { id: string }) => t.id)).toEqual(res.body.data.slice(1, 3).map((t: { id: string }) => t.id));
+    for (const q of ['limit=abc', 'limit=0', 'offset=-1']) expect((await call(gw.url, 'GET', `/api/v1/policy-templates?${q}`, { key: await org.keyFor('viewer') })).status, q).toBe(400);
   });
 });
 
@@ -83,6 +88,7 @@ describe('policy lifecycle', () => {
     expect(before.body.policy_name).toBe('sql-injection');
     const off = await call(gw.url, 'PUT', '/api/v1/policies/sql-injection', { key: org.adminKey, body: { name: 'SQL injection (off)', template: 'sql-injection', enabled: false } });
     expect(off.status).toBe(201);
+    expect(off.headers.get('location')).toBe('/api/v1/policies/sql-injection');
     expect(off.body).toMatchObject({ source: 'org', overrides_platform: true, enabled: false });
     const list = await call(gw.url, 'GET', '/api/v1/policies?limit=100', { key: org.adminKey });
     const sqli = list.body.data.filter((p: { id: string }) => p.id === 'sql-injection');
@@ -125,6 +131,11 @@ describe('policy lifecycle', () => {
       [{ id: 'bad', name: 'x', risk_level: 'LOW', policy_schema: { properties: { a: { pattern: '(?<=x)y' } } } }, /policy_schema is invalid/],
       [{ id: 'bad', name: 'x', template: 'no-such-template' }, /unknown template/],
       [{ id: 'bad', name: 'x', template: 'amount-limit', params: { max: 'ten' } }, /params\.max/],
+      // Domains the template would escape literally and never match.
+      [{ id: 'bad', name: 'x', template: 'domain-allowlist', params: { domains: ['*.example.com'] } }, /params\.domains\.0: must be a host name/],
+      [{ id: 'bad', name: 'x', template: 'domain-allowlist', params: { domains: ['https://example.com/'] } }, /params\.domains\.0/],
+      [{ id: 'bad', name: 'x', template: 'email-recipient-domains', params: { domains: ['@acme.com'] } }, /params\.domains\.0/],
+      [{ id: 'bad', name: 'x', template: 'amount-limit', params: { max: 10, field: '__proto__' } }, /params\.field/],
       [{ id: 'Bad Id', name: 'x', risk_level: 'LOW', policy_schema: {} }, /id/],
       [{ id: 'bad', name: 'x', policy_schema: {} }, /risk_level/],
       [{ id: 'bad', name: 'x', risk_level: 'SEVERE', policy_schema: {} }, /risk_level/],
