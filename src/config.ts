@@ -71,6 +71,8 @@ const envSchema = z.object({
   /** Signing secret of the Stripe webhook endpoint (whsec_…); unset = POST /api/v1/stripe/webhook answers 503. */
   STRIPE_WEBHOOK_SECRET: optionalString,
   /** Traces held in memory awaiting their batch insert; beyond this, POST /api/v1/traces answers 429. */
+  /** How often pending checks left behind (workflow ended without a decision, kill switch not yet applied) are repaired. */
+  AEGIS_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   AEGIS_TRACE_BUFFER_MAX: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   /** Traces per INSERT: a batch is written as soon as this many are waiting. */
   AEGIS_TRACE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
@@ -114,6 +116,7 @@ export interface Config {
   readonly otel: { readonly endpoint: string | undefined; readonly serviceName: string };
   readonly redisUrl: string | undefined;
   readonly stripeWebhookSecret: string | undefined;
+  readonly reconcileIntervalMs: number;
   readonly traces: {
     readonly bufferMax: number;
     readonly batchSize: number;
@@ -164,6 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
     otel: Object.freeze({ endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME }),
     redisUrl: e.REDIS_URL,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    reconcileIntervalMs: e.AEGIS_RECONCILE_INTERVAL_MS,
     traces: Object.freeze({ bufferMax: e.AEGIS_TRACE_BUFFER_MAX, batchSize: e.AEGIS_TRACE_BATCH_SIZE, flushMs: e.AEGIS_TRACE_FLUSH_MS }),
     logLevel: e.LOG_LEVEL,
   });

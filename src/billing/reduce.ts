@@ -95,7 +95,9 @@ export function reduceBillingEvent(orgId: string, current: BillingRecord | undef
 
 function reduceSubscription(base: BillingRecord, e: SubscriptionEvent): Reduction {
   const sameSubscription = base.subscription_id === e.subscriptionId;
-  if (!sameSubscription && base.subscription_id !== null && LIVE.has(base.status) && !LIVE.has(e.status)) {
+  // Another subscription replaces the org's current one once it is live; one still `incomplete` (its
+  // first payment not made: an upgrade whose card failed) does not displace one the org pays for.
+  if (!sameSubscription && base.subscription_id !== null && LIVE.has(base.status) && (!LIVE.has(e.status) || (e.status === 'incomplete' && base.status !== 'incomplete'))) {
     return { next: base, outcome: 'ignored', reason: `subscription ${e.subscriptionId} is ${e.status}, and the org's current subscription is ${base.subscription_id}` };
   }
   let subscription = notOlder(e.created, base.subscription_at);
@@ -129,6 +131,8 @@ function reduceSubscription(base: BillingRecord, e: SubscriptionEvent): Reductio
 }
 
 function reducePayment(base: BillingRecord, e: PaymentEvent): Reduction {
+  // A one-off invoice (no subscription) never changes a subscription's status in Stripe, nor here.
+  if (e.subscriptionId === null) return { next: base, outcome: 'ignored', reason: 'the invoice is not for a subscription' };
   if (e.subscriptionId !== null && base.subscription_id !== null && e.subscriptionId !== base.subscription_id) {
     return { next: base, outcome: 'ignored', reason: `invoice of subscription ${e.subscriptionId}, and the org's current subscription is ${base.subscription_id}` };
   }

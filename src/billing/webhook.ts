@@ -60,9 +60,15 @@ export class StripeWebhook {
     } catch (err) {
       throw new ValidationError(`Stripe signature verification failed: ${(err as Error).message}`, [{ path: '(headers).stripe-signature', message: 'does not verify' }]);
     }
+    // Stripe sends one timestamp; the library verifies against the last `t=`, so a header holding two
+    // (an old one first) must not pass the check below on the other.
+    const stamps = [...signature.matchAll(/(?:^|,)\s*t=([^,]*)/g)].map((m) => Number(m[1]!.trim()));
+    if (stamps.length !== 1) {
+      throw new ValidationError(`Stripe signature verification failed: the header holds ${stamps.length} timestamps (t=); Stripe sends one`, [{ path: '(headers).stripe-signature', message: 'one t= expected' }]);
+    }
     // The library only refuses timestamps too far in the past; a signed one from the future is no
     // fresher (the tolerance window is both ways).
-    const signedAt = Number(/(?:^|,)\s*t=(\d{1,12})\s*(?:,|$)/.exec(signature)?.[1]);
+    const signedAt = stamps[0]!;
     if (!Number.isFinite(signedAt) || signedAt > Date.now() / 1000 + SIGNATURE_TOLERANCE_SECONDS) {
       throw new ValidationError('Stripe signature verification failed: the signature timestamp is in the future', [{ path: '(headers).stripe-signature', message: 'timestamp outside the tolerance zone' }]);
     }

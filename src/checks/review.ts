@@ -4,6 +4,8 @@ import type { Principal } from '../auth/authenticator.js';
 import type { Db } from '../db/knex.js';
 import { AppError, ConflictError, ForbiddenError, UnavailableError } from '../errors.js';
 import { findActiveReviewer } from '../scim/reviewers.js';
+import { activeKillSwitches, matchKillSwitch } from '../killswitch/store.js';
+import { recordDecision } from '../../activities/decisions.js';
 import type { Logger } from '../log.js';
 import type { OutboxDispatcher } from './dispatcher.js';
 import { getCheck } from './store.js';
@@ -81,6 +83,11 @@ export class ReviewService {
   async decide(principal: Principal, checkId: string, input: ReviewInput): Promise<CheckRecord> {
     const check = await getCheck(this.db, principal, checkId);
     if (check.status !== 'pending') throw alreadyDecided(check);
+    if (input.decision === 'allow') {
+      // An engaged kill switch resolves what it covers as block (retried until it can be): no reviewer may let it through meanwhile.
+      const stop = matchKillSwitch(await activeKillSwitches(this.db, check.org_id), check.agent_id, check.tool_name);
+      if (stop) throw new ConflictError(`check ${check.id} is covered by kill switch ${stop.id} (${stop.scope}${stop.target ? ` ${stop.target}` : ''}), engaged by ${stop.engaged_by}: it can only be blocked until the switch is released`, { kill_switch: stop.id });
+    }
     const decidedBy = await this.reviewer(principal, input.decided_by);
     await this.deliver(principal, checkId, { ...input, decided_by: decidedBy, reason: input.reason ?? null, credential: `${principal.kind}:${principal.credentialId}` });
     return getCheck(this.db, principal, checkId);
@@ -121,6 +128,9 @@ export class ReviewService {
       if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) {
         const fresh = await getCheck(this.db, scope, checkId);
         if (fresh.status !== 'pending') throw alreadyDecided(fresh);
+        // The workflow ended without recording a decision (terminated by an operator, or failed):
+        // PostgreSQL is the record, and its first writer wins there as the workflow's Update would.
+        if (await this.workflowClosed(checkId)) return this.recordWithoutWorkflow(scope, fresh, input);
         // The validator refused for another reason (or the recording is still under way).
         throw new ConflictError(`check ${checkId} could not be decided: ${(err.cause as Error | undefined)?.message ?? err.message}`);
       }
@@ -128,6 +138,24 @@ export class ReviewService {
       this.log.error({ err, check_id: checkId }, 'deciding a check failed');
       throw new UnavailableError('the decision could not be delivered to the workflow; try again');
     }
+  }
+
+  /** workflowClosed: the check's workflow exists and has ended (not running, not missing). */
+  async workflowClosed(checkId: string): Promise<boolean> {
+    try {
+      const d = await this.workflows.client.workflow.getHandle(checkId).describe();
+      return d.status.name !== 'RUNNING';
+    } catch {
+      return false;
+    }
+  }
+
+  /** recordWithoutWorkflow decides a pending check whose workflow is gone, directly and once, with its log entry. */
+  async recordWithoutWorkflow(scope: Pick<Principal, 'orgId' | 'agentId'>, check: CheckRecord, input: DecideInput): Promise<void> {
+    const decidedAt = new Date().toISOString();
+    const recorded = await recordDecision(this.db, { check_id: check.id, org_id: check.org_id, decision: input.decision, decided_by: input.decided_by, decided_at: decidedAt, reason: input.reason, credential: input.credential });
+    this.log.warn({ check_id: check.id, decided_by: recorded.decided_by }, 'a pending check whose workflow had ended was decided without it');
+    if (recorded.decided_at !== decidedAt || recorded.decided_by !== input.decided_by) throw alreadyDecided(await getCheck(this.db, scope, check.id));
   }
 
   /** decision returns the check's current verdict, waiting up to waitSeconds for a pending one. */

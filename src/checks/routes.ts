@@ -11,9 +11,17 @@ import type { CheckService } from './service.js';
 import { getCheck, listChecks } from './store.js';
 import { receiptOf } from '../tlog/store.js';
 
+const RESERVED_DECIDERS = /^(?:policy|timeout|kill-switch|kill_switch|anomaly|system(?::.*)?)$/i;
+
 export const ReviewBody = z.strictObject({
   decision: z.enum(['allow', 'block']),
-  decided_by: z.string().trim().min(1).max(256),
+  // The names the gateway decides under: a reviewer's decision must not read as a timeout or a kill switch in the log.
+  decided_by: z
+    .string()
+    .trim()
+    .min(1)
+    .max(256)
+    .refine((v) => !RESERVED_DECIDERS.test(v), 'names a decider the gateway reserves for itself (policy, timeout, kill-switch, anomaly, system:…)'),
   reason: z.string().max(2000).optional(),
 });
 export const DecisionQuery = z.object({ wait: queryInt(0, 60).default(0) });
@@ -45,7 +53,8 @@ export function checkRoutes(db: Db, service: CheckService, reviews: ReviewServic
   }));
 
   router.patch('/check/:id', requireRole('admin', 'reviewer'), validate({ params: IdParams, body: ReviewBody }, async (ctx, { params, body }) => {
-    ctx.body = presentCheck(await reviews.decide(principalOf(ctx), params.id, body));
+    const check = await reviews.decide(principalOf(ctx), params.id, body);
+    ctx.body = { ...presentCheck(check), log: await receiptOf(db, check.org_id, check.id) };
   }));
 
   router.get('/checks', requireRole('admin', 'reviewer', 'viewer'), validate({ query: ChecksQuery }, async (ctx, { query }) => {

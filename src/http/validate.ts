@@ -82,4 +82,5 @@ export const pageQuery = z.object({
   offset: queryInt(0, 10_000_000).default(0),
 });
 
-export const uuidParam = z.uuid({ error: 'must be a UUID' });
+/** A UUID in any letter case, as the lower-case form every id is stored and named in (workflow ids, long-poll channels). */
+export const uuidParam = z.uuid({ error: 'must be a UUID' }).transform((id) => id.toLowerCase());

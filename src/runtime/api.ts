@@ -16,6 +16,7 @@ import { UsageMeter } from '../billing/usage.js';
 import { StripeWebhook } from '../billing/webhook.js';
 import { OutboxDispatcher } from '../checks/dispatcher.js';
 import { ReviewService } from '../checks/review.js';
+import { PendingReconciler } from '../checks/reconcile.js';
 import { checkRoutes } from '../checks/routes.js';
 import { CheckService } from '../checks/service.js';
 import { DecisionWaiters } from '../checks/waiters.js';
@@ -154,6 +155,9 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
   const stripe = new StripeWebhook({ db, secret: config.stripeWebhookSecret, log: log.child({ component: 'billing' }), onChange: (orgId) => billing.invalidate(orgId) });
   dispatcher.start();
   onCleanup('outbox dispatcher', () => dispatcher.stop());
+  const reconciler = new PendingReconciler(db, reviews, dispatcher, killSwitches, log.child({ component: 'reconcile' }), config.reconcileIntervalMs);
+  reconciler.start();
+  onCleanup('pending-check reconciler', () => reconciler.stop());
   sequencer.start();
   onCleanup('transparency log sequencer', () => sequencer.stop());
 

@@ -74,6 +74,11 @@ export function event(type: string, created: Date | undefined, object: Record<st
 }
 
 /** deliver POSTs an event to the gateway's webhook as Stripe would, signed with the stripe package's test helper. */
+/** signatureFor is the Stripe-Signature header Stripe would send for this event (`t=…,v1=…`). */
+export function signatureFor(ev: unknown, timestamp?: number): string {
+  return Stripe.webhooks.generateTestHeaderString({ payload: JSON.stringify(ev), secret: WEBHOOK_SECRET, timestamp });
+}
+
 export function deliver(base: string, ev: unknown, opts: { secret?: string; timestamp?: number; signature?: string | null } = {}): Promise<ApiResponse> {
   const payload = JSON.stringify(ev);
   const header = opts.signature !== undefined ? opts.signature : Stripe.webhooks.generateTestHeaderString({ payload, secret: opts.secret ?? WEBHOOK_SECRET, timestamp: opts.timestamp });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, newOrg, startTestGateway, type TestGateway, type TestOrg } from '../helpers/gateway.js';
-import { daysFromNow, deliver, event, invoiceEvent, newId, subscriptionEvent, WEBHOOK_SECRET } from './stripe.js';
+import { daysFromNow, deliver, event, invoiceEvent, newId, signatureFor, subscriptionEvent, WEBHOOK_SECRET } from './stripe.js';
 
 let gw: TestGateway;
 
@@ -67,6 +67,9 @@ describe('POST /api/v1/stripe/webhook', () => {
       // Signed in the future: no fresher than one signed in the past.
       await deliver(gw.url, downgrade, { timestamp: Math.floor(Date.now() / 1000) + 600 }),
     ];
+    // A second, older t= ahead of the signed future one: the library verifies the last, the future check must not read the first.
+    const signedInFuture = signatureFor(downgrade, Math.floor(Date.now() / 1000) + 7200);
+    cases.push(await deliver(gw.url, downgrade, { signature: `t=${Math.floor(Date.now() / 1000)},${signedInFuture}` }));
     for (const res of cases) {
       expect(res.status, res.text).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_ERROR');
@@ -75,6 +78,7 @@ describe('POST /api/v1/stripe/webhook', () => {
     expect(cases[1]!.body.error.message).toMatch(/missing Stripe-Signature/);
     expect(cases[3]!.body.error.message).toMatch(/tolerance/i);
     expect(cases[4]!.body.error.message).toMatch(/in the future/);
+    expect(cases[5]!.body.error.message).toMatch(/2 timestamps/);
     // The same bytes, properly signed, go through: nothing above was recorded as processed.
     expect((await deliver(gw.url, downgrade)).body.outcome).toBe('applied');
     expect((await billing(org)).body.plan).toBe('free');

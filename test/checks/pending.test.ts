@@ -15,7 +15,7 @@ let connection: Connection;
 const finished: string[] = [];
 
 beforeAll(async () => {
-  gw = await startTestGateway({ AEGIS_WEBHOOK_ALLOW_PRIVATE: 'true' });
+  gw = await startTestGateway({ AEGIS_WEBHOOK_ALLOW_PRIVATE: 'true', AEGIS_RECONCILE_INTERVAL_MS: '500' });
   [org, other] = await Promise.all([newOrg(gw), newOrg(gw)]);
   await requireReview(gw, org);
   connection = await Connection.connect({ address: inject('temporalAddress') });
@@ -25,9 +25,72 @@ afterAll(async () => {
   await gw?.shutdown();
 });
 
+/** terminateWorkflow ends a check's workflow without a decision, as an operator would, once the dispatcher has started it. */
+async function terminateWorkflow(id: string): Promise<void> {
+  const handle = new Client({ connection }).workflow.getHandle(id);
+  await eventually(async () => {
+    await handle.describe();
+  }, 10_000, 100);
+  await handle.terminate('operator');
+}
+
 const decide = (id: string, body: unknown, key = org.adminKey) => call(gw.url, 'PATCH', `/api/v1/check/${id}`, { key, body });
 
+describe('a pending check left behind', () => {
+  it('covered by a kill switch that could not block it: a reviewer may not allow it, and the next pass blocks it', async () => {
+    const o = await newOrg(gw);
+    await requireReview(gw, o);
+    const id = await pendingCheck(gw.url, o.adminKey, 'ks-agent');
+    // Engaged while Temporal was unreachable: the switch exists, the check is still pending.
+    const [ks] = await gw.db('kill_switches').insert({ org_id: o.orgId, scope: 'agent', target: 'ks-*', reason: 'incident', engaged_by: 'api_key:test' }).returning('id');
+    const allow = await call(gw.url, 'PATCH', `/api/v1/check/${id}`, { key: o.adminKey, body: { decision: 'allow', decided_by: 'alice@acme.com' } });
+    expect(allow.status).toBe(409);
+    expect(allow.body.error).toMatchObject({ code: 'CONFLICT', kill_switch: ks.id, message: expect.stringMatching(/can only be blocked/) });
+    await eventually(async () => {
+      const verdict = await call(gw.url, 'GET', `/api/v1/check/${id}/decision`, { key: o.adminKey });
+      expect(verdict.body).toMatchObject({ decision: 'block', status: 'decided', decided_by: 'kill-switch' });
+    }, 10_000, 200);
+    finished.push(id);
+  });
+
+  it('whose workflow ended without a decision: a PATCH decides it in PostgreSQL, with its log entry', async () => {
+    const id = await pendingCheck(gw.url, org.adminKey);
+    await terminateWorkflow(id);
+    const res = await decide(id, { decision: 'block', decided_by: 'alice@acme.com', reason: 'workflow gone' });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ check_id: id, decision: 'block', status: 'decided', decided_by: 'alice@acme.com', log: null });
+    expect((await decide(id, { decision: 'allow', decided_by: 'bob@acme.com' })).status).toBe(409);
+    await eventually(async () => {
+      const check = await call(gw.url, 'GET', `/api/v1/check/${id}`, { key: org.adminKey });
+      expect(check.body.log).toMatchObject({ leaf_index: expect.any(Number) });
+    }, 10_000, 200);
+  });
+
+  it('past its deadline with its workflow ended: the next pass records the timeout decision', async () => {
+    const o = await newOrg(gw);
+    await requireReview(gw, o);
+    await call(gw.url, 'PATCH', '/api/v1/config', { key: o.adminKey, body: { pending_timeout_seconds: 2, timeout_decision: 'block' } });
+    const id = await pendingCheck(gw.url, o.adminKey);
+    await terminateWorkflow(id);
+    const verdict = await call(gw.url, 'GET', `/api/v1/check/${id}/decision?wait=15`, { key: o.adminKey });
+    expect(verdict.body).toMatchObject({ decision: 'block', status: 'decided', decided_by: 'timeout', reason: expect.stringMatching(/workflow had ended/) });
+  });
+});
+
 describe('a pending check', () => {
+  it('takes its id in any letter case, and refuses a decided_by the gateway reserves', async () => {
+    const id = await pendingCheck(gw.url, org.adminKey);
+    for (const decided_by of ['timeout', 'Kill-Switch', 'policy', 'system:auto-kill']) {
+      const res = await decide(id, { decision: 'allow', decided_by });
+      expect(res.status, decided_by).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_ERROR');
+    }
+    const res = await decide(id.toUpperCase(), { decision: 'block', decided_by: 'alice@acme.com' });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ check_id: id, decision: 'block' });
+    finished.push(id);
+  });
+
   it('is decided by a reviewer PATCH: 200 with the final record, then 409 for a second decision', async () => {
     const id = await pendingCheck(gw.url, org.adminKey);
     const polled = await call(gw.url, 'GET', `/api/v1/check/${id}/decision`, { key: org.adminKey });

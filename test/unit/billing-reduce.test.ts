@@ -49,6 +49,21 @@ describe('reduceBillingEvent()', () => {
     ['lets a snapshot win a tie with an invoice', [sub(1, 'active'), pay(4, false), sub(4, 'active')], { subscription: 'sub_1', plan: 'team', status: 'active', past_due_since: null }, ['applied', 'applied', 'applied']],
     ['ignores an invoice of another subscription', [sub(1, 'active'), pay(3, false, { subscriptionId: 'sub_9' })], { subscription: 'sub_1', plan: 'team', status: 'active', past_due_since: null }, ['applied', 'ignored']],
     ['ignores payments once canceled', [sub(1, 'canceled'), pay(3, true)], { subscription: 'sub_1', plan: 'team', status: 'canceled', past_due_since: null }, ['applied', 'ignored']],
+    // One-off invoices never change a subscription's status.
+    ['ignores a failed one-off invoice', [sub(1, 'active'), pay(3, false, { subscriptionId: null })], { subscription: 'sub_1', plan: 'team', status: 'active', past_due_since: null }, ['applied', 'ignored']],
+    ['ignores a paid one-off invoice of a past-due org', [sub(1, 'active'), pay(3, false), pay(4, true, { subscriptionId: null })], { subscription: 'sub_1', plan: 'team', status: 'past_due', past_due_since: 3 }, ['applied', 'applied', 'ignored']],
+    [
+      'keeps the paid subscription while an upgrade is incomplete, and moves once it is active',
+      [sub(1, 'active'), sub(2, 'incomplete', { subscriptionId: 'sub_2', plan: 'enterprise' }), sub(3, 'incomplete_expired', { subscriptionId: 'sub_2', plan: 'enterprise' }), pay(4, true)],
+      { subscription: 'sub_1', plan: 'team', status: 'active', past_due_since: null },
+      ['applied', 'ignored', 'ignored', 'unchanged'],
+    ],
+    [
+      'moves to an upgrade that became active',
+      [sub(1, 'active'), sub(2, 'incomplete', { subscriptionId: 'sub_2', plan: 'enterprise' }), sub(3, 'active', { subscriptionId: 'sub_2', plan: 'enterprise' })],
+      { subscription: 'sub_2', plan: 'enterprise', status: 'active', past_due_since: null },
+      ['applied', 'ignored', 'applied'],
+    ],
     [
       'starts from an invoice delivered before its subscription, which later fills the plan in',
       [pay(5, true), sub(2, 'incomplete', { plan: 'enterprise' })],

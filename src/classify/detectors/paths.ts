@@ -32,7 +32,9 @@ export function detectPaths(input: DetectionInput): Signal[] {
   for (const field of input.fields) {
     const gone = deletes && PATH_KEY_RE.test(field.key) ? wholeTree(field.value) : undefined;
     if (gone) signals.push({ id: 'destructive_operation', severity: 'critical', path: field.pointer, evidence: excerpt(`deletes ${gone}: ${field.value}`) });
-    const seen = analyseField(field, input.category === 'filesystem');
+    // A location field by tool alone only among the call's own arguments: the members of a JSON document
+    // being written (`{"img": "data:image/png;base64,…"}`) are its data, read as paths by their names only.
+    const seen = analyseField(field, input.category === 'filesystem' && !input.embedded);
     if (seen) {
       signals.push({
         id: 'path_traversal',

@@ -23,7 +23,8 @@ const RULES: TargetRule[] = [
   rule(`(?:^|/)etc/(?:g?shadow|master\\.passwd|sudoers|security/opasswd)${END}`, 'password hashes', 'critical'),
   rule(`(?:^|/)master\\.passwd${END}`, 'password hashes', 'critical'),
   rule(`(?:^|/)\\.htpasswd${END}`, 'password hashes', 'critical'),
-  rule('(?:^|/)id_(?:rsa|dsa|ecdsa|ed25519)\\.pub$', 'SSH public key', 'high'),
+  // Under a .ssh directory: a project's own `keys/id_ed25519.pub` (or one being written next to the code) is public by name and place.
+  rule('(?:^|/)\\.ssh/(?:[^/]+/)*id_(?:rsa|dsa|ecdsa|ed25519)\\.pub$', 'SSH public key', 'high'),
   rule(`(?:^|/)(?:\\.ssh(?:/|$)|id_(?:rsa|dsa|ecdsa|ed25519)(?!\\.pub)${END})`, 'SSH keys', 'critical'),
   rule('(?:^|/)(?:\\.aws/(?:credentials|config)|\\.azure/|\\.config/gcloud/|\\.kube/config|\\.docker/config\\.json)', 'cloud credentials', 'critical'),
   rule(`(?:^|/)\\.(?:netrc|pgpass|my\\.cnf|git-credentials|npmrc|pypirc|vault-token|s3cfg|boto|dockercfg)${END}`, 'stored credentials', 'critical'),
