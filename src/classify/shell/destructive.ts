@@ -56,6 +56,8 @@ function redirectVerdict(cmd: ShellCommand): Verdict | undefined {
     const t = r.target.value;
     if (BLOCK_DEVICE.test(t)) return { severity: 'critical', label: `overwrites disk ${t}` };
     if (r.op !== '>>' && /^\/(etc|boot|bin|sbin|usr|lib|lib64)\//.test(t) && !/^\/etc\/(hosts|motd)$/.test(t)) return { severity: 'high', label: `overwrites ${t}` };
+    // A file of a database's data directory emptied (`: > …/global/pg_control`): the database no longer starts.
+    if (r.op !== '>>' && pathScope(t) === 'system' && /^\/var\/lib\//.test(t)) return { severity: 'high', label: `overwrites ${t}` };
   }
   return undefined;
 }

@@ -17,6 +17,8 @@ const CREDENTIAL_FILES: RegExp[] = [
   /(^|\/)\.config\/(gh\/hosts\.yml|hub|rclone\/rclone\.conf)$/,
   /(^|\/)\.(cargo\/credentials(\.toml)?|gem\/credentials|composer\/auth\.json|s3cfg|boto)$/,
   /(^|\/)\.gnupg\/(private-keys-v1\.d|secring\.gpg)/,
+  // Every file of a credential directory, named by a variable or a glob (`~/.ssh/$f`, `~/.aws/*`).
+  /(^|\/)\.(ssh|aws|gnupg|kube)\/(\$\{?\w+\}?|\*(?![^/]*\.pub$)[^/]*)$/,
   /(^|\/)etc\/ssl\/private\//,
   /(^|\/)proc\/(self|\d+|\*)\/environ$/,
   /(^|\/)\.env(\.(local|prod|production|dev|development|staging|test))?$/,
@@ -67,6 +69,9 @@ export type PathScope = 'root' | 'home' | 'system' | 'absolute' | 'temp' | 'rela
  * `/usr/lib`), another absolute path, a temporary path, the working directory itself or all of it
  * (`.`, `*`, `.*`), another relative path, or an expansion we cannot see through.
  */
+/** Where databases, queues and container runtimes keep their data. */
+const DATA_DIRS = /^\/var\/lib\/(?:postgresql|pgsql|mysql|mariadb|mongodb|redis|docker|containerd|etcd|elasticsearch|opensearch|cassandra|kafka|zookeeper|rabbitmq|clickhouse|influxdb|neo4j|couchdb)(?:\/|$)/;
+
 export function pathScope(raw: string): PathScope {
   const p = raw.replace(/["']/g, '');
   if (isTempPath(p)) return 'temp';
@@ -78,6 +83,8 @@ export function pathScope(raw: string): PathScope {
   if (n.startsWith('/')) {
     const top = `/${n.split('/')[1] ?? ''}`;
     if (SYSTEM_DIRS.has(top)) {
+      // A database's or container runtime's data directory is the system's state, however deep.
+      if (DATA_DIRS.test(n)) return 'system';
       const depth = n.split('/').filter(Boolean).length;
       if (depth <= 1 || top === '/etc' || top === '/boot' || top === '/bin' || top === '/sbin' || top === '/usr' || top === '/lib' || top === '/lib64') return 'system';
       if (depth === 2 && /\*$/.test(n)) return 'system';

@@ -1,6 +1,6 @@
 import { FETCHERS, INTERPRETERS, NETCATS, SHELLS, positionals, type CommandView, type NestedProgram } from './commands.js';
 import type { Finding } from './findings.js';
-import { isCredentialPath, normalizePath } from './paths.js';
+import { isCredentialPath, isTempPath, normalizePath } from './paths.js';
 import type { ShellCommand, ShellWord } from './script.js';
 import { ownerOf, viewOf, type ScriptView } from './view.js';
 
@@ -53,6 +53,7 @@ function runsWord(view: CommandView, word: ShellWord): boolean {
   return /^-[a-zA-Z]*[ce]$|^--(eval|command)$|^-command$/i.test(before) || positionals(view.args.slice(0, at + 1)).length === 1;
 }
 
+const takesUrl = (v: CommandView | undefined): boolean => !!v && v.args.some((a) => /^(?:https?|ftps?):\/\/\S/i.test(a));
 const isFetcher = (v: CommandView | undefined): boolean => !!v && (FETCHERS.has(v.name) || v.name === 'scp' || v.name === 'rsync');
 const isNetcat = (v: CommandView | undefined): boolean => !!v && NETCATS.has(v.name);
 
@@ -138,7 +139,8 @@ export function downloadExec(sv: ScriptView): Finding[] {
     const upstream = views.slice(0, sink);
     const start = pipe[0]!.start;
     const end = pipe[sink]!.end;
-    if (upstream.some(isFetcher)) out.push({ id: 'command_injection', severity: 'critical', label: 'download and execute', text: src, start, end });
+    // Any program handed a URL whose output a shell runs fetches code: also one named through variables (`a=c;b=url;$a$b … | bash`).
+    if (upstream.some((v) => isFetcher(v) || takesUrl(v))) out.push({ id: 'command_injection', severity: 'critical', label: 'download and execute', text: src, start, end });
     else if (upstream.some(isNetcat)) out.push({ id: 'command_injection', severity: 'critical', label: 'remote shell', text: src, start, end });
     else if (upstream.some(isDecoder)) out.push({ id: 'command_injection', severity: 'critical', label: 'decode and execute', text: src, start, end });
   }
@@ -500,6 +502,14 @@ export function credentialAccess(sv: ScriptView): Finding[] {
       if ((r.op === '<' || r.op === '<>') && isCredentialPath(t)) read(cmd, t);
       if ((r.op === '>>' || r.op === '>' || r.op === '>|') && isAccessFile(t)) {
         out.push({ id: 'command_injection', severity: 'high', label: `plants access in ${t}`, text: src, start: cmd.start, end: cmd.end });
+      }
+    }
+    // A library injected into the command from a scratch or hidden place (`LD_PRELOAD=/tmp/.x/libhide.so sudo -l`):
+    // how rootkits hide and hijack privileged programs. jemalloc from /usr/lib is how allocators are swapped.
+    for (const a of cmd.assigns) {
+      const lib = a.value?.value ?? '';
+      if ((a.name === 'LD_PRELOAD' || a.name === 'LD_LIBRARY_PATH' || a.name === 'DYLD_INSERT_LIBRARIES') && (isTempPath(lib) || /(^|\/)\.[^/.]/.test(lib) || /^\/dev\/shm\//.test(lib))) {
+        out.push({ id: 'command_injection', severity: 'high', label: `${a.name} from ${lib}`, text: src, start: cmd.start, end: cmd.end });
       }
     }
     const v = sv.views[i];

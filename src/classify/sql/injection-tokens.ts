@@ -1,6 +1,6 @@
 import { finding, type Finding } from './finding.js';
 import { isCredentialPath } from '../shell/paths.js';
-import { DESTRUCTIVE_KEYWORDS, ERROR_FUNCTIONS, SERVER_COMMAND_FUNCTIONS, SERVER_FILE_FUNCTIONS, STATEMENT_KEYWORDS, SYSTEM_FUNCTIONS, TIME_FUNCTIONS, isPasswordRelation, isSystemRelation } from './lexicon.js';
+import { DESTRUCTIVE_KEYWORDS, ERROR_FUNCTIONS, PROBING_FUNCTIONS, SERVER_COMMAND_FUNCTIONS, SERVER_FILE_FUNCTIONS, STATEMENT_KEYWORDS, SYSTEM_FUNCTIONS, TIME_FUNCTIONS, isPasswordRelation, isSystemRelation } from './lexicon.js';
 import { isComment, isLiteral, type Token } from './tokens.js';
 
 /**
@@ -31,6 +31,10 @@ export function findInjectionInTokens(text: string, all: Token[]): Finding[] {
     if ((w === 'or' || w === 'and' || w === '||' || w === '&&' || w === 'xor' || w === 'having') && !afterBetween(toks, i)) {
       const probe = constantCondition(toks, i + 1, w === 'or' || w === '||' || w === 'xor');
       if (probe !== undefined) out.push(finding('sql_injection', 'high', w === 'or' || w === '||' || w === 'xor' ? 'tautology' : 'boolean probe', show(i, probe)));
+      else {
+        const blind = blindProbe(toks, i + 1, closers);
+        if (blind) out.push(finding('sql_injection', 'high', blind[0], show(i, blind[1])));
+      }
     } else if (w === 'union' && fromSeen) {
       const end = suspiciousUnion(toks, i);
       if (end !== undefined) out.push(finding('sql_injection', 'critical', 'UNION-based', show(i, end)));
@@ -124,6 +128,26 @@ function callKind(toks: Token[], i: number, name: string): ['critical' | 'high',
     const value = toks.slice(i + 4, i + 7).map((t) => t.word);
     if (value.includes('select') || value.includes('union') || value.includes('@@') || value.includes('char')) return ['high', 'error-based convert'];
   }
+  return undefined;
+}
+
+/**
+ * blindProbe reads a condition at i that asks the database one bit at a time: T-SQL's `IIF(<constant
+ * condition or a character of a subquery>, 1, 0)`, or a subquery whose value is a cut of a column,
+ * `(SELECT [TOP 1] SUBSTRING(password, 1, 1) FROM users)`. Returns its kind and last token.
+ */
+function blindProbe(toks: Token[], i: number, closers: Int32Array): [string, number] | undefined {
+  let j = i;
+  while (toks[j]?.text === '(') j++;
+  if (toks[j]?.word === 'iif' && toks[j + 1]?.text === '(') {
+    const inner = blindProbe(toks, j + 2, closers);
+    if (constantCondition(toks, j + 2, false) !== undefined || inner) return [inner ? inner[0] : 'boolean probe', closers[j + 1]!];
+    return undefined;
+  }
+  if (toks[j]?.word !== 'select' || j === i) return undefined;
+  let k = j + 1;
+  if (toks[k]?.word === 'top') k += toks[k + 1]?.text === '(' ? 4 : 2;
+  if (PROBING_FUNCTIONS.has(toks[k]?.word ?? '') && toks[k + 1]?.text === '(') return ['blind extraction', closers[k + 1]!];
   return undefined;
 }
 

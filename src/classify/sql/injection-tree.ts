@@ -1,6 +1,6 @@
 import type { A_Expr, FuncCall, Node, SelectStmt } from 'libpg-query';
 import { finding, type Finding } from './finding.js';
-import { ERROR_FUNCTIONS, SERVER_COMMAND_FUNCTIONS, SERVER_FILE_FUNCTIONS, SYSTEM_FUNCTIONS, TIME_FUNCTIONS, isPasswordRelation, isSystemRelation, qualifiedName } from './lexicon.js';
+import { ERROR_FUNCTIONS, PROBING_FUNCTIONS, SERVER_COMMAND_FUNCTIONS, SERVER_FILE_FUNCTIONS, SYSTEM_FUNCTIONS, TIME_FUNCTIONS, isPasswordRelation, isSystemRelation, qualifiedName } from './lexicon.js';
 import { constValue, isConstantExpr, isQuotedValue, locationSpan, sameExpr, someNode, stringsOf, walkNodes } from './nodes.js';
 import { nodeText, stmtText, stmtType, type ParsedSql } from './tree.js';
 
@@ -23,6 +23,7 @@ export function findInjectionInTree(sql: ParsedSql): Finding[] {
     else if ('FuncCall' in n) checkFunction(sql, n.FuncCall, out);
     else if ('TypeCast' in n) checkCast(sql, n, out);
     else if ('A_Expr' in n && isBlindExtraction(n.A_Expr)) out.push(finding('sql_injection', 'high', 'blind extraction', nodeText(sql, n)));
+    else if ('A_Expr' in n) markCastSubqueryProbe(n.A_Expr);
     else if ('CaseWhen' in n && n.CaseWhen.expr && isConstantExpr(n.CaseWhen.expr)) {
       out.push(finding('sql_injection', 'high', 'boolean probe', `CASE WHEN ${nodeText(sql, n.CaseWhen.expr)}`));
     }
@@ -94,7 +95,10 @@ function checkFunction(sql: ParsedSql, f: FuncCall, out: Finding[]): void {
   else if (SERVER_FILE_FUNCTIONS.has(name)) out.push(finding('sql_injection', 'high', 'file access on the database server', shown()));
   else if (TIME_FUNCTIONS.has(name)) out.push(finding('sql_injection', 'critical', 'time-based', shown()));
   else if (ERROR_FUNCTIONS.has(name)) out.push(finding('sql_injection', 'high', 'error-based', shown()));
-  else if (name === 'randomblob' || name === 'zeroblob') {
+  else if (name === 'iif' && f.args?.[0] && (isConstantExpr(f.args[0]) || someNode(f.args[0], (n) => 'A_Expr' in n && isBlindExtraction(n.A_Expr)))) {
+    // T-SQL's IIF(1=1, 1, 0): a condition the query answers yes or no to, one bit at a time.
+    out.push(finding('sql_injection', 'high', 'boolean probe', shown()));
+  } else if (name === 'randomblob' || name === 'zeroblob') {
     const size = constValue(f.args?.[0]);
     if (typeof size === 'number' && size >= 1e6) out.push(finding('sql_injection', 'critical', 'time-based heavy query', shown()));
   } else if (name === 'exp' && someNode(f.args, (n) => 'A_Expr' in n && stringsOf(n.A_Expr.name)[0] === '~')) {
@@ -136,14 +140,17 @@ function checkCopy(sql: ParsedSql, n: Node, out: Finding[]): void {
  */
 function checkCast(sql: ParsedSql, n: Node, out: Finding[]): void {
   if (!('TypeCast' in n) || !n.TypeCast.arg || !isNumericType(stringsOf(n.TypeCast.typeName?.names))) return;
+  if (constantComparedToSubquery.has(n)) {
+    out.push(finding('sql_injection', 'high', 'error-based cast', nodeText(sql, n)));
+    return;
+  }
   const arg = n.TypeCast.arg;
   const concat = 'A_Expr' in arg && stringsOf(arg.A_Expr.name)[0] === '||';
   const marker = concat && someNode(arg, (x) => 'SubLink' in x || ('FuncCall' in x && ['chr', 'char'].includes(funcName(x.FuncCall))));
   if (marker || revealsSystem(arg)) out.push(finding('sql_injection', 'high', 'error-based cast', nodeText(sql, n)));
 }
 
-/** Functions that cut a value into characters or measure it, as boolean-blind extraction does. */
-const PROBING = new Set(['ascii', 'ord', 'unicode', 'substring', 'substr', 'mid', 'left', 'right', 'length', 'char_length', 'len', 'hex', 'bin']);
+const PROBING = PROBING_FUNCTIONS;
 
 /**
  * isBlindExtraction: a subquery's value cut into characters or measured, compared with a constant:
@@ -152,8 +159,26 @@ const PROBING = new Set(['ascii', 'ord', 'unicode', 'substring', 'substr', 'mid'
 function isBlindExtraction(e: A_Expr): boolean {
   if (e.kind !== 'AEXPR_OP' || !e.lexpr || !e.rexpr) return false;
   const [probe, other] = isConstantExpr(e.rexpr) ? [e.lexpr, e.rexpr] : isConstantExpr(e.lexpr) ? [e.rexpr, e.lexpr] : [];
-  if (!probe || !other || !('FuncCall' in probe) || !PROBING.has(funcName(probe.FuncCall))) return false;
-  return someNode(probe.FuncCall.args, (n) => 'SubLink' in n);
+  if (!probe || !other) return false;
+  if ('FuncCall' in probe) return PROBING.has(funcName(probe.FuncCall)) && someNode(probe.FuncCall.args, (n) => 'SubLink' in n);
+  // `(SELECT SUBSTRING(password, 1, 1) FROM users LIMIT 1) = 'a'`: a subquery whose one value is a cut of a column.
+  if (!('SubLink' in probe) || probe.SubLink.subLinkType !== 'EXPR_SUBLINK' || !probe.SubLink.subselect || !('SelectStmt' in probe.SubLink.subselect)) return false;
+  const targets = probe.SubLink.subselect.SelectStmt.targetList ?? [];
+  const value = targets.length === 1 && 'ResTarget' in targets[0]! ? targets[0]!.ResTarget.val : undefined;
+  return value !== undefined && 'FuncCall' in value && PROBING.has(funcName(value.FuncCall));
+}
+
+/**
+ * Casts the walk found compared with a constant: `1 = CAST((SELECT password FROM users LIMIT 1) AS int)`
+ * makes the server print the value in its conversion error (comparing a column with a cast subquery
+ * is ordinary SQL; a constant with one is not). Marked on the comparison, reported by checkCast.
+ */
+const constantComparedToSubquery = new WeakSet<object>();
+
+function markCastSubqueryProbe(e: A_Expr): void {
+  if (e.kind !== 'AEXPR_OP' || !e.lexpr || !e.rexpr) return;
+  const cast = isConstantExpr(e.lexpr) ? e.rexpr : isConstantExpr(e.rexpr) ? e.lexpr : undefined;
+  if (cast && 'TypeCast' in cast && cast.TypeCast.arg && 'SubLink' in cast.TypeCast.arg && cast.TypeCast.arg.SubLink.subLinkType === 'EXPR_SUBLINK') constantComparedToSubquery.add(cast);
 }
 
 /** isSystemVariable: MySQL/MSSQL `@@version`, which PostgreSQL reads as the prefix operator `@@` on a column. */

@@ -99,3 +99,6 @@ export function isSystemRelation(schema: string | undefined, relation: string): 
   if (schema !== undefined && SYSTEM_SCHEMAS.has(schema.toLowerCase())) return true;
   return SYSTEM_RELATION.test(relation.toLowerCase());
 }
+
+/** Functions that cut a value into characters or measure it, as boolean-blind extraction does. */
+export const PROBING_FUNCTIONS = new Set(['ascii', 'ord', 'unicode', 'substring', 'substr', 'mid', 'left', 'right', 'length', 'char_length', 'len', 'hex', 'bin']);
