@@ -19,8 +19,24 @@ export const PatchConfigBody = z.record(z.string(), z.unknown());
  * gateway would otherwise make requests into its own network for any admin), unless the operator
  * allows them with AEGIS_WEBHOOK_ALLOW_PRIVATE=true.
  */
+/**
+ * credentialsIn: a URL with user:password. Settings are shown to every reader of the org (viewers
+ * too), so credentials go where they are never shown back: an upstream's headers; webhooks are signed.
+ */
+function credentialsIn(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return false; // the schema reports a URL that does not parse
+  }
+}
+
 function checkWebhookUrl(body: Record<string, unknown>, allowPrivate: boolean): void {
   const url = body.reviewer_webhook_url;
+  if (typeof url === 'string' && credentialsIn(url)) {
+    throw new ValidationError('reviewer_webhook_url must not carry credentials (user:password@): settings are shown to every reader of the org; check the X-AEGIS-Signature of each delivery instead', [{ path: 'reviewer_webhook_url', message: 'must not carry credentials' }]);
+  }
   if (typeof url !== 'string' || allowPrivate) return;
   const problem = ssrfProblem(url);
   if (problem) throw new ValidationError(`reviewer_webhook_url is not allowed: ${problem} (set AEGIS_WEBHOOK_ALLOW_PRIVATE=true to allow private addresses)`, [{ path: 'reviewer_webhook_url', message: problem }]);
@@ -32,6 +48,9 @@ function checkUpstreams(body: Record<string, unknown>): void {
   if (!upstreams || typeof upstreams !== 'object') return;
   for (const [name, u] of Object.entries(upstreams as Record<string, unknown>)) {
     const up = u as { url?: unknown; internal?: unknown } | null;
+    if (up && typeof up.url === 'string' && credentialsIn(up.url)) {
+      throw new ValidationError(`upstreams.${name}.url must not carry credentials (user:password@): give them as headers, which are never shown back`, [{ path: `upstreams.${name}.url`, message: 'must not carry credentials' }]);
+    }
     if (!up || typeof up.url !== 'string' || up.internal === true) continue;
     const problem = ssrfProblem(up.url);
     if (problem) throw new ValidationError(`upstreams.${name}.url is not allowed: ${problem} (mark the upstream "internal": true if it is meant to be)`, [{ path: `upstreams.${name}.url`, message: problem }]);

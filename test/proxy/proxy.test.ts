@@ -116,5 +116,13 @@ describe('proxy mode', () => {
     const bad = await call(gw.url, 'PATCH', '/api/v1/config', { key: org.adminKey, body: { upstreams: { meta: { url: 'http://169.254.169.254/latest' } } } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/upstreams\.meta\.url is not allowed/);
+    // Settings are shown to viewers: credentials in a URL would be too.
+    const withCredentials = await call(gw.url, 'PATCH', '/api/v1/config', { key: org.adminKey, body: { upstreams: { billing: { url: 'https://svc:s3cret@billing.example.com/' } }, reviewer_webhook_url: null } });
+    expect(withCredentials.status).toBe(400);
+    expect(withCredentials.body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ path: 'upstreams.billing.url' }] });
+    const hook = await call(gw.url, 'PATCH', '/api/v1/config', { key: org.adminKey, body: { reviewer_webhook_url: 'https://bot:s3cret@hooks.example.com/x' } });
+    expect(hook.status).toBe(400);
+    expect(hook.body.error.message).toMatch(/must not carry credentials/);
+    expect(JSON.stringify((await call(gw.url, 'GET', '/api/v1/config', { key: org.adminKey })).body)).not.toContain('s3cret');
   });
 });
