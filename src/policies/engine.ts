@@ -1,4 +1,5 @@
 import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
 import type { Decision, RiskLevel } from '../orgs/settings.js';
 import { explainSchemaFailure } from './explain.js';
 import { globMatcher } from '../util/glob.js';
@@ -26,7 +27,7 @@ export function compilePolicy(ajv: Ajv2020, def: PolicyDefinition): CompiledPoli
     def,
     validate,
     governs: matcherOf(def.match),
-    explain: (call) => (tailored ? tailored(call, def.id) : explainSchemaFailure(def.id, validate.errors?.[0] ?? undefined, call)),
+    explain: (call) => (tailored ? tailored(call, def.id) : explainSchemaFailure(def.id, telling(validate.errors), call)),
   };
 }
 
@@ -68,6 +69,20 @@ function validateSafely(p: CompiledPolicy, call: CallDocument): boolean | { reas
     reason: `policy ${p.def.id} could not be evaluated for this call (its schema fails to run), so it is treated as violated`,
     counterfactual: `would be evaluated normally once policy ${p.def.id} has a schema that runs (PUT /api/v1/policies/${p.def.id})`,
   };
+}
+
+const BRANCHING = new Set(['anyOf', 'oneOf']);
+
+/**
+ * telling picks the error that explains a failure: the deepest one, then one that is not about the
+ * branch or the type. For `anyOf: [string, array of strings]` and the list `["a@acme.com",
+ * "b@evil.com"]` that is the pattern failing at `/arguments/to/1`, not "is not of type string".
+ */
+function telling(errors: ErrorObject[] | null | undefined): ErrorObject | undefined {
+  if (!errors || errors.length === 0) return undefined;
+  const depth = (e: ErrorObject): number => (e.instancePath === '' ? 0 : e.instancePath.split('/').length);
+  const rank = (e: ErrorObject): number => (BRANCHING.has(e.keyword) ? 2 : e.keyword === 'type' ? 1 : 0);
+  return errors.reduce((best, e) => (depth(e) > depth(best) || (depth(e) === depth(best) && rank(e) < rank(best)) ? e : best));
 }
 
 export interface Violation {

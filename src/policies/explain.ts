@@ -50,6 +50,11 @@ export function explainSchemaFailure(policyId: string, error: ErrorObject | unde
   const value = shownValue(valueAt(call, error.instancePath), error.instancePath);
   const p = error.params as Record<string, unknown>;
   const would = (cond: string): string => `would be allowed if ${cond}`;
+  // A member's name failed (`propertyNames`): say which name, not what the object as a whole is.
+  if (error.propertyName !== undefined) {
+    const name = JSON.stringify(error.propertyName.length > 60 ? `${error.propertyName.slice(0, 60)}…` : error.propertyName);
+    return { reason: `${policyId}: ${at} has a member named ${name}, which ${error.message ?? `fails "${error.keyword}"`}`, counterfactual: would(`${at} had no member named ${name}`) };
+  }
   let counterfactual: string;
   let detail: string;
   switch (error.keyword) {

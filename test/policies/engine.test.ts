@@ -58,6 +58,17 @@ describe('evaluate()', () => {
     expect(shadow.shadow_violations).toHaveLength(1);
   });
 
+  it('explains with the error that tells: the failing item of a list, the failing member name', () => {
+    const mail = compilePolicy(createAjv(), policy({ id: 'mail', template: 'email-recipient-domains', params: { domains: ['acme.com'] } }));
+    const e = evaluate([mail], call({ tool_name: 'send_email', arguments: { to: ['a@acme.com', 'b@evil.com'] }, classification: { category: 'email', signals: [] } }), mapping);
+    expect(e.reason).toMatch(/^mail: \/arguments\/to\/1 is "b@evil\.com", which does not match/);
+    expect(e.counterfactual).toMatch(/^would be allowed if \/arguments\/to\/1 matched/);
+    const names = compilePolicy(createAjv(), policy({ id: 'names', risk_level: 'CRITICAL', policy_schema: { properties: { arguments: { propertyNames: { maxLength: 2 } } } } }));
+    const n = evaluate([names], call({ arguments: { ab: 1, abc: 2 } }), mapping);
+    expect(n.reason).toBe('names: /arguments has a member named "abc", which must NOT have more than 2 characters');
+    expect(n.counterfactual).toBe('would be allowed if /arguments had no member named "abc"');
+  });
+
   it('sees only the members a call has, not those of Object.prototype', () => {
     const requires = compilePolicy(createAjv(), policy({ id: 'req', risk_level: 'CRITICAL', policy_schema: { properties: { arguments: { required: ['constructor'] } } } }));
     expect(evaluate([requires], call({ arguments: { x: 1 } }), mapping).decision).toBe('block');
