@@ -34,6 +34,26 @@ export function describeValue(v: unknown): string {
   }
 }
 
+/** xsd:dateTime (RFC 7643 §2.3.5): a date, a time, and an optional fraction and offset. */
+const XSD_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)?$/;
+
+/**
+ * scimDateTime reads an xsd:dateTime as the ISO instant it names (UTC, milliseconds), or undefined:
+ * `2020-02-30T00:00:00Z` is no date (Date.parse would make it 1 March), and a year outside 0001–9999
+ * is beyond what PostgreSQL stores and RFC 3339 writes. A value without an offset is read as UTC.
+ */
+export function scimDateTime(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = XSD_DATE_TIME.exec(value.trim());
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, sec] = m.map(Number) as number[];
+  if (y! < 1 || mo! < 1 || mo! > 12 || d! < 1 || d! > new Date(Date.UTC(y!, mo!, 0)).getUTCDate() || h! > 23 || mi! > 59 || sec! > 59) return undefined;
+  const t = Date.parse(/(?:Z|[+-]\d{2}:\d{2})$/.test(value.trim()) ? value.trim() : `${value.trim()}Z`);
+  if (Number.isNaN(t)) return undefined;
+  const iso = new Date(t).toISOString();
+  return /^\d{4}-/.test(iso) ? iso : undefined;
+}
+
 /**
  * coerceSimple normalises a single simple value: strings (numbers are accepted as their decimal
  * text), booleans (Entra ID sends "True"/"False"), references, dateTimes. null means unassigned.
@@ -47,8 +67,9 @@ export function coerceSimple(attr: AttrDef, value: unknown, where: string): stri
       throw invalidValue(`${where} must be a boolean; got ${describeValue(value)}`);
     }
     case 'dateTime': {
-      if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
-      throw invalidValue(`${where} must be a dateTime; got ${describeValue(value)}`);
+      const at = scimDateTime(value);
+      if (at !== undefined) return at;
+      throw invalidValue(`${where} must be a dateTime (xsd:dateTime, such as 2026-12-07T10:00:00Z); got ${describeValue(value)}`);
     }
     case 'string':
     case 'reference': {

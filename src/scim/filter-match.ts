@@ -1,5 +1,6 @@
 import type { AppError } from '../errors.js';
 import { caseKey } from './case-key.js';
+import { scimDateTime } from './coerce.js';
 import type { CompValue, Filter } from './filter.js';
 import { findAttr, type AttrDef } from './schema.js';
 
@@ -55,8 +56,9 @@ function compareValues(sub: AttrDef, actual: unknown, op: string, expected: Comp
   let b = String(expected);
   if (sub.type === 'dateTime') {
     const x = Date.parse(a);
-    const y = Date.parse(b);
-    if (Number.isNaN(y)) throw onUnknown(`${sub.name} is a dateTime; "${b}" is not one`);
+    const parsed = scimDateTime(b);
+    if (parsed === undefined) throw onUnknown(`${sub.name} is a dateTime; "${b}" is not one`);
+    const y = Date.parse(parsed);
     return ordered(op, x - y, () => onUnknown(`${sub.name} is a dateTime; ${op} does not apply`));
   }
   if (!sub.caseExact) {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { escapeLike } from '../audit/audit.js';
 import { caseKey } from './case-key.js';
+import { scimDateTime } from './coerce.js';
 import { invalidFilter, invalidValue } from './errors.js';
 import type { CompValue, Filter } from './filter.js';
 import { findAttr, resolveAttrPath, USER_TYPE, type AttrDef, type RawAttrPath, type ResourceType } from './schema.js';
@@ -78,10 +79,8 @@ function compileAttr(rt: ResourceType, path: RawAttrPath, op: string, value: Com
   // `emails co "x"` means `emails.value co "x"` (RFC 7644 §3.4.2.2).
   const scalar = sub ? scalarOf(source.subs, sub, name) : (source.value ?? source.subs.value);
   if (!scalar) throw invalidFilter(`${name} has no value to compare`);
-  if (op === 'ne') {
-    const eq = leaf(scalar, 'eq', value, name);
-    return { sql: `not exists (select 1 ${source.from} and ${eq.sql})`, bindings: eq.bindings };
-  }
+  // Every operator, `ne` too, matches when some value matches (RFC 7644 §3.4.2.2: "the filter matches if
+  // any of the values of the specified attribute match"): `emails.type ne "work"` finds a user with a home address.
   const cond = leaf(scalar, op, value, name);
   return { sql: `exists (select 1 ${source.from} and ${cond.sql})`, bindings: cond.bindings };
 }
@@ -115,6 +114,8 @@ function sourceOf(rt: ResourceType, path: RawAttrPath): { attr: AttrDef; sub?: A
 const SCHEMAS_ATTR: AttrDef = { name: 'schemas', type: 'reference', multiValued: true, description: '', required: true, caseExact: false, mutability: 'readOnly', returned: 'always', uniqueness: 'none' };
 
 function leaf(s: Scalar, op: string, value: CompValue, name: string): SqlFragment {
+  // No stored value holds a NUL (PostgreSQL text cannot), and a parameter holding one fails the query.
+  if (typeof value === 'string' && value.includes('\u0000')) throw invalidFilter(`${name}: a filter value may not contain NUL (\\u0000)`);
   if (op === 'pr') return { sql: s.type === 'string' ? `(${s.sql} is not null and ${s.sql} <> '')` : `(${s.sql} is not null)`, bindings: [] };
   if (value === null) {
     if (op === 'eq') return { sql: `(${s.sql} is null)`, bindings: [] };
@@ -130,10 +131,10 @@ function leaf(s: Scalar, op: string, value: CompValue, name: string): SqlFragmen
       throw invalidFilter(`${name} is a boolean; only eq and ne apply, not ${op}`);
     }
     case 'dateTime': {
-      if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw invalidFilter(`${name} is a dateTime; ${JSON.stringify(value)} is not one`);
+      const at = scimDateTime(value);
+      if (at === undefined) throw invalidFilter(`${name} is a dateTime; ${JSON.stringify(value)} is not one (xsd:dateTime, such as "2026-12-07T10:00:00Z")`);
       const sqlOp = ORDER_OPS[op];
       if (!sqlOp) throw invalidFilter(`${name} is a dateTime; ${op} does not apply`);
-      const at = new Date(value).toISOString();
       return op === 'ne' ? { sql: `(${s.sql} is distinct from ?::timestamptz)`, bindings: [at] } : { sql: `(${s.sql} ${sqlOp} ?::timestamptz)`, bindings: [at] };
     }
     case 'uuid':

@@ -113,8 +113,10 @@ async function updateGroup(db: Db, w: ScimWriter, id: string, action: 'replace' 
     () =>
       db.transaction(async (trx) => {
         const before = await lockGroup(trx, w, id);
-        const currentIds = ((await trx('scim_group_members').select('user_id').where({ group_id: id }).orderBy('seq')) as Array<{ user_id: string }>).map((r) => r.user_id);
-        const current: Json = currentIds.length > 0 ? { ...before.resource, members: currentIds.map((value) => ({ value })) } : { ...before.resource };
+        // Members as a client sees them (display, type), so that a PATCH filter on either finds them (`members[display eq "Alice"]`).
+        const currentMembers = (await groupMembers(trx, w.orgId, [id])).get(id) ?? [];
+        const currentIds = currentMembers.map((m) => m.id);
+        const current: Json = currentIds.length > 0 ? { ...before.resource, members: currentMembers.map((m) => ({ value: m.id, display: m.display, type: 'User' })) } : { ...before.resource };
         const next = change(current);
         displayName = next.displayName;
         const nextIds = memberIds(next);
@@ -131,7 +133,8 @@ async function updateGroup(db: Db, w: ScimWriter, id: string, action: 'replace' 
           const columns = columnsOf(next);
           // A group that shared its key with an older one (before keys were Unicode) is alone once renamed.
           if (columns.display_name_key !== caseKey(String(before.resource.displayName))) columns.display_name_dup = 0;
-          if (removed.length > 0) await trx('scim_group_members').where({ group_id: id }).whereIn('user_id', removed).delete();
+          // In chunks: a group emptied of tens of thousands of members must stay under PostgreSQL's 65,535 parameters.
+          for (let i = 0; i < removed.length; i += 1000) await trx('scim_group_members').where({ group_id: id }).whereIn('user_id', removed.slice(i, i + 1000)).delete();
           await addMembers(trx, w.orgId, id, added);
           [row] = (await trx('scim_groups')
             .where({ id })

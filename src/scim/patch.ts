@@ -82,7 +82,14 @@ const SCHEMA_URI = /^(?:urn|https?):/i;
 function applyAtPath(rt: ResourceType, doc: Json, op: Op, path: string, value: unknown): void {
   const parsed = parseScimPath(path);
   const ext = parsed.filter === undefined ? findSchema(rt, parsed.text) : undefined;
-  if (ext && ext !== rt.core) {
+  if (ext === rt.core) {
+    // The core schema's URN as the path: its attributes in the value, as a value object without a path.
+    if (op === 'remove') throw invalidPath(`${ext.id} cannot be removed; remove its attributes one by one`);
+    if (!isPlainObject(value)) throw invalidValue(`the value for ${ext.id} must be an object of its attributes`);
+    applyValueObject(rt, doc, op, value, undefined, 'reject');
+    return;
+  }
+  if (ext) {
     if (op === 'remove') delete doc[ext.id];
     else if (isPlainObject(value)) applyValueObject(rt, doc, op, value, ext.id, 'reject');
     else throw invalidValue(`the value for ${ext.id} must be an object of its attributes`);

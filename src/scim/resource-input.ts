@@ -50,7 +50,7 @@ export function finalizeUser(r: Json, unassignedActive: boolean | 'leave' = true
 }
 
 /**
- * finalizeGroup checks a group resource: displayName is required, members name users by id
+ * finalizeGroup checks a group resource: displayName is required (and trimmed), members name users by id
  * (value only: display, $ref and type are presented from the user). Duplicates collapse.
  */
 export function finalizeGroup(r: Json): Json {
@@ -65,7 +65,8 @@ export function finalizeGroup(r: Json): Json {
     if (!seen.has(id)) members.push({ value: id });
     seen.add(id);
   }
-  const out: Json = { ...r, schemas: [GROUP_SCHEMA] };
+  // Trimmed like userName: `"Eng "` must not be a second group beside `"Eng"` (displayName is unique).
+  const out: Json = { ...r, displayName: r.displayName.trim(), schemas: [GROUP_SCHEMA] };
   if (members.length > 0) out.members = members;
   else delete out.members;
   return out;

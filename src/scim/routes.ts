@@ -13,7 +13,7 @@ import { listResponse, presentGroup, presentUser } from './presenters.js';
 import { project, returns } from './projection.js';
 import { readGroupBody, readUserBody, readUserReplacement } from './resource-input.js';
 import { ERROR_SCHEMA, GROUP_TYPE, PATCH_OP, RESOURCE_TYPES, USER_TYPE, type ResourceType } from './schema.js';
-import { etagOf, matchesIfNoneMatch, type ScimWriter } from './store-common.js';
+import { checkIfMatch, etagOf, matchesIfNoneMatch, type ScimWriter } from './store-common.js';
 import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser } from './user-store.js';
 
 const SCIM_TYPE = 'application/scim+json';
@@ -125,6 +125,8 @@ function kind<R extends { row: { version: number } }>(k: ResourceKind<R>): Kind 
       router.get(`${path}/:id`, async (ctx) => {
         const projection = projectionFrom(ctx.query);
         const rec = await k.get(db, orgOf(ctx), ctx.params.id!, returns(k.type, projection, k.expand));
+        // RFC 7232 §3.1: If-Match holds for GET too (412 when it names another version).
+        checkIfMatch(ctx.get('if-match'), rec.row.version);
         if (matchesIfNoneMatch(ctx.get('if-none-match'), rec.row.version)) {
           ctx.status = 304;
           ctx.set('ETag', etagOf(rec.row.version));
@@ -227,6 +229,14 @@ export function scimRoutes(db: Db, opts: ScimOptions = {}): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/scim/v2' });
   const baseUrl = baseUrlOf(opts);
 
+  // RFC 7644 §4: discovery ignores filters, and answers one with 403 so that no client takes a filter as applied.
+  router.use(['/ServiceProviderConfig', '/ResourceTypes', '/Schemas'], async (ctx, next) => {
+    if (ctx.method === 'GET' && ctx.query.filter !== undefined) {
+      respond(ctx, 403, { schemas: [ERROR_SCHEMA], status: '403', detail: 'the discovery endpoints do not filter (RFC 7644 §4); request them without a filter' });
+      return;
+    }
+    await next();
+  });
   router.get('/ServiceProviderConfig', (ctx) => respond(ctx, 200, serviceProviderConfig(baseUrl(ctx))));
   router.get('/ResourceTypes', (ctx) => {
     const docs = RESOURCE_TYPES.map((rt) => resourceTypeDoc(rt, baseUrl(ctx)));

@@ -79,8 +79,9 @@ function common(alias: string, rt: ResourceType, into: Map<string, Source>): voi
     present: `${alias}.created_at`,
     subs: {
       resourceType: { sql: `'${rt.name}'`, type: 'string', caseExact: true },
-      created: { sql: `${alias}.created_at`, type: 'dateTime', caseExact: true },
-      lastModified: { sql: `${alias}.updated_at`, type: 'dateTime', caseExact: true },
+      // At the milliseconds meta shows: `lastModified eq "<as returned>"` must match, and `gt` must not.
+      created: { sql: `date_trunc('milliseconds', ${alias}.created_at)`, type: 'dateTime', caseExact: true },
+      lastModified: { sql: `date_trunc('milliseconds', ${alias}.updated_at)`, type: 'dateTime', caseExact: true },
       version: { sql: `('W/"' || ${alias}.version || '"')`, type: 'string', caseExact: true },
     },
   });

@@ -117,6 +117,20 @@ describe('HTTP conventions under /scim/v2', () => {
     expect((await scim('GET', '/Users')).headers.get('www-authenticate')).toBeNull();
   });
 
+  it('answers a discovery request with a filter with 403 (RFC 7644 §4)', async () => {
+    for (const path of ['/ServiceProviderConfig', '/ResourceTypes', '/Schemas', '/schemas']) {
+      expectScimError(await scim('GET', `${path}?filter=${encodeURIComponent('id eq "x"')}`), 403);
+      expect((await scim('GET', path)).status).toBe(200);
+    }
+  });
+
+  it('applies a PATCH whose path is the core schema URN as a value object', async () => {
+    const u = (await scim('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'core-urn-path' })).body;
+    const res = await scim('PATCH', `/Users/${u.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'urn:ietf:params:scim:schemas:core:2.0:User', value: { title: 'ViaPath' } }] });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.title).toBe('ViaPath');
+  });
+
   it('answers /Me and /Bulk, which it does not support, with 501 in the SCIM error schema', async () => {
     for (const [method, path] of [['GET', '/Me'], ['PUT', '/Me'], ['PATCH', '/Me'], ['DELETE', '/Me'], ['POST', '/Bulk'], ['GET', '/me']]) {
       const res = await scim(method!, path!, method === 'GET' || method === 'DELETE' ? undefined : { schemas: [] });

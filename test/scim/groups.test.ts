@@ -106,6 +106,17 @@ describe('PATCH /scim/v2/Groups/:id', () => {
     expect(memberIds(removed.body)).toEqual([users.bob]);
     // Removing someone who is not a member is not an error.
     expect((await patch(g.id, [{ op: 'remove', path: `members[value eq "${users.dee}"]` }])).status).toBe(200);
+    // Members are matched as a client sees them: by display and type too.
+    const byDisplay = await patch(g.id, [{ op: 'remove', path: `members[display eq "${(await scim('GET', `/Users/${users.bob}`)).body.displayName ?? 'bob@acme.com'}"]` }]);
+    expect(byDisplay.status, byDisplay.text).toBe(200);
+    expect(memberIds(byDisplay.body)).toEqual([]);
+    await patch(g.id, [{ op: 'add', path: 'members', value: [{ value: users.ann }, { value: users.cy }] }]);
+    expect(memberIds((await patch(g.id, [{ op: 'remove', path: 'members[type eq "User"]' }])).body)).toEqual([]);
+  });
+
+  it('trims displayName, so a blank around it does not make a second group', async () => {
+    expect((await scim('POST', '/Groups', { displayName: 'Trimmed Eng' })).status).toBe(201);
+    for (const displayName of ['Trimmed Eng ', '  trimmed eng']) expectScimError(await scim('POST', '/Groups', { displayName }), 409, 'uniqueness');
   });
 
   it('removes only the listed members on Remove with path members and a value list (Entra ID legacy)', async () => {

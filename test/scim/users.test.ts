@@ -150,6 +150,13 @@ describe('POST /scim/v2/Users', () => {
 });
 
 describe('GET /scim/v2/Users/:id', () => {
+  it('answers a GET whose If-Match names another version with 412', async () => {
+    const created = await scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: 'if-match-get' });
+    const tag = created.headers.get('etag')!;
+    expect((await scim('GET', `/Users/${created.body.id}`, undefined, { 'if-match': tag })).status).toBe(200);
+    expectScimError(await scim('GET', `/Users/${created.body.id}`, undefined, { 'if-match': 'W/"999"' }), 412);
+  });
+
   it('returns the resource itself (never a ListResponse) with its ETag; 304 for If-None-Match', async () => {
     const created = await scim('POST', '/Users', { userName: 'get.me' });
     const res = await scim('GET', `/Users/${created.body.id}`);
@@ -414,11 +421,25 @@ describe('GET /scim/v2/Users?filter=', () => {
     ['active eq "True" and userName ew "h"', ['jsmith']],
     ['userName gt "jsmith"', ['MOmalley']],
     ['emails pr and not (phoneNumbers pr)', ['bjensen', 'jdoe', 'jsmith', 'MOmalley']],
+    // A multi-valued attribute matches when any of its values does, with ne too (RFC 7644 §3.4.2.2).
+    ['emails.type ne "work"', ['anna', 'bjensen', 'MOmalley']],
+    ['emails[type ne "work"]', ['anna', 'bjensen', 'MOmalley']],
   ])('%s', async (filter, expected) => {
     const res = await list(filter);
     expect(res.status, res.text).toBe(200);
     expect(res.body.totalResults).toBe(expected.length);
     expect(userNames(res)).toEqual(expected);
+  });
+
+  it('compares meta dates at the milliseconds it returns them with', async () => {
+    const user = await filtered('GET', `/Users/${ids.bjensen}`);
+    const { created, lastModified } = user.body.meta as { created: string; lastModified: string };
+    const count = async (filter: string) => (await filtered('GET', `/Users?filter=${q(`${filter} and userName eq "bjensen"`)}`)).body.totalResults;
+    expect(await count(`meta.lastModified eq "${lastModified}"`)).toBe(1);
+    expect(await count(`meta.lastModified ge "${lastModified}"`)).toBe(1);
+    expect(await count(`meta.lastModified le "${lastModified}"`)).toBe(1);
+    expect(await count(`meta.lastModified gt "${lastModified}"`)).toBe(0);
+    expect(await count(`meta.created eq "${created}"`)).toBe(1);
   });
 
   it('answers a search that matches nothing with 200 and totalResults 0', async () => {
@@ -441,6 +462,14 @@ describe('GET /scim/v2/Users?filter=', () => {
     'name eq "x"',
     'active eq "yes"',
     'not userName eq "x"',
+    // Dates PostgreSQL cannot hold, dates that do not exist, and what is no xsd:dateTime: 400, never a 500.
+    'meta.created gt "+010000-01-01T00:00:00Z"',
+    'meta.created gt "-000001-01-01T00:00:00Z"',
+    'meta.created gt "2020-02-30T00:00:00Z"',
+    'meta.created gt "2020"',
+    // A NUL no stored value can hold.
+    'userName eq "a\\u0000b"',
+    'emails.value sw "\\u0000"',
   ])('rejects %j with 400 invalidFilter instead of ignoring it', async (filter) => {
     expectScimError(await filtered('GET', `/Users?filter=${q(filter)}`), 400, 'invalidFilter');
   });
