@@ -81,13 +81,22 @@ function ownApi(found: SecretFinding[], url: string | undefined): string | undef
  * `fieldKey` is the argument name the text was stored under, as the detector sees it.
  */
 export function maskSecrets(text: string, fieldKey = ''): string {
-  const found = findSecrets(text, fieldKey);
-  let out = text;
-  for (let i = found.length - 1; i >= 0; i--) {
-    const f = found[i];
-    if (f) out = `${out.slice(0, f.start)}${maskSecret(out.slice(f.start, f.end))}${out.slice(f.end)}`;
+  const found = [...findSecrets(text, fieldKey)].sort((a, b) => a.start - b.start);
+  if (found.length === 0) return text;
+  // One pass, in pieces: rebuilding the string per secret was quadratic (30,000 secrets in 1 MiB: 23 s).
+  const parts: string[] = [];
+  let at = 0;
+  for (let i = 0; i < found.length; i++) {
+    const start = Math.max(found[i]!.start, at);
+    let end = found[i]!.end;
+    // Overlapping findings mask their union once.
+    while (i + 1 < found.length && found[i + 1]!.start < end) end = Math.max(end, found[++i]!.end);
+    if (end <= start) continue;
+    parts.push(text.slice(at, start), maskSecret(text.slice(start, end)));
+    at = end;
   }
-  return out;
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
 function evidenceOf(f: SecretFinding, value: string, more: string): string {
