@@ -51,6 +51,13 @@ function checkUpstreams(body: Record<string, unknown>): void {
     if (up && typeof up.url === 'string' && credentialsIn(up.url)) {
       throw new ValidationError(`upstreams.${name}.url must not carry credentials (user:password@): give them as headers, which are never shown back`, [{ path: `upstreams.${name}.url`, message: 'must not carry credentials' }]);
     }
+    const headers = up && typeof (up as { headers?: unknown }).headers === 'object' ? ((up as { headers?: Record<string, unknown> }).headers ?? {}) : {};
+    for (const [header, value] of Object.entries(headers)) {
+      // RFC 9110 §5.5: visible characters, spaces and tabs; a CR or LF would split the request (and fetch refuses it).
+      if (typeof value === 'string' && !/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) {
+        throw new ValidationError(`upstreams.${name}.headers.${header} holds a character a header value cannot (a line break, a control character or one above U+00FF)`, [{ path: `upstreams.${name}.headers.${header}`, message: 'not a valid header value' }]);
+      }
+    }
     if (!up || typeof up.url !== 'string' || up.internal === true) continue;
     const problem = ssrfProblem(up.url);
     if (problem) throw new ValidationError(`upstreams.${name}.url is not allowed: ${problem} (mark the upstream "internal": true if it is meant to be)`, [{ path: `upstreams.${name}.url`, message: problem }]);

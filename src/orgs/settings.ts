@@ -68,9 +68,21 @@ export type RateLimitSettings = OrgSettings['rate_limits'];
  */
 export function presentSettings(settings: OrgSettings): OrgSettings {
   const upstreams = Object.fromEntries(
-    Object.entries(settings.upstreams).map(([name, u]) => [name, { ...u, ...(u.headers ? { headers: Object.fromEntries(Object.keys(u.headers).map((h) => [h, '[redacted]'])) } : {}) }]),
+    Object.entries(settings.upstreams).map(([name, u]) => [name, { ...u, url: withoutPassword(u.url), ...(u.headers ? { headers: Object.fromEntries(Object.keys(u.headers).map((h) => [h, '[redacted]'])) } : {}) }]),
   );
-  return { ...settings, upstreams };
+  return { ...settings, upstreams, reviewer_webhook_url: settings.reviewer_webhook_url === null ? null : withoutPassword(settings.reviewer_webhook_url) };
+}
+
+/** withoutPassword shows a URL with its password (stored before PATCH refused them) as `redacted`. */
+function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password === '') return url;
+    u.password = 'redacted';
+    return u.toString();
+  } catch {
+    return url;
+  }
 }
 
 export const DEFAULT_SETTINGS: OrgSettings = Object.freeze(OrgSettingsSchema.parse({}));

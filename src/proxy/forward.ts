@@ -34,6 +34,29 @@ async function assertReachable(upstream: Upstream, name: string): Promise<void> 
  * 5xx answer is PROXY_UPSTREAM_FAILED (502); a timeout PROXY_UPSTREAM_TIMEOUT (504); any other answer
  * is returned as is.
  */
+/**
+ * fetchFailure says why a request to an upstream failed without quoting its configuration: the
+ * caller (an agent) must never read the upstream's header values or URL credentials, which fetch's
+ * own messages repeat ("… is an invalid header value"). A network error is named by its code.
+ */
+function fetchFailure(e: Error, upstream: Upstream): string {
+  const cause = e.cause as (Error & { code?: string }) | undefined;
+  if (cause?.code && /^[A-Z_0-9]{2,40}$/.test(cause.code)) return `${cause.code} (${redact(cause.message, upstream)})`;
+  return 'the request could not be built from its configuration (check the upstream\'s url and headers)';
+}
+
+function redact(text: string, upstream: Upstream): string {
+  let out = text;
+  for (const v of Object.values(upstream.headers ?? {})) if (v.length >= 4) out = out.split(v).join('[redacted]');
+  try {
+    const url = new URL(upstream.url);
+    if (url.password) out = out.split(url.password).join('[redacted]');
+  } catch {
+    // not a URL: nothing of it to hide
+  }
+  return out.slice(0, 300);
+}
+
 export async function forward(name: string, upstream: Upstream, payload: Record<string, unknown>): Promise<UpstreamAnswer> {
   await assertReachable(upstream, name);
   let res: Response;
@@ -50,7 +73,7 @@ export async function forward(name: string, upstream: Upstream, payload: Record<
     if (e.name === 'TimeoutError') {
       throw new AppError('PROXY_UPSTREAM_TIMEOUT', `upstream "${name}" did not answer within ${upstream.timeout_ms} ms`, { upstream: name, timeout_ms: upstream.timeout_ms, check_id: payload.check_id });
     }
-    throw new AppError('PROXY_UPSTREAM_FAILED', `upstream "${name}" could not be reached: ${(e.cause as Error | undefined)?.message ?? e.message}`, { upstream: name, check_id: payload.check_id });
+    throw new AppError('PROXY_UPSTREAM_FAILED', `upstream "${name}" could not be reached: ${fetchFailure(e, upstream)}`, { upstream: name, check_id: payload.check_id });
   }
   let body: Buffer;
   try {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, newOrg, startTestGateway, type TestGateway, type TestOrg } from '../helpers/gateway.js';
 import { requireReview } from '../helpers/pending.js';
 import { eventually } from '../helpers/wait.js';
+import { forward } from '../../src/proxy/forward.js';
 
 let gw: TestGateway;
 let org: TestOrg;
@@ -124,5 +125,25 @@ describe('proxy mode', () => {
     expect(hook.status).toBe(400);
     expect(hook.body.error.message).toMatch(/must not carry credentials/);
     expect(JSON.stringify((await call(gw.url, 'GET', '/api/v1/config', { key: org.adminKey })).body)).not.toContain('s3cret');
+    // A header value no request can carry is refused, not stored to fail each call later.
+    const split = await call(gw.url, 'PATCH', '/api/v1/config', { key: org.adminKey, body: { upstreams: { b: { url: 'https://tools.example.com/x', headers: { authorization: 'Bearer abc\nX-Extra: 1' } } } } });
+    expect(split.status).toBe(400);
+    expect(split.body.error.details).toEqual([{ path: 'upstreams.b.headers.authorization', message: 'not a valid header value' }]);
+  });
+
+  it('never quotes an upstream\'s header values or URL credentials in its errors', async () => {
+    const secret = 'MHZfMKElQvsgS0JQDTFf26loyeEIL8FT';
+    // Stored before PATCH checked them: fetch's own message repeats the value.
+    const bad = forward('b', { url: 'http://127.0.0.1:9/x', timeout_ms: 1_000, internal: true, headers: { authorization: `Bearer ${secret}\nX-Extra: 1` } }, { check_id: 'c' });
+    await expect(bad).rejects.toMatchObject({ code: 'PROXY_UPSTREAM_FAILED' });
+    await expect(bad).rejects.not.toThrow(secret);
+    // A port nothing listens on (taken, then released).
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const refused = forward('r', { url: `http://127.0.0.1:${port}/x`, timeout_ms: 1_000, internal: true, headers: { authorization: `Bearer ${secret}` } }, { check_id: 'c' });
+    await expect(refused).rejects.toThrow(/ECONNREFUSED/);
+    await expect(refused).rejects.not.toThrow(secret);
   });
 });
