@@ -67,6 +67,8 @@ export async function recordDecision(db: Db, d: RecordDecisionInput): Promise<Re
         decided_at: updated.decided_at.toISOString(),
       });
       await trx('tlog_queue').insert({ org_id: updated.org_id, kind: 'decision', ref_id: updated.id, data });
+      // The check's anomaly event (if it reached the threshold) carries the final decision, not "pending".
+      await trx('anomaly_events').where({ org_id: updated.org_id, check_id: updated.id }).update({ decision: updated.decision });
       return updated;
     }
     return (await trx('checks').select(RETURNING).where({ id: d.check_id, org_id: d.org_id }).first()) as DecidedRow | undefined;

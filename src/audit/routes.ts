@@ -3,13 +3,13 @@ import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { requireRole } from '../http/auth.js';
 import { principalOf, type AppState } from '../http/state.js';
-import { pageQuery, validate } from '../http/validate.js';
+import { pageQuery, queryText, validate } from '../http/validate.js';
 import { listAudit, presentAudit } from './audit.js';
 
 export const AuditQuery = pageQuery.extend({
-  action: z.string().max(100).optional(),
-  resource_type: z.string().max(100).optional(),
-  q: z.string().max(200).optional(),
+  action: queryText(100).optional(),
+  resource_type: queryText(100).optional(),
+  q: queryText(200).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
 });

@@ -67,16 +67,15 @@ export async function listCredentials(db: Db, orgId: string, kind: SecretKind, l
 }
 
 /**
- * revokeCredential revokes one of an org's credentials of the given kind. Revoking twice is fine;
- * another org's id is NOT_FOUND. The table's trigger tells every replica's auth cache.
+ * revokeCredential revokes one of an org's credentials of the given kind. Revoking twice is fine
+ * (`revokedNow` false: nothing changed, nothing to audit); another org's id is NOT_FOUND. The table's trigger tells every replica's auth cache.
  */
-export async function revokeCredential(db: Db, orgId: string, kind: SecretKind, id: string): Promise<CredentialRow> {
-  const [row] = await db('credentials')
-    .where({ id, org_id: orgId, kind })
-    .update({ revoked_at: db.raw('coalesce(revoked_at, now())') })
-    .returning([...COLUMNS]);
-  if (!row) throw new NotFoundError(`no ${kind === 'api_key' ? 'API key' : 'SCIM token'} with id ${id} in this org`);
-  return row as CredentialRow;
+export async function revokeCredential(db: Db, orgId: string, kind: SecretKind, id: string): Promise<{ row: CredentialRow; revokedNow: boolean }> {
+  const [row] = await db('credentials').where({ id, org_id: orgId, kind }).whereNull('revoked_at').update({ revoked_at: db.fn.now() }).returning([...COLUMNS]);
+  if (row) return { row: row as CredentialRow, revokedNow: true };
+  const already = (await db('credentials').select([...COLUMNS]).where({ id, org_id: orgId, kind }).first()) as CredentialRow | undefined;
+  if (!already) throw new NotFoundError(`no ${kind === 'api_key' ? 'API key' : 'SCIM token'} with id ${id} in this org`);
+  return { row: already, revokedNow: false };
 }
 
 /** revokeCredentialByPrefix revokes the one live credential whose display prefix is `prefix` (CLI). */

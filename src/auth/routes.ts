@@ -21,10 +21,11 @@ export const MintAgentTokenBody = z
   .default({ ttl_seconds: 86_400 });
 
 /** audited runs a credential change and its audit entry in one transaction. */
-function audited<T>(db: Db, ctx: AppContext, action: string, resourceType: string, change: (trx: Db) => Promise<{ result: T; id: string; before?: unknown; after?: unknown }>): Promise<T> {
+function audited<T>(db: Db, ctx: AppContext, action: string, resourceType: string, change: (trx: Db) => Promise<{ result: T; id: string; before?: unknown; after?: unknown; unchanged?: boolean }>): Promise<T> {
   return db.transaction(async (trx) => {
-    const { result, id, before, after } = await change(trx);
-    await recordAudit(trx, { orgId: principalOf(ctx).orgId, actor: actorOf(ctx), action, resourceType, resourceId: id, before, after, requestId: ctx.state.requestId });
+    const { result, id, before, after, unchanged } = await change(trx);
+    // A repeated revoke changes nothing, and records nothing.
+    if (!unchanged) await recordAudit(trx, { orgId: principalOf(ctx).orgId, actor: actorOf(ctx), action, resourceType, resourceId: id, before, after, requestId: ctx.state.requestId });
     return result;
   });
 }
@@ -68,8 +69,8 @@ export function identityRoutes({ db, tokens }: IdentityRoutesDeps): Router<AppSt
 
   router.delete('/api-keys/:id', requireRole('admin'), validate({ params: z.object({ id: uuidParam }) }, async (ctx, { params }) => {
     await audited(db, ctx, 'api_key.revoke', 'api_key', async (trx) => {
-      const row = await revokeCredential(trx, principalOf(ctx).orgId, 'api_key', params.id);
-      return { result: row, id: row.id, after: presentApiKey(row) };
+      const { row, revokedNow } = await revokeCredential(trx, principalOf(ctx).orgId, 'api_key', params.id);
+      return { result: row, id: row.id, before: revokedNow ? presentApiKey({ ...row, revoked_at: null }) : undefined, after: presentApiKey(row), unchanged: !revokedNow };
     });
     ctx.status = 204;
   }));
@@ -90,8 +91,8 @@ export function identityRoutes({ db, tokens }: IdentityRoutesDeps): Router<AppSt
 
   router.delete('/scim-tokens/:id', requireRole('admin'), validate({ params: z.object({ id: uuidParam }) }, async (ctx, { params }) => {
     await audited(db, ctx, 'scim_token.revoke', 'scim_token', async (trx) => {
-      const row = await revokeCredential(trx, principalOf(ctx).orgId, 'scim_token', params.id);
-      return { result: row, id: row.id, after: presentScimToken(row) };
+      const { row, revokedNow } = await revokeCredential(trx, principalOf(ctx).orgId, 'scim_token', params.id);
+      return { result: row, id: row.id, before: revokedNow ? presentScimToken({ ...row, revoked_at: null }) : undefined, after: presentScimToken(row), unchanged: !revokedNow };
     });
     ctx.status = 204;
   }));

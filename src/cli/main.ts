@@ -3,6 +3,9 @@ import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { createCredential, revokeCredentialByPrefix } from '../auth/credentials.js';
+import { presentApiKey, presentScimToken } from '../auth/presenters.js';
+import { recordAudit } from '../audit/audit.js';
+
 import { ROLES, type Role } from '../auth/roles.js';
 import { loadConfig, type Config } from '../config.js';
 import { createDb, migrateLatest } from '../db/knex.js';
@@ -12,6 +15,9 @@ import { startGateway, type GatewayOptions } from '../runtime/gateway.js';
 import { ensureSearchAttributes } from '../temporal/search-attributes.js';
 import { VERSION } from '../version.js';
 import { withDatabase } from './database.js';
+
+/** Who the audit log names for what the `aegis` command does on the server. */
+const CLI_ACTOR = { id: 'cli', name: 'aegis command line' };
 
 const USAGE = `aegis ${VERSION} — tool-call gateway for AI agents
 
@@ -138,7 +144,12 @@ async function run(argv: string[]): Promise<number> {
         if (!(ROLES as readonly string[]).includes(values.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, not "${values.role}"`);
         const created = await withDatabase(config, log, async (db) => {
           const org = await requireOrg(db, values.org!);
-          return createCredential(db, { orgId: org.id, kind: 'api_key', name: values.name ?? 'cli', role: values.role as Role });
+          return db.transaction(async (trx) => {
+            const made = await createCredential(trx, { orgId: org.id, kind: 'api_key', name: values.name ?? 'cli', role: values.role as Role });
+            // Audited like the HTTP route, with the operator's command line as the actor.
+            await recordAudit(trx, { orgId: org.id, actor: CLI_ACTOR, action: 'api_key.create', resourceType: 'api_key', resourceId: made.row.id, before: null, after: presentApiKey(made.row) });
+            return made;
+          });
         });
         process.stderr.write('The key is shown only now; store it safely.\n');
         out(JSON.stringify({ id: created.row.id, key: created.secret, prefix: created.row.prefix, role: created.row.role, org_id: created.row.org_id }));
@@ -147,7 +158,14 @@ async function run(argv: string[]): Promise<number> {
       if (sub === 'revoke') {
         const [prefix, ...extra] = args;
         if (!prefix || extra.length > 0) throw new UsageError('usage: aegis keys revoke <prefix>');
-        const row = await withDatabase(config, log, (db) => revokeCredentialByPrefix(db, prefix));
+        const row = await withDatabase(config, log, (db) =>
+          db.transaction(async (trx) => {
+            const revoked = await revokeCredentialByPrefix(trx, prefix);
+            const present = revoked.kind === 'api_key' ? presentApiKey : presentScimToken;
+            await recordAudit(trx, { orgId: revoked.org_id, actor: CLI_ACTOR, action: `${revoked.kind}.revoke`, resourceType: revoked.kind, resourceId: revoked.id, before: present({ ...revoked, revoked_at: null }), after: present(revoked) });
+            return revoked;
+          }),
+        );
         out(`revoked ${row.kind === 'api_key' ? 'API key' : 'SCIM token'} ${row.prefix}… (${row.id})`);
         return 0;
       }

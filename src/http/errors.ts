@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { Context, Next } from 'koa';
 import { AppError } from '../errors.js';
 import type { AppState } from './state.js';
@@ -64,4 +66,24 @@ export async function errorEnvelope(ctx: Context & { state: AppState }, next: Ne
       ctx.body = { error: { code: error.code, message: error.message, ...error.details } };
     }
   }
+}
+
+/**
+ * answerClientError writes what Node's HTTP parser refuses before any middleware runs (a malformed
+ * request line, an invalid Content-Length, headers past the size limit) in the API's error envelope,
+ * with an X-Request-Id, instead of Node's bare `400 Bad Request`; the connection is closed after it.
+ */
+export function answerClientError(err: NodeJS.ErrnoException & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const message = tooLarge ? 'the request headers are larger than the server accepts' : 'the request is not valid HTTP/1.1';
+  const body = JSON.stringify({ error: { code: 'VALIDATION_ERROR', message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${randomUUID()}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

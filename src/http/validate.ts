@@ -66,6 +66,17 @@ function queryNumber(pattern: RegExp, what: string) {
     .transform(Number);
 }
 
+/**
+ * queryText is a query parameter holding text of at most `max` characters: once, and without NUL
+ * (`?q=%00`), which no stored text holds and PostgreSQL refuses in a parameter (a 500 otherwise).
+ */
+export function queryText(max: number) {
+  return z
+    .string({ error: (i) => (Array.isArray(i.input) ? 'given more than once' : 'must be text') })
+    .max(max)
+    .refine((v) => !v.includes('\u0000'), { error: 'must not contain NUL (%00)' });
+}
+
 /** queryInt is a query parameter holding a decimal integer in [min, max]. */
 export function queryInt(min: number, max: number) {
   return queryNumber(/^(?:0|[1-9][0-9]{0,15})$/, 'a decimal integer').pipe(z.number().int().min(min).max(max));

@@ -24,7 +24,7 @@ function writer(ctx: AppContext): Writer {
 export function killSwitchRoutes(db: Db, service: KillSwitchService): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1', sensitive: true });
   router.get('/kill-switches', requireRole('admin', 'reviewer', 'viewer'), validate({ query: KillSwitchQuery }, async (ctx, { query }) => {
-    const page = await listKillSwitches(db, principalOf(ctx).orgId, query.active === 'true', query.limit, query.offset);
+    const page = await listKillSwitches(db, principalOf(ctx).orgId, query.active === undefined ? undefined : query.active === 'true', query.limit, query.offset);
     ctx.body = { ...page, data: page.data.map(presentKillSwitch) };
   }));
   router.post('/kill-switches', requireRole('admin'), validate({ body: EngageBody }, async (ctx, { body }) => {

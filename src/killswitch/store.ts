@@ -26,9 +26,11 @@ export async function activeKillSwitches(db: Db, orgId: string): Promise<KillSwi
   return (await db('kill_switches').select(COLUMNS).where({ org_id: orgId }).whereNull('released_at').orderBy('created_at')) as KillSwitch[];
 }
 
-export async function listKillSwitches(db: Db, orgId: string, activeOnly: boolean, limit: number, offset: number): Promise<Page<KillSwitch>> {
+/** listKillSwitches pages an org's switches, newest first: `active` true the engaged ones, false the released ones, undefined all. */
+export async function listKillSwitches(db: Db, orgId: string, active: boolean | undefined, limit: number, offset: number): Promise<Page<KillSwitch>> {
   const q = db('kill_switches').where({ org_id: orgId });
-  if (activeOnly) q.whereNull('released_at');
+  if (active === true) q.whereNull('released_at');
+  if (active === false) q.whereNotNull('released_at');
   const [rows, counts] = await Promise.all([
     q.clone().select(COLUMNS).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit).offset(offset),
     q.clone().count<{ total: number }[]>({ total: '*' }),

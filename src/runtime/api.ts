@@ -31,6 +31,7 @@ import { PgListener } from '../db/notifications.js';
 import { HealthProbe } from '../health/health.js';
 import { healthRoutes } from '../health/routes.js';
 import { buildApp } from '../http/app.js';
+import { answerClientError } from '../http/errors.js';
 import { killSwitchRoutes } from '../killswitch/routes.js';
 import { KillSwitchService } from '../killswitch/service.js';
 import type { Logger } from '../log.js';
@@ -190,6 +191,7 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
     ],
   });
   const server = http.createServer(app.callback());
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;

@@ -57,6 +57,12 @@ describe('API key authentication', () => {
     await eventually(async () => expect((await call(replica.url, 'GET', '/api/v1/me', { key })).status).toBe(401), 1_000, 20);
     expect(Date.now() - start).toBeLessThan(1_000);
     expect((await call(gw.url, 'GET', '/api/v1/me', { key })).status).toBe(401);
+    // Revoking again changes nothing and records nothing; the one entry shows the key live before.
+    expect((await call(gw.url, 'DELETE', `/api/v1/api-keys/${created.body.id}`, { key: org.adminKey })).status).toBe(204);
+    const audit = await call(gw.url, 'GET', '/api/v1/audit-log?action=api_key.revoke', { key: org.adminKey });
+    const entries = audit.body.data.filter((e: { resource_id: string }) => e.resource_id === created.body.id);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ before: { revoked_at: null }, after: { revoked_at: expect.any(String) } });
   });
 
   it('answers a wrong role with 403 FORBIDDEN', async () => {

@@ -78,6 +78,19 @@ describe('a pending check left behind', () => {
 });
 
 describe('a pending check', () => {
+  it("gives its anomaly event the final decision once decided", async () => {
+    const o = await newOrg(gw);
+    await requireReview(gw, o);
+    // Every check is an anomaly event at threshold 0.
+    await call(gw.url, 'PATCH', '/api/v1/config', { key: o.adminKey, body: { anomaly_threshold: 0, anomaly_escalate_threshold: 1 } });
+    const id = await pendingCheck(gw.url, o.adminKey);
+    const before = await call(gw.url, 'GET', '/api/v1/anomalies?decision=pending', { key: o.adminKey });
+    expect(before.body.data.map((e: { check_id: string }) => e.check_id)).toContain(id);
+    expect((await call(gw.url, 'PATCH', `/api/v1/check/${id}`, { key: o.adminKey, body: { decision: 'block', decided_by: 'alice@acme.com' } })).status).toBe(200);
+    const after = await call(gw.url, 'GET', '/api/v1/anomalies?decision=block', { key: o.adminKey });
+    expect(after.body.data.map((e: { check_id: string }) => e.check_id)).toContain(id);
+  });
+
   it('takes its id in any letter case, and refuses a decided_by the gateway reserves', async () => {
     const id = await pendingCheck(gw.url, org.adminKey);
     for (const decided_by of ['timeout', 'Kill-Switch', 'policy', 'system:auto-kill']) {

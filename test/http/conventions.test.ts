@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { argumentsDigest } from '../../src/checks/service.js';
 import { ERROR_CODES } from '../../src/errors.js';
@@ -177,6 +178,29 @@ describe('error envelope', () => {
     } as RequestInit);
     expect(res.status).toBe(413);
     expect(((await res.json()) as any).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers what the HTTP parser refuses (a malformed request line, headers too large) in the envelope, with a request id', async () => {
+    const raw = async (request: string): Promise<string> => {
+      const { port, hostname } = new URL(gw.url);
+      const socket = net.connect(Number(port), hostname);
+      let out = '';
+      socket.on('data', (d) => (out += d.toString()));
+      await new Promise((r) => socket.on('connect', r));
+      socket.write(request);
+      await new Promise((r) => socket.on('close', r));
+      return out;
+    };
+    for (const [request, status] of [
+      ['GARBAGE / HTTP/1.1\r\nHost: x\r\n\r\n', 400],
+      ['POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', 400],
+      [`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+    ] as const) {
+      const answer = await raw(request);
+      expect(answer.startsWith(`HTTP/1.1 ${status} `), answer.slice(0, 60)).toBe(true);
+      expect(answer).toMatch(/\r\nX-Request-Id: [0-9a-f-]{36}\r\n/);
+      expectEnvelope(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)), 'VALIDATION_ERROR');
+    }
   });
 
   it('answers a non-JSON content type with 415', async () => {

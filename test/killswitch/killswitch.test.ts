@@ -51,6 +51,12 @@ describe('kill switches', () => {
     expect((await call(gw.url, 'DELETE', `/api/v1/kill-switches/${engaged.body.id}`, { key: org.adminKey })).status).toBe(204);
     await eventually(async () => expect((await check(replica, org, 'rogue-bot')).body.decision).toBe('allow'), 1_000, 20);
 
+    // active=true the engaged ones, active=false the released ones, neither all of them.
+    const ids = async (q: string) => (await call(gw.url, 'GET', `/api/v1/kill-switches${q}`, { key: org.adminKey })).body.data.map((s: { id: string }) => s.id);
+    expect(await ids('?active=false')).toContain(engaged.body.id);
+    expect(await ids('?active=true')).not.toContain(engaged.body.id);
+    expect(await ids('')).toContain(engaged.body.id);
+
     const audit = await call(gw.url, 'GET', '/api/v1/audit-log?resource_type=kill_switch', { key: org.adminKey });
     expect(audit.body.data.map((e: { action: string }) => e.action)).toEqual(['kill_switch.release', 'kill_switch.engage']);
     expect(audit.body.data[0]).toMatchObject({ before: { active: true }, after: { active: false } });

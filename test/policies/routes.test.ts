@@ -285,5 +285,11 @@ describe('audit log', () => {
     const res = await call(gw.url, 'GET', '/api/v1/audit-log?from=yesterday', { key: org.adminKey });
     expect(res.status).toBe(400);
     expect(res.body.error.details[0].path).toBe('from');
+    // A NUL no stored text holds (PostgreSQL refused it with a 500), and a filter given twice.
+    for (const query of ['q=%00', 'action=%00', 'resource_type=a%00', 'action=x&action=y']) {
+      const bad = await call(gw.url, 'GET', `/api/v1/audit-log?${query}`, { key: org.adminKey });
+      expect(bad.status, query).toBe(400);
+      expect(bad.body.error.code).toBe('VALIDATION_ERROR');
+    }
   });
 });
