@@ -125,6 +125,25 @@ export const findAuthHeaders: Finder = (text, lower) => {
   return out;
 };
 
+/** `Bearer <token>` without its header: what a log line, an error message or a copied curl prints (`sent Bearer eyJ…`). */
+const BARE_BEARER_RE = /\bBearer[ \t]+([A-Za-z0-9\-._~+/]{20,512}=*)(?![A-Za-z0-9\-._~+/=])/g;
+
+/** findBareBearer reports a bearer token written without `Authorization:` in front of it (masked in stored traces and checks). */
+export const findBareBearer: Finder = (text, lower) => {
+  if (!lower.includes('bearer')) return [];
+  const out: SecretFinding[] = [];
+  BARE_BEARER_RE.lastIndex = 0;
+  for (let m = BARE_BEARER_RE.exec(text); m !== null; m = BARE_BEARER_RE.exec(text)) {
+    const secret = m[1]!;
+    // The header's own finder reads `Authorization: Bearer …`; here only what no header introduces.
+    if (/authorization["']?\s*[:=]\s*["']?$/i.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
+    if (!isCredentialValue(secret, 'token')) continue;
+    const at = m.index + m[0].length - secret.length;
+    out.push({ kind: 'Bearer token', severity: 'high', start: at, end: at + secret.length });
+  }
+  return out;
+};
+
 const K8S_SECRET_KIND_RE = /\bkind:[ \t]*["']?secret\b["']?/i;
 const K8S_DATA_HEADER_RE = /^([ \t]*)(?:data|stringData):[ \t]*$/m;
 const K8S_ENTRY_RE = /^([ \t]*)[\w.-]+:[ \t]*(.*?)[ \t]*$/;
@@ -260,4 +279,4 @@ export function tokenRuns(text: string): Array<[number, number]> {
   return runs;
 }
 
-export const STRUCTURED_FINDERS: readonly Finder[] = [findPrivateKeys, findJwts, findUrlCredentials, findAuthHeaders, findCurlUser, findCurlHeader, findCliPasswords, findKubernetesSecretData];
+export const STRUCTURED_FINDERS: readonly Finder[] = [findPrivateKeys, findJwts, findUrlCredentials, findAuthHeaders, findBareBearer, findCurlUser, findCurlHeader, findCliPasswords, findKubernetesSecretData];
