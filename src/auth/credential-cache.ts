@@ -23,7 +23,8 @@ export class CredentialCache {
   private readonly entries = new Map<string, Entry>();
   /** Bumped on every invalidation, so a lookup that raced with a revocation is not cached. */
   private generation = 0;
-  private readonly used = new Set<string>();
+  /** Credential id → when it was last used (ms), since the last flush. */
+  private readonly used = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -64,7 +65,7 @@ export class CredentialCache {
       }
     }
     if (!identity || identity.revoked) return undefined;
-    this.used.add(identity.id);
+    this.used.set(identity.id, Date.now());
     return identity;
   }
 
@@ -82,10 +83,10 @@ export class CredentialCache {
   /** flushUsage writes last_used_at for credentials used since the last flush. */
   async flushUsage(): Promise<void> {
     if (this.used.size === 0) return;
-    const ids = [...this.used];
+    const uses = [...this.used];
     this.used.clear();
     try {
-      await touchCredentials(this.db, ids);
+      await touchCredentials(this.db, uses);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'could not record credential use');
     }

@@ -130,8 +130,16 @@ export async function findCredentialByHash(db: Db, hash: Buffer): Promise<Creden
   };
 }
 
-/** touchCredentials records use of credentials (batched by the auth cache, not per request). */
-export async function touchCredentials(db: Db, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db('credentials').whereIn('id', ids).update({ last_used_at: db.fn.now() });
+/**
+ * touchCredentials records use of credentials (batched by the auth cache, not per request) at the
+ * time each was used, not the time of the write: a key used, then revoked, must not read as used
+ * after its revocation. A later time never moves back (replicas flush in any order).
+ */
+export async function touchCredentials(db: Db, uses: ReadonlyArray<readonly [id: string, atMs: number]>): Promise<void> {
+  if (uses.length === 0) return;
+  await db.raw(
+    `update credentials c set last_used_at = greatest(c.last_used_at, u.at)
+     from unnest(?::uuid[], ?::timestamptz[]) as u(id, at) where c.id = u.id`,
+    [uses.map(([id]) => id), uses.map(([, at]) => new Date(at).toISOString())],
+  );
 }

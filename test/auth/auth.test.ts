@@ -123,6 +123,20 @@ describe('API key management', () => {
     }, 8_000, 250);
   });
 
+  it('records when a key was used, not when the use was written: never after its revocation', async () => {
+    const created = await call(gw.url, 'POST', '/api/v1/api-keys', { key: org.adminKey, body: { name: 'used-then-revoked', role: 'viewer' } });
+    const usedAt = Date.now();
+    expect((await call(gw.url, 'GET', '/api/v1/me', { key: created.body.key })).status).toBe(200);
+    await call(gw.url, 'DELETE', `/api/v1/api-keys/${created.body.id}`, { key: org.adminKey });
+    await eventually(async () => {
+      const list = await call(gw.url, 'GET', '/api/v1/api-keys?limit=100', { key: org.adminKey });
+      const k = list.body.data.find((x: { id: string }) => x.id === created.body.id);
+      expect(k.last_used_at).not.toBeNull();
+      expect(Date.parse(k.last_used_at)).toBeLessThanOrEqual(Date.parse(k.revoked_at));
+      expect(Date.parse(k.last_used_at)).toBeGreaterThanOrEqual(usedAt - 1_000);
+    }, 8_000, 250);
+  });
+
   it("cannot see or revoke another org's keys", async () => {
     const mine = await call(gw.url, 'GET', '/api/v1/api-keys', { key: other.adminKey });
     const theirId = mine.body.data[0].id;
