@@ -128,6 +128,11 @@ export async function patchSettings(db: Db, orgId: string, patch: Record<string,
       const problems = problemsOf(parsed.error, 'body');
       throw new ValidationError(`invalid configuration: ${problems[0]!.path}: ${problems[0]!.message}`, problems);
     }
+    // A check escalated for its anomaly score must also be an anomaly event (listed, explained).
+    if (parsed.data.anomaly_threshold > parsed.data.anomaly_escalate_threshold) {
+      const message = `anomaly_threshold (${parsed.data.anomaly_threshold}) must not exceed anomaly_escalate_threshold (${parsed.data.anomaly_escalate_threshold}): a check escalated for its score would leave no anomaly event`;
+      throw new ValidationError(`invalid configuration: ${message}`, [{ path: 'anomaly_threshold', message }]);
+    }
     await trx('orgs').where({ id: orgId }).update({ settings: JSON.stringify(parsed.data) });
     await recordAudit(trx, { orgId, actor, action: 'config.update', resourceType: 'config', resourceId: orgId, before: presentSettings(before), after: presentSettings(parsed.data), requestId });
     return parsed.data;

@@ -82,6 +82,13 @@ describe('anomaly scores', () => {
     await call(gw.url, 'PATCH', '/api/v1/config', { key: org.adminKey, body: { anomaly_escalate_threshold: null } });
   });
 
+  it('refuses an event threshold above the escalation threshold (an escalated check would leave no event)', async () => {
+    const res = await call(gw.url, 'PATCH', '/api/v1/config', { key: org.adminKey, body: { anomaly_threshold: 0.95 } });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ path: 'anomaly_threshold' }] });
+    expect((await call(gw.url, 'GET', '/api/v1/config', { key: org.adminKey })).body.anomaly_threshold).toBe(0.7);
+  });
+
   it('scores a cold-start agent conservatively', async () => {
     for (const tool of ['a_tool', 'b_tool', 'c_tool', 'd_tool']) {
       const res = await check(gw, tool, { x: 1 }, `newcomer-${randomUUID()}`);
