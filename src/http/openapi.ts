@@ -8,9 +8,55 @@ import { ROUTE_SCHEMAS, type Schemas } from './validate.js';
 type Json = Record<string, unknown>;
 
 /** Successful answers that are not 200 (POST creates → 201 unless listed, DELETE → 204). */
-const OK_200_POSTS = new Set(['/api/v1/check', '/api/v1/config/webhook-secret/rotate', '/api/v1/stripe/webhook', '/scim/v2/.search', '/scim/v2/Users/.search', '/scim/v2/Groups/.search']);
+const OK_200_POSTS = new Set(['/api/v1/check', '/api/v1/proxy/:upstream', '/api/v1/config/webhook-secret/rotate', '/api/v1/stripe/webhook', '/scim/v2/.search', '/scim/v2/Users/.search', '/scim/v2/Groups/.search']);
 
 const PUBLIC_PATHS = new Set(['/health', '/ready', '/metrics', '/openapi.json', '/api/v1/stripe/webhook']);
+
+/** Answers particular operations give beyond the ones every operation of their kind gives. */
+const EXTRA: Record<string, (scim: boolean) => Json> = {
+  'PATCH /api/v1/check/:id': () => ({ '409': errorResponse('CONFLICT: already decided (with who), or `allow` while a kill switch covers the check') }),
+  'POST /api/v1/proxy/:upstream': () => ({
+    '202': { description: 'pending: a reviewer must decide (`{ decision: "pending", check_id }`)', content: { 'application/json': { schema: {} } } },
+    '403': errorResponse('POLICY_VIOLATION (blocked: policy_name, reason, counterfactual, check_id) or FORBIDDEN'),
+    '502': errorResponse('PROXY_UPSTREAM_FAILED: the upstream could not be reached or answered 5xx'),
+    '504': errorResponse('PROXY_UPSTREAM_TIMEOUT: the upstream did not answer in time'),
+  }),
+};
+
+/** SCIM answers by method (RFC 7644): conflicts on writes, preconditions on single resources. */
+function scimExtra(method: string, path: string): Json {
+  const single = path.endsWith('/:id');
+  return {
+    ...(['POST', 'PUT', 'PATCH'].includes(method) && !path.endsWith('.search') ? { '409': scimErrorResponse('uniqueness: a duplicate userName or group displayName') } : {}),
+    ...(single ? { '412': scimErrorResponse('If-Match names another version') } : {}),
+    ...(single && method === 'GET' ? { '304': { description: 'If-None-Match names the current version' } } : {}),
+  };
+}
+
+/** SCIM's query parameters (RFC 7644 §3.4.2, §3.9): a list's filter, sort and page; any answer's projection. */
+function scimParameters(method: string, path: string): Json[] {
+  const q = (name: string, schema: Json, description: string): Json => ({ name, in: 'query', required: false, schema, description });
+  const resources = /\/(?:Users|Groups)(?:\/:id)?$/i.test(path);
+  const list = method === 'GET' && /\/(?:Users|Groups)$/i.test(path);
+  return [
+    ...(list
+      ? [
+          q('filter', { type: 'string', maxLength: 8192 }, 'RFC 7644 §3.4.2.2 filter'),
+          q('startIndex', { type: 'integer', minimum: 1 }, '1-based index of the first result'),
+          q('count', { type: 'integer', minimum: 0 }, 'results per page'),
+          q('sortBy', { type: 'string' }, 'attribute path to sort by'),
+          q('sortOrder', { enum: ['ascending', 'descending'] }, 'sort order'),
+        ]
+      : []),
+    ...(resources && method !== 'DELETE'
+      ? [q('attributes', { type: 'string' }, 'comma-separated attributes to return'), q('excludedAttributes', { type: 'string' }, 'comma-separated attributes to leave out')]
+      : []),
+  ];
+}
+
+function scimErrorResponse(description: string): Json {
+  return { description, content: { 'application/scim+json': { schema: { $ref: '#/components/schemas/ScimError' } } } };
+}
 
 function jsonSchema(schema: z.ZodType): Json {
   const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
@@ -55,26 +101,32 @@ export function buildOpenApi(stack: ReadonlyArray<Layer<never, never>>): Json {
       const success = method === 'DELETE' ? '204' : method === 'POST' && !OK_200_POSTS.has(path) ? '201' : '200';
       const scim = path.startsWith('/scim/v2');
       const isPublic = PUBLIC_PATHS.has(path);
+      const unsupported = scim && (path === '/scim/v2/Me' || path === '/scim/v2/Bulk');
+      const error = (description: string): Json => (scim ? scimErrorResponse(description) : errorResponse(description));
       const operation: Json = {
         operationId: `${lower}${oaPath.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
         summary: `${method} ${path}${roles ? ` (roles: ${roles.join(', ')})` : ''}`,
         tags: [scim ? 'SCIM 2.0' : path.split('/')[3] ?? path.split('/')[1] ?? 'gateway'],
-        parameters: [...parameters('path', schemas.params, pathParams), ...parameters('query', schemas.query, [])],
-        responses: {
-          [success]: {
-            description: success === '204' ? 'done' : 'success',
-            headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
-            ...(success === '204' ? {} : { content: { [scim ? 'application/scim+json' : 'application/json']: { schema: {} } } }),
-          },
-          ...(schemas.body || schemas.query || schemas.params ? { '400': errorResponse('VALIDATION_ERROR: malformed JSON or invalid fields (details name each)') } : {}),
-          ...(isPublic ? {} : { '401': errorResponse('UNAUTHORIZED: missing, unknown, revoked or wrong-kind credential') }),
-          ...(roles ? { '403': errorResponse(`FORBIDDEN: needs the role ${roles.join(' or ')}`) } : {}),
-          ...(pathParams.length > 0 ? { '404': errorResponse('NOT_FOUND: unknown id, or another org’s') } : {}),
-          ...(schemas.body ? { '413': errorResponse('PAYLOAD_TOO_LARGE: body over 1 MiB'), '415': errorResponse('UNSUPPORTED_MEDIA_TYPE: the body is not JSON') } : {}),
-          '429': { ...errorResponse('RATE_LIMITED'), headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'seconds to wait' } } },
-          '500': errorResponse('INTERNAL'),
-          '503': errorResponse('UNAVAILABLE: a dependency cannot be reached'),
-        },
+        parameters: [...parameters('path', schemas.params, pathParams), ...parameters('query', schemas.query, []), ...(scim && !unsupported ? scimParameters(method, path) : [])],
+        responses: unsupported
+          ? { '401': error('no valid SCIM token'), '501': error('not supported (RFC 7644 §3.11 for /Me; bulk.supported is false)') }
+          : {
+              [success]: {
+                description: success === '204' ? 'done' : 'success',
+                headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
+                ...(success === '204' ? {} : { content: { [scim ? 'application/scim+json' : 'application/json']: { schema: {} } } }),
+              },
+              ...(schemas.body || schemas.query || schemas.params || scim ? { '400': error(scim ? 'invalidFilter, invalidPath, invalidValue, invalidSyntax, mutability, noTarget (scimType)' : 'VALIDATION_ERROR: malformed JSON or invalid fields (details name each)') } : {}),
+              ...(isPublic ? {} : { '401': error('UNAUTHORIZED: missing, unknown, revoked or wrong-kind credential') }),
+              ...(roles ? { '403': error(`FORBIDDEN: needs the role ${roles.join(' or ')}`) } : {}),
+              ...(pathParams.length > 0 ? { '404': error('NOT_FOUND: unknown id, or another org’s') } : {}),
+              ...(schemas.body || (scim && method !== 'GET' && method !== 'DELETE') ? { '413': error('PAYLOAD_TOO_LARGE: body over 1 MiB'), '415': error('UNSUPPORTED_MEDIA_TYPE: the body is not JSON') } : {}),
+              ...(scim ? scimExtra(method, path) : {}),
+              ...(EXTRA[`${method} ${path}`]?.(scim) ?? {}),
+              '429': { ...error('RATE_LIMITED'), headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'seconds to wait' } } },
+              '500': error('INTERNAL'),
+              '503': error('UNAVAILABLE: a dependency cannot be reached'),
+            },
       };
       if (schemas.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(schemas.body) } } };
       if (!isPublic) operation.security = scim ? [{ scimBearer: [] }] : [{ apiKey: [] }, { agentToken: [] }];
@@ -94,6 +146,17 @@ export function buildOpenApi(stack: ReadonlyArray<Layer<never, never>>): Json {
       },
       headers: { RequestId: { description: 'The request id (the caller’s X-Request-Id when well-formed)', schema: { type: 'string' } } },
       schemas: {
+        ScimError: {
+          type: 'object',
+          description: 'RFC 7644 §3.12',
+          required: ['schemas', 'status'],
+          properties: {
+            schemas: { type: 'array', items: { const: 'urn:ietf:params:scim:api:messages:2.0:Error' } },
+            status: { type: 'string' },
+            scimType: { type: 'string' },
+            detail: { type: 'string' },
+          },
+        },
         Error: {
           type: 'object',
           required: ['error'],

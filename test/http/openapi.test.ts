@@ -86,4 +86,15 @@ describe('GET /openapi.json', () => {
     expect(doc.paths['/health'].get.security).toBeUndefined();
     expect(doc.paths['/api/v1/check'].post.security).toEqual([{ apiKey: [] }, { agentToken: [] }]);
   });
+
+  it('says what particular operations answer: proxy, reviewer decisions, SCIM', () => {
+    expect(Object.keys(doc.paths['/api/v1/proxy/{upstream}'].post.responses)).toEqual(expect.arrayContaining(['200', '202', '403', '502', '504']));
+    expect(doc.paths['/api/v1/proxy/{upstream}'].post.responses['201']).toBeUndefined();
+    expect(doc.paths['/api/v1/check/{id}'].patch.responses['409']).toBeDefined();
+    const users = doc.paths['/scim/v2/Users'];
+    expect(users.get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['filter', 'startIndex', 'count', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes']));
+    expect(users.post.responses['409'].content['application/scim+json'].schema).toEqual({ $ref: '#/components/schemas/ScimError' });
+    expect(doc.paths['/scim/v2/Users/{id}'].put.responses['412']).toBeDefined();
+    expect(Object.keys(doc.paths['/scim/v2/Me'].get.responses).sort()).toEqual(['401', '501']);
+  });
 });
