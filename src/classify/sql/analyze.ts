@@ -185,7 +185,7 @@ function analyzeUncached(text: string): SqlAnalysis {
     return { parsed: true, findings: [finding('sql_injection', 'high', 'expression nested too deep to analyse', text.slice(0, 60))] };
   }
   if (COMMENT_MARK.test(text)) findings.push(...findCommentTricks(text, scanTokens(text) ?? [], true));
-  findings.push(...findInRemoteQueries(stmts));
+  if (/dblink/i.test(text)) findings.push(...findInRemoteQueries(stmts));
   return { parsed: true, findings };
 }
 
