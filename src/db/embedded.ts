@@ -139,7 +139,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     try {
       await execFileAsync(
         bins.initdb,
-        [`--pgdata=${dir}`, '--auth=scram-sha-256', `--username=${DB_USER}`, `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'],
+        // Code-point collation (C) with Unicode case mapping (the builtin C.UTF-8 provider, PostgreSQL 17+): lower() folds
+        // `ÅSA` as it folds `ASA`, so SCIM's case-insensitive attributes compare without case in every script.
+        [`--pgdata=${dir}`, '--auth=scram-sha-256', `--username=${DB_USER}`, `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
         { ...(owner ?? {}), env: { ...process.env, LC_ALL: 'C' } },
       );
     } catch (err) {
