@@ -68,7 +68,8 @@ export async function listCredentials(db: Db, orgId: string, kind: SecretKind, l
 
 /**
  * revokeCredential revokes one of an org's credentials of the given kind. Revoking twice is fine
- * (`revokedNow` false: nothing changed, nothing to audit); another org's id is NOT_FOUND. The table's trigger tells every replica's auth cache.
+ * (`revokedNow` false: nothing changed, nothing to audit); another org's id is NOT_FOUND. The
+ * table's trigger tells every replica's auth cache.
  */
 export async function revokeCredential(db: Db, orgId: string, kind: SecretKind, id: string): Promise<{ row: CredentialRow; revokedNow: boolean }> {
   const [row] = await db('credentials').where({ id, org_id: orgId, kind }).whereNull('revoked_at').update({ revoked_at: db.fn.now() }).returning([...COLUMNS]);

@@ -15,11 +15,6 @@ import { patchSettings, presentSettings, type OrgSettings } from './settings.js'
 export const PatchConfigBody = z.record(z.string(), z.unknown());
 
 /**
- * checkWebhookUrl refuses reviewer webhooks aimed at loopback, private or metadata addresses (the
- * gateway would otherwise make requests into its own network for any admin), unless the operator
- * allows them with AEGIS_WEBHOOK_ALLOW_PRIVATE=true.
- */
-/**
  * credentialsIn: a URL with user:password. Settings are shown to every reader of the org (viewers
  * too), so credentials go where they are never shown back: an upstream's headers; webhooks are signed.
  */
@@ -32,6 +27,11 @@ function credentialsIn(url: string): boolean {
   }
 }
 
+/**
+ * checkWebhookUrl refuses reviewer webhooks aimed at loopback, private or metadata addresses (the
+ * gateway would otherwise make requests into its own network for any admin), unless the operator
+ * allows them with AEGIS_WEBHOOK_ALLOW_PRIVATE=true; and any carrying credentials.
+ */
 function checkWebhookUrl(body: Record<string, unknown>, allowPrivate: boolean): void {
   const url = body.reviewer_webhook_url;
   if (typeof url === 'string' && credentialsIn(url)) {
@@ -42,16 +42,16 @@ function checkWebhookUrl(body: Record<string, unknown>, allowPrivate: boolean): 
   if (problem) throw new ValidationError(`reviewer_webhook_url is not allowed: ${problem} (set AEGIS_WEBHOOK_ALLOW_PRIVATE=true to allow private addresses)`, [{ path: 'reviewer_webhook_url', message: problem }]);
 }
 
-/** checkUpstreams refuses proxy upstreams on internal addresses unless the admin marks them `internal`. */
+/** checkUpstreams refuses proxy upstreams on internal addresses unless the admin marks them `internal`, URLs with credentials, and header values no request can carry. */
 function checkUpstreams(body: Record<string, unknown>): void {
   const upstreams = body.upstreams;
   if (!upstreams || typeof upstreams !== 'object') return;
   for (const [name, u] of Object.entries(upstreams as Record<string, unknown>)) {
-    const up = u as { url?: unknown; internal?: unknown } | null;
+    const up = u as { url?: unknown; internal?: unknown; headers?: unknown } | null;
     if (up && typeof up.url === 'string' && credentialsIn(up.url)) {
       throw new ValidationError(`upstreams.${name}.url must not carry credentials (user:password@): give them as headers, which are never shown back`, [{ path: `upstreams.${name}.url`, message: 'must not carry credentials' }]);
     }
-    const headers = up && typeof (up as { headers?: unknown }).headers === 'object' ? ((up as { headers?: Record<string, unknown> }).headers ?? {}) : {};
+    const headers = up?.headers && typeof up.headers === 'object' ? (up.headers as Record<string, unknown>) : {};
     for (const [header, value] of Object.entries(headers)) {
       // RFC 9110 §5.5: visible characters, spaces and tabs; a CR or LF would split the request (and fetch refuses it).
       if (typeof value === 'string' && !/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) {
