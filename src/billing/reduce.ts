@@ -133,7 +133,7 @@ function reduceSubscription(base: BillingRecord, e: SubscriptionEvent): Reductio
 function reducePayment(base: BillingRecord, e: PaymentEvent): Reduction {
   // A one-off invoice (no subscription) never changes a subscription's status in Stripe, nor here.
   if (e.subscriptionId === null) return { next: base, outcome: 'ignored', reason: 'the invoice is not for a subscription' };
-  if (e.subscriptionId !== null && base.subscription_id !== null && e.subscriptionId !== base.subscription_id) {
+  if (base.subscription_id !== null && e.subscriptionId !== base.subscription_id) {
     return { next: base, outcome: 'ignored', reason: `invoice of subscription ${e.subscriptionId}, and the org's current subscription is ${base.subscription_id}` };
   }
   if (ENDED.has(base.status)) return { next: base, outcome: 'ignored', reason: `the subscription is ${base.status}` };
