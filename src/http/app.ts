@@ -10,6 +10,9 @@ import { observe } from './observe.js';
 import { buildOpenApi } from './openapi.js';
 import type { AppState } from './state.js';
 
+/** The route template of a method and path (`/api/v1/check/:id`), if a route answers them. */
+export type RouteTemplate = (method: string, path: string) => string | undefined;
+
 export interface AppParts {
   log: Logger;
   metrics: Metrics;
@@ -43,5 +46,12 @@ export function buildApp({ log, metrics, auth, routers, beforeBody = [] }: AppPa
   });
   app.use(root.routes());
   app.use(root.allowedMethods());
+  // For the metrics and the access log of requests answered before routing (401, 413, 415, a body that
+  // does not parse): the route they were for, not "(unmatched)".
+  (app.context as unknown as { routeTemplate: RouteTemplate }).routeTemplate = (method, path) => {
+    const layers = root.match(path, method).pathAndMethod.filter((l) => l.methods.length > 0);
+    const last = layers[layers.length - 1];
+    return last ? String(last.path) : undefined;
+  };
   return app;
 }

@@ -31,8 +31,10 @@ export function observe(log: Logger, metrics: Metrics) {
     });
     ctx.set('X-Request-Id', requestId);
     const matchedRoute = (): string => {
-      const matched = (ctx as unknown as { _matchedRoute?: string | RegExp })._matchedRoute;
-      return typeof matched === 'string' ? matched : '(unmatched)';
+      const c = ctx as unknown as { _matchedRoute?: string | RegExp; routeTemplate?: (method: string, path: string) => string | undefined };
+      if (typeof c._matchedRoute === 'string') return c._matchedRoute;
+      // Answered before routing (authentication, the body): the route it was for, when one exists.
+      return (ctx.status >= 400 ? c.routeTemplate?.(ctx.method, ctx.path) : undefined) ?? '(unmatched)';
     };
     try {
       if (tracingEnabled() && !UNTRACED.has(ctx.path)) {

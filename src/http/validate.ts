@@ -27,7 +27,8 @@ export function problemsOf(error: z.ZodError, where: string): FieldProblem[] {
 /**
  * validate parses a route's body, query and params with its zod schemas and calls the handler with
  * the typed result; any mismatch is a 400 VALIDATION_ERROR whose details name each field. A route
- * with a body schema and no body gets "request body is required".
+ * with a body schema and no body gets "request body is required"; a bracketed query parameter
+ * (`agent_id[]`) is refused rather than ignored.
  */
 export function validate<S extends Schemas>(schemas: S, handler: (ctx: AppContext, input: Input<S>) => Promise<void>) {
   const middleware = async (ctx: AppContext, _next: Next): Promise<void> => {
@@ -37,6 +38,14 @@ export function validate<S extends Schemas>(schemas: S, handler: (ctx: AppContex
       const schema = schemas[where];
       if (!schema) continue;
       const value = where === 'body' ? ctx.request.body : where === 'query' ? ctx.query : ctx.params;
+      if (where === 'query') {
+        // `?agent_id[]=x` or `?filter[agent_id]=x` would otherwise be ignored as an unknown name and answer
+        // an unfiltered list: a filter that silently does not apply is refused instead.
+        for (const key of Object.keys(ctx.query)) {
+          const base = /^([^[\]]+)\[[^\]]*\]/.exec(key)?.[1];
+          if (base !== undefined) problems.push({ path: key, message: `bracketed parameters are not supported; give ${base} once, as ${base}=…` });
+        }
+      }
       if (where === 'body' && value === undefined && !schema.safeParse(undefined).success) {
         problems.push({ path: '(body)', message: 'request body is required (JSON)' });
         continue;

@@ -203,6 +203,23 @@ describe('error envelope', () => {
     }
   });
 
+  it('refuses a bracketed query parameter instead of answering an unfiltered list', async () => {
+    for (const query of ['agent_id[]=x', 'filter[agent_id]=x']) {
+      const res = await call(gw.url, 'GET', `/api/v1/traces?${query}`, { key: org.adminKey });
+      expect(res.status, query).toBe(400);
+      expectEnvelope(res.body, 'VALIDATION_ERROR');
+      expect(res.body.error.message).toMatch(/bracketed parameters are not supported/);
+    }
+  });
+
+  it('labels requests refused before routing with the route they were for in the metrics', async () => {
+    expect((await call(gw.url, 'GET', '/api/v1/me')).status).toBe(401);
+    expect((await call(gw.url, 'POST', '/api/v1/traces', { key: org.adminKey, raw: '{"a":1,"a":2}', headers: { 'content-type': 'application/json' } })).status).toBe(400);
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toMatch(/aegis_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/me",status="401"\} \d+/);
+    expect(metrics).toMatch(/aegis_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/traces",status="400"\} \d+/);
+  });
+
   it('answers a non-JSON content type with 415', async () => {
     const res = await call(gw.url, 'POST', '/api/v1/api-keys', { key: org.adminKey, raw: 'name=a&role=viewer', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(res.status).toBe(415);
