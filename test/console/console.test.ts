@@ -52,6 +52,9 @@ afterAll(async () => {
 });
 
 const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+/** listSettled waits out the console's pause after the list moved (a click then decides nothing). */
+const listSettled = (): Promise<void> => new Promise((r) => setTimeout(r, 900));
+
 const card = (agent: string): Locator => page.locator('#queue-list li.card').filter({ has: page.locator('.agent', { hasText: new RegExp(`^${agent}$`) }) });
 const announced = (text: string | RegExp) => page.locator('#announcer p', { hasText: text }).first().waitFor({ state: 'attached' });
 
@@ -155,7 +158,9 @@ describe('the reviewer console', () => {
 
     await item.getByLabel('Reason (optional)').fill('release approved in #ops');
     await item.getByRole('button', { name: 'Approve' }).click();
-    await item.waitFor({ state: 'detached' });
+    // Decided here, the card stays in place, marked (the next card must not slide under the pointer).
+    await item.locator('.outcome', { hasText: 'Approved by you' }).waitFor();
+    expect(await item.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     await announced('Approved: deploy by deployer-sdk.');
     await expect(running).resolves.toBe('deployed billing 1.2.3');
     await aegis.close();
@@ -194,6 +199,7 @@ describe('the reviewer console', () => {
     const id = await pendingCheck(gw.url, agentKey, 'deployer-two');
     const item = card('deployer-two');
     await item.waitFor();
+    await listSettled();
     await item.getByLabel('Reason (optional)').focus();
     await page.keyboard.type('not during the freeze');
     await page.keyboard.press('Tab');
@@ -201,7 +207,7 @@ describe('the reviewer console', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Block');
     await page.keyboard.press('Enter');
-    await item.waitFor({ state: 'detached' });
+    await item.locator('.outcome', { hasText: 'Blocked by you' }).waitFor();
     await announced('Blocked: deploy by deployer-two.');
     expect(await checkOf(id)).toMatchObject({ decision: 'block', decided_by: 'dana@example.com', decision_reason: 'not during the freeze' });
   });
@@ -214,6 +220,8 @@ describe('the reviewer console', () => {
     const bob = await call(gw.url, 'PATCH', `/api/v1/check/${elsewhere}`, { key: org.adminKey, body: { decision: 'block', decided_by: 'bob@example.com' } });
     expect(bob.status).toBe(200);
     await watched.locator('.outcome', { hasText: 'Already decided: block by bob@example.com' }).waitFor();
+    // Dismiss answers once it has been there a moment: a double click on Approve must not reach it.
+    await listSettled();
     await watched.getByRole('button', { name: 'Dismiss' }).click();
     await watched.waitFor({ state: 'detached' });
 
@@ -221,6 +229,7 @@ describe('the reviewer console', () => {
     const id = await pendingCheck(gw.url, agentKey, 'deployer-four');
     const item = card('deployer-four');
     await item.waitFor();
+    await listSettled();
     await page.locator('#queue-view').getByLabel('Live updates').uncheck();
     await announced('Live updates paused.');
     const alice = await call(gw.url, 'PATCH', `/api/v1/check/${id}`, { key: org.adminKey, body: { decision: 'allow', decided_by: 'alice@example.com' } });
@@ -231,6 +240,26 @@ describe('the reviewer console', () => {
     await shot('04-conflict');
     await page.locator('#queue-view').getByLabel('Live updates').check();
     expect(await checkOf(id)).toMatchObject({ decision: 'allow', decided_by: 'alice@example.com' });
+  });
+
+  it('shows characters that would hide or reorder text as their escapes, and survives a crafted fragment', async () => {
+    const res = await call(gw.url, 'POST', '/api/v1/check', {
+      key: agentKey,
+      body: { agent_id: 'billing\u202Etob', tool_name: 'deploy', arguments: { recipients: `hr@corp.example${'\u2800'.repeat(4000)}, exfil@evil.example`, attachment: 'invoice_\u202Efdp.exe' } },
+    });
+    expect(res.body.decision).toBe('pending');
+    const item = page.locator(`#queue-list li.card[data-check-id="${res.body.check_id}"]`);
+    await item.waitFor();
+    const args = (await item.locator('.args pre').textContent()) ?? '';
+    // The padding is one short marked run, so the address after it is in sight; the override is spelled out.
+    expect(args).toContain('"hr@corp.example\\u2800 ×4000, exfil@evil.example"');
+    expect(args).toContain('"invoice_\\u202Efdp.exe"');
+    expect(await item.locator('h2').textContent()).toBe('deploy by billing\\u202Etob');
+    await shot('05-hidden-characters');
+    // A fragment naming an Object.prototype member is no view: the queue opens.
+    await page.goto(`${gw.url}/console#constructor`);
+    await page.locator('#queue-view').waitFor();
+    expect(pageErrors.filter((e) => /is not a function/.test(e))).toEqual([]);
   });
 
   it('gives admins the anomalies, the searchable audit log and the kill switches', async () => {

@@ -139,7 +139,8 @@ function startConsole(api, me, identity) {
   });
   let current = null;
   const select = (name, focus) => {
-    if (!views[name]) name = 'queue';
+    // Own names only: `#constructor` or `#__proto__` would find Object.prototype's members.
+    if (!Object.hasOwn(views, name)) name = 'queue';
     if (current === name) return;
     if (current) views[current].hide();
     current = name;

@@ -1,4 +1,4 @@
-import { h, riskBadge, timeEl } from './dom.js';
+import { h, identifier, riskBadge, timeEl, visible } from './dom.js';
 import { renderJson } from './json-view.js';
 
 /** checkLabel names a check in headings and announcements: "deploy by billing-bot". */
@@ -30,6 +30,7 @@ export function renderCheckCard(c) {
     h('div', { class: 'actions' }, approve, block),
   );
   const signals = c.classification?.signals ?? [];
+  const omitted = Number(c.classification?.signals_omitted ?? 0);
   const features = c.anomaly_features ?? [];
   const li = h(
     'li',
@@ -40,7 +41,7 @@ export function renderCheckCard(c) {
       h(
         'header',
         { class: 'card-head' },
-        h('h2', { id: titleId, tabindex: '-1' }, h('span', { class: 'tool' }, c.tool_name), ' by ', h('span', { class: 'agent' }, c.agent_id)),
+        h('h2', { id: titleId, tabindex: '-1' }, identifier(c.tool_name, 'tool'), ' by ', identifier(c.agent_id, 'agent')),
         h('div', { class: 'meta' }, riskBadge(c.risk_level), h('span', { class: 'muted' }, c.classification?.category ?? ''), h('span', { class: 'muted' }, 'requested ', timeEl(c.created_at)), countdown),
       ),
       h(
@@ -54,8 +55,8 @@ export function renderCheckCard(c) {
             {},
             h('dt', {}, 'Policy'),
             h('dd', {}, h('code', {}, c.policy_name ?? '—')),
-            c.reason && [h('dt', {}, 'Reason'), h('dd', {}, c.reason)],
-            c.counterfactual && [h('dt', {}, 'Counterfactual'), h('dd', {}, c.counterfactual)],
+            c.reason && [h('dt', {}, 'Reason'), h('dd', {}, visible(c.reason))],
+            c.counterfactual && [h('dt', {}, 'Counterfactual'), h('dd', {}, visible(c.counterfactual))],
             h('dt', {}, 'Check'),
             h('dd', {}, h('code', { class: 'id' }, id)),
           ),
@@ -66,9 +67,14 @@ export function renderCheckCard(c) {
                 'ul',
                 { class: 'signals' },
                 signals.map((s) =>
-                  h('li', {}, h('span', { class: `sev sev-${s.severity}` }, s.severity), ' ', h('strong', {}, s.id), ' at ', h('code', {}, s.path), s.evidence ? [': ', h('q', { class: 'evidence' }, s.evidence)] : null),
+                  h('li', {}, h('span', { class: `sev sev-${s.severity}` }, s.severity), ' ', h('strong', {}, s.id), ' at ', h('code', {}, visible(s.path)), s.evidence ? [': ', h('q', { class: 'evidence' }, visible(s.evidence))] : null),
                 ),
               ),
+          omitted > 0 && h('p', { class: 'muted omitted' }, `and ${omitted} more signal${omitted === 1 ? '' : 's'} not listed (the 100 most severe are kept)`),
+          (c.shadow_violations ?? []).length > 0 && [
+            h('h3', {}, 'Shadow policies'),
+            h('ul', { class: 'shadow' }, c.shadow_violations.map((v) => h('li', {}, h('code', {}, v.policy_name), ` would ${v.decision}: `, visible(v.reason ?? '')))),
+          ],
           h(
             'h3',
             {},
@@ -80,7 +86,7 @@ export function renderCheckCard(c) {
             : h(
                 'ul',
                 { class: 'features' },
-                features.slice(0, 5).map((f) => h('li', {}, h('strong', {}, f.name), ` ${Number(f.score).toFixed(2)}: `, f.detail)),
+                features.slice(0, 5).map((f) => h('li', {}, h('strong', {}, f.name), ` ${Number(f.score).toFixed(2)}: `, visible(f.detail ?? ''))),
               ),
         ),
         h(

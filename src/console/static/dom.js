@@ -95,3 +95,48 @@ export class Pager {
     this.next.setAttribute('aria-disabled', String(last >= total));
   }
 }
+
+/**
+ * Characters that render as nothing, as blank space or reorder what follows: C1 controls, soft
+ * hyphen, zero-width and bidi controls, odd spaces, the Braille blank, Hangul fillers, variation
+ * selectors, the BOM, and Unicode tag characters. An agent writes them to hide part of a value
+ * (`hr@corp.example` + 4,000 Braille blanks + `, exfil@evil.example`) or to make text read
+ * backwards (`invoice_\u202Efdp.exe` shows as `invoice_exe.pdf`).
+ */
+const HIDDEN_CHARS = /(?:[\u0080-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2000-\u200F\u2028-\u202F\u205F-\u206F\u2800\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB]|\uDB40[\uDC00-\uDC7F])+/g;
+
+function escapeOf(ch) {
+  const cp = ch.codePointAt(0);
+  return cp > 0xffff ? `\\u{${cp.toString(16).toUpperCase()}}` : `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * visible returns text as nodes in which every hidden character is written as its escape
+ * (`\u202E`) in a marked span, and a run of one repeated is written once with its count
+ * (`\u2800 ×4000`), so that nothing in a value is out of sight and no text reads backwards.
+ */
+export function visible(text) {
+  const s = String(text);
+  const out = [];
+  let at = 0;
+  for (const m of s.matchAll(HIDDEN_CHARS)) {
+    if (m.index > at) out.push(s.slice(at, m.index));
+    const chars = [...m[0]];
+    const parts = [];
+    for (let i = 0; i < chars.length; ) {
+      let j = i + 1;
+      while (j < chars.length && chars[j] === chars[i]) j++;
+      parts.push(`${escapeOf(chars[i])}${j - i > 2 ? ` ×${j - i}` : escapeOf(chars[i]).repeat(j - i - 1)}`);
+      i = j;
+    }
+    out.push(h('span', { class: 'hidden-char', title: 'characters that would not show, or would reorder the text' }, parts.join('')));
+    at = m.index + m[0].length;
+  }
+  if (at < s.length) out.push(s.slice(at));
+  return out;
+}
+
+/** identifier renders an agent id or tool name isolated from the text around it, its hidden characters shown. */
+export function identifier(text, cls) {
+  return h('bdi', { class: cls }, visible(text));
+}

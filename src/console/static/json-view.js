@@ -1,4 +1,4 @@
-import { h } from './dom.js';
+import { h, visible } from './dom.js';
 
 // Formatted JSON with the parts that risk signals point at highlighted. Signals name JSON pointers
 // into the call document ({ agent_id, tool_name, arguments, … }), e.g. /arguments/sql.
@@ -41,7 +41,7 @@ export function resolveFlags(root, rootPointer, signals) {
 
 function scalar(value) {
   const cls = value === null ? 'null' : typeof value;
-  return h('span', { class: `j-${cls}` }, JSON.stringify(value));
+  return h('span', { class: `j-${cls}` }, typeof value === 'string' ? visible(JSON.stringify(value)) : JSON.stringify(value));
 }
 
 /** render writes one value (and its key, if any) at an indentation into parent, wrapped in <mark> when flagged. */
@@ -53,7 +53,7 @@ function render(parent, value, pointer, indent, key, trailingComma, flags) {
     ? h('mark', { class: 'flag', 'data-pointer': pointer, title: flagged.map((s) => `${s.id} (${s.severity}) at ${s.path}`).join('\n') })
     : parent;
   if (flagged) parent.append(target);
-  if (key !== undefined) target.append(h('span', { class: 'j-key' }, JSON.stringify(key)), ': ');
+  if (key !== undefined) target.append(h('span', { class: 'j-key' }, visible(JSON.stringify(key))), ': ');
   const comma = trailingComma ? ',' : '';
   if (value !== null && typeof value === 'object') {
     const entries = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);

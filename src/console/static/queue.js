@@ -1,4 +1,4 @@
-/* global document, setTimeout, clearTimeout, setInterval */
+/* global document, window, setTimeout, clearTimeout, setInterval */
 import { describeError } from './api.js';
 import { checkLabel, renderCheckCard } from './check-card.js';
 import { byId, formatRemaining, h, showMessage } from './dom.js';
@@ -8,6 +8,10 @@ const HIDDEN_POLL_MS = 10_000;
 /** How long a card decided elsewhere stays (marked) before it leaves the queue, unless it has focus. */
 const CLOSED_CARD_MS = 20_000;
 const LIMIT = 200;
+/** After the list changed under the pointer (cards added above, a card closed), decisions wait this long. */
+const SETTLE_MS = 800;
+/** A card just decided here stays (marked) in place; its Dismiss answers only after this long (a double click must not reach the card below). */
+const DISMISS_ARM_MS = 1_000;
 
 /** alreadyDecidedText says who was first, from a 409's error body or a re-read check. */
 export function alreadyDecidedText(decision, decidedBy) {
@@ -15,9 +19,11 @@ export function alreadyDecidedText(decision, decidedBy) {
 }
 
 /**
- * QueueView lists the org's pending checks, newest first, polling every 2 s while live updates are
- * on; announces new ones; decides them as the signed-in reviewer. A card whose check is decided
- * elsewhere (another reviewer, the timeout, a kill switch) is marked, not yanked from under the reader.
+ * QueueView lists the org's pending checks, newest first, 200 a page (Older / Newer), polling every
+ * 2 s while live updates are on; announces new ones; decides them as the signed-in reviewer. Nothing
+ * moves under the reader: a card decided here or elsewhere (another reviewer, the timeout, a kill
+ * switch) is marked in place, cards added above scroll the page by their height, and for a moment
+ * after the list changed a click decides nothing.
  */
 export class QueueView {
   constructor({ api, identity, announce, onCount, onDecided }) {
@@ -40,6 +46,12 @@ export class QueueView {
     this.agents = byId('queue-agents');
     this.risk = byId('queue-risk');
     this.live = byId('queue-live');
+    this.newer = byId('queue-newer');
+    this.older = byId('queue-older');
+    /** The page shown: pending checks offset…offset+LIMIT, newest first (an agent flooding the queue cannot push one out of reach). */
+    this.offset = 0;
+    /** Until when clicks on Approve and Block are ignored: the list just moved. */
+    this.settledAt = 0;
   }
 
   start() {
@@ -53,6 +65,13 @@ export class QueueView {
       typing = setTimeout(() => this.refresh(), 300);
     });
     this.risk.addEventListener('change', () => this.applyFilters());
+    const page = (delta) => {
+      this.offset = Math.max(0, this.offset + delta);
+      this.reset(this.agent.value.trim());
+      this.refresh();
+    };
+    this.newer.addEventListener('click', () => page(-LIMIT));
+    this.older.addEventListener('click', () => page(LIMIT));
     this.live.addEventListener('change', () => {
       this.announce(this.live.checked ? 'Live updates on.' : 'Live updates paused.');
       if (this.live.checked) this.refresh();
@@ -73,11 +92,16 @@ export class QueueView {
     this.inFlight = true;
     const agent = this.agent.value.trim();
     try {
-      const page = await this.api.get('/checks', { status: 'pending', limit: LIMIT, agent_id: agent });
+      if (this.loadedFor !== null && this.loadedFor !== agent) this.offset = 0;
+      const page = await this.api.get('/checks', { status: 'pending', limit: LIMIT, offset: this.offset, agent_id: agent });
       if (this.loadedFor !== agent) this.reset(agent);
       this.reconcile(page.data.filter((c) => !this.done.has(c.check_id)));
-      const shown = page.total > page.data.length ? `; showing the newest ${page.data.length}` : '';
+      const from = this.offset + 1;
+      const to = this.offset + page.data.length;
+      const shown = page.total > page.data.length || this.offset > 0 ? `; showing ${from}–${to}, newest first` : '';
       this.status.textContent = `${page.total} pending${agent ? ` for ${agent}` : ''}${shown} · updated ${new Date().toLocaleTimeString()}`;
+      this.newer.hidden = this.offset === 0;
+      this.older.hidden = page.total <= to;
       this.onCount(page.total);
       showMessage(this.error, '');
     } catch (err) {
@@ -100,6 +124,10 @@ export class QueueView {
   reconcile(checks) {
     const fresh = [];
     let prev = null;
+    // Where the first card already shown sits now: cards inserted above it must not move it (and the
+    // button under the reviewer's pointer) — the page scrolls by what was added instead.
+    const anchor = [...this.cards.values()].find((c) => c.li.isConnected && !c.li.hidden)?.li;
+    const anchorTop = anchor?.getBoundingClientRect().top;
     for (const c of checks) {
       let card = this.cards.get(c.check_id);
       if (!card) {
@@ -125,7 +153,19 @@ export class QueueView {
     }
     this.loaded = true;
     this.applyFilters();
+    if (anchor && anchor.isConnected) {
+      const moved = anchor.getBoundingClientRect().top - anchorTop;
+      if (moved !== 0) {
+        window.scrollBy(0, moved);
+        this.settle();
+      }
+    }
     this.tick();
+  }
+
+  /** settle ignores decisions for a moment after the list moved: a click aimed at one card must not land on another. */
+  settle() {
+    this.settledAt = Date.now() + SETTLE_MS;
   }
 
   applyFilters() {
@@ -160,6 +200,10 @@ export class QueueView {
 
   async decide(card, decision) {
     if (card.state !== 'pending') return;
+    if (Date.now() < this.settledAt) {
+      showMessage(card.outcome, 'The list just changed; check this card and decide again.');
+      return;
+    }
     card.state = 'deciding';
     // aria-disabled, not disabled: a disabled button would drop the keyboard focus.
     for (const b of [card.approve, card.block]) b.setAttribute('aria-disabled', 'true');
@@ -171,7 +215,8 @@ export class QueueView {
       const decided = await this.api.request('PATCH', `/check/${id}`, { decision, decided_by: this.identity, ...(reason ? { reason } : {}) });
       this.done.add(id);
       this.announce(`${decision === 'allow' ? 'Approved' : 'Blocked'}: ${checkLabel(card.check)}.`);
-      this.remove(card);
+      // Stays in place, marked: removing it would slide the next card (and its Approve) under the pointer.
+      this.close(card, `${decision === 'allow' ? 'Approved' : 'Blocked'} by you`);
       this.onDecided?.(decided);
       this.refresh();
     } catch (err) {
@@ -207,9 +252,11 @@ export class QueueView {
     card.li.removeAttribute('aria-busy');
     card.li.classList.add('closed');
     const hadFocus = card.li.contains(document.activeElement);
-    const dismiss = h('button', { type: 'button', class: 'secondary', onclick: () => this.remove(card) }, 'Dismiss');
+    const armedAt = Date.now() + DISMISS_ARM_MS;
+    const dismiss = h('button', { type: 'button', class: 'secondary', onclick: () => Date.now() >= armedAt && this.remove(card) }, 'Dismiss');
     card.form.replaceWith(h('div', { class: 'decide' }, dismiss));
     showMessage(card.outcome, text);
+    this.settle();
     if (hadFocus) dismiss.focus();
     const expire = () => {
       if (card.li.contains(document.activeElement)) card.closeTimer = setTimeout(expire, CLOSED_CARD_MS);
@@ -227,9 +274,17 @@ export class QueueView {
     while (next?.hidden) next = next.nextElementSibling;
     let prev = card.li.previousElementSibling;
     while (prev?.hidden) prev = prev.previousElementSibling;
+    // The cards below move up by this one's height: the page scrolls with them, so none slides under the pointer.
+    const below = next && !next.hidden ? next : null;
+    const belowTop = below?.getBoundingClientRect().top;
     card.li.remove();
     this.cards.delete(card.check.check_id);
     this.applyFilters();
+    if (below?.isConnected) {
+      const moved = below.getBoundingClientRect().top - belowTop;
+      if (moved !== 0) window.scrollBy(0, moved);
+    }
+    this.settle();
     if (hadFocus) ((next ?? prev)?.querySelector('h2') ?? byId('queue-title')).focus();
   }
 }
