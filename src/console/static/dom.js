@@ -103,7 +103,12 @@ export class Pager {
  * (`hr@corp.example` + 4,000 Braille blanks + `, exfil@evil.example`) or to make text read
  * backwards (`invoice_\u202Efdp.exe` shows as `invoice_exe.pdf`).
  */
-const HIDDEN_CHARS = /(?:[\u0080-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2000-\u200F\u2028-\u202F\u205F-\u206F\u2800\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB]|\uDB40[\uDC00-\uDC7F])+/g;
+// Combining marks and Hangul fillers (U+034F, U+115F/60, U+17B4/5, U+180B–U+180D, the variation selectors) as alternatives: in a class they
+// could combine with the character before them.
+const HIDDEN_CHARS = new RegExp(
+  `(?:[\\u0080-\\u009F\\u00AD\\u061C\\u2000-\\u200F\\u2028-\\u202F\\u205F-\\u206F\\u2800\\u3164\\uFEFF\\uFFA0\\uFFF9-\\uFFFB]|\\u034F|\\u115F|\\u1160|\\u17B4|\\u17B5|\\u180B|\\u180C|\\u180D|\\u180E|\\u180F|\\uFE00|\\uFE01|\\uFE02|\\uFE03|\\uFE04|\\uFE05|\\uFE06|\\uFE07|\\uFE08|\\uFE09|\\uFE0A|\\uFE0B|\\uFE0C|\\uFE0D|\\uFE0E|\\uFE0F|\\uDB40[\\uDC00-\\uDC7F])+`,
+  'g',
+);
 
 function escapeOf(ch) {
   const cp = ch.codePointAt(0);
