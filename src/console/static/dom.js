@@ -103,7 +103,7 @@ export class Pager {
  * (`hr@corp.example` + 4,000 Braille blanks + `, exfil@evil.example`) or to make text read
  * backwards (`invoice_\u202Efdp.exe` shows as `invoice_exe.pdf`).
  */
-// Combining marks and Hangul fillers (U+034F, U+115F/60, U+17B4/5, U+180B–U+180D, the variation selectors) as alternatives: in a class they
+// Combining marks and Hangul fillers (U+034F, U+115F/60, U+17B4/5, U+180B–U+180F, the variation selectors) as alternatives: in a class they
 // could combine with the character before them.
 const HIDDEN_CHARS = new RegExp(
   `(?:[\\u0080-\\u009F\\u00AD\\u061C\\u2000-\\u200F\\u2028-\\u202F\\u205F-\\u206F\\u2800\\u3164\\uFEFF\\uFFA0\\uFFF9-\\uFFFB]|\\u034F|\\u115F|\\u1160|\\u17B4|\\u17B5|\\u180B|\\u180C|\\u180D|\\u180E|\\u180F|\\uFE00|\\uFE01|\\uFE02|\\uFE03|\\uFE04|\\uFE05|\\uFE06|\\uFE07|\\uFE08|\\uFE09|\\uFE0A|\\uFE0B|\\uFE0C|\\uFE0D|\\uFE0E|\\uFE0F|\\uDB40[\\uDC00-\\uDC7F])+`,
