@@ -6,6 +6,7 @@ import { serverSpan, tracingEnabled } from '../telemetry/tracing.js';
 import type { AppState } from './state.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const API_PATH = /^\/(?:api\/v1|scim\/v2)(?:\/|$)/i;
 const UNOBSERVED = new Set(['/metrics']);
 /** Not traced: scrape and probe noise (the reference: "/metrics … not traced"). */
 const UNTRACED = new Set(['/metrics', '/health', '/ready']);
@@ -30,6 +31,12 @@ export function observe(log: Logger, metrics: Metrics) {
       configurable: true,
     });
     ctx.set('X-Request-Id', requestId);
+    // API answers hold secrets shown once (a new key, the webhook secret) and org data: never stored by a
+    // browser or proxy, never sniffed into another type.
+    if (API_PATH.test(ctx.path)) {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.set('X-Content-Type-Options', 'nosniff');
+    }
     const matchedRoute = (): string => {
       const c = ctx as unknown as { _matchedRoute?: string | RegExp; routeTemplate?: (method: string, path: string) => string | undefined };
       if (typeof c._matchedRoute === 'string') return c._matchedRoute;

@@ -203,6 +203,13 @@ describe('error envelope', () => {
     }
   });
 
+  it('marks API answers as not to be stored or sniffed, errors included', async () => {
+    for (const res of [await call(gw.url, 'GET', '/api/v1/me', { key: org.adminKey }), await call(gw.url, 'GET', '/api/v1/me'), await call(gw.url, 'GET', '/scim/v2/Users')]) {
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+
   it('refuses a bracketed query parameter instead of answering an unfiltered list', async () => {
     for (const query of ['agent_id[]=x', 'filter[agent_id]=x']) {
       const res = await call(gw.url, 'GET', `/api/v1/traces?${query}`, { key: org.adminKey });
