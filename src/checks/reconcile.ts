@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.js';
+import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { loadSettings } from '../orgs/settings.js';
 import type { KillSwitch } from '../killswitch/store.js';
@@ -69,7 +70,10 @@ export class PendingReconciler {
             reason: `no reviewer decided before ${check.expires_at?.toISOString() ?? 'the deadline'} (the check's workflow had ended)`,
             credential: null,
           })
-          .catch(() => undefined); // decided meanwhile: nothing to repair
+          // Decided meanwhile (409) or never pending: nothing to repair. A database failure goes to the pass's warning.
+          .catch((err: unknown) => {
+            if (!(err instanceof AppError)) throw err;
+          });
       } else {
         // Missing (never started, or its history is gone): started now, it times out at once. A running
         // workflow is left to its own timer.

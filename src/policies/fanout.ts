@@ -26,9 +26,10 @@ type Schema = Record<string, unknown> | boolean;
 interface Node {
   /** Subschemas applied to the same value. */
   inPlace: Schema[];
-  /** Groups of subschemas applied to members or items: the most of one group applies to one member (`properties`), all of another (`patternProperties`). */
-  oneOf: Schema[][];
-  all: Schema[];
+  /** Subschemas of which one at most applies to a given member or item (`properties`, `prefixItems`): counted by the largest. */
+  alternatives: Schema[][];
+  /** Subschemas that may all apply to one member or item (`patternProperties`, `additionalProperties`, `items`…). */
+  everyMember: Schema[];
 }
 
 const IN_PLACE_SINGLE = ['not', 'if', 'then', 'else'];
@@ -86,7 +87,7 @@ export function schemaFanoutProblem(root: unknown): string | undefined {
 
   const nodes = new Map<object, Node>();
   for (const obj of all) {
-    const node: Node = { inPlace: [], oneOf: [], all: [] };
+    const node: Node = { inPlace: [], alternatives: [], everyMember: [] };
     for (const k of IN_PLACE_SINGLE) if (isSchema(obj[k])) node.inPlace.push(obj[k]);
     for (const k of IN_PLACE_LISTS) if (Array.isArray(obj[k])) node.inPlace.push(...(obj[k] as unknown[]).filter(isSchema));
     for (const k of IN_PLACE_MAPS) if (isSchema(obj[k]) && typeof obj[k] === 'object') node.inPlace.push(...Object.values(obj[k]).filter(isSchema));
@@ -96,11 +97,11 @@ export function schemaFanoutProblem(root: unknown): string | undefined {
       if (typeof targets === 'string') return targets;
       node.inPlace.push(...targets);
     }
-    if (isSchema(obj.properties) && typeof obj.properties === 'object') node.oneOf.push(Object.values(obj.properties).filter(isSchema));
-    if (Array.isArray(obj.prefixItems)) node.oneOf.push(obj.prefixItems.filter(isSchema));
-    if (Array.isArray(obj.items)) node.oneOf.push(obj.items.filter(isSchema)); // draft-07 tuples
-    if (isSchema(obj.patternProperties) && typeof obj.patternProperties === 'object') node.all.push(...Object.values(obj.patternProperties).filter(isSchema));
-    for (const k of MEMBER_SINGLE) if (isSchema(obj[k])) node.all.push(obj[k]);
+    if (isSchema(obj.properties) && typeof obj.properties === 'object') node.alternatives.push(Object.values(obj.properties).filter(isSchema));
+    if (Array.isArray(obj.prefixItems)) node.alternatives.push(obj.prefixItems.filter(isSchema));
+    if (Array.isArray(obj.items)) node.alternatives.push(obj.items.filter(isSchema)); // draft-07 tuples
+    if (isSchema(obj.patternProperties) && typeof obj.patternProperties === 'object') node.everyMember.push(...Object.values(obj.patternProperties).filter(isSchema));
+    for (const k of MEMBER_SINGLE) if (isSchema(obj[k])) node.everyMember.push(obj[k]);
     nodes.set(obj, node);
   }
 
@@ -130,8 +131,8 @@ export function schemaFanoutProblem(root: unknown): string | undefined {
     let n = d === 0 ? 1 : 0;
     for (const c of node.inPlace) n += applied(c, d);
     if (d > 0) {
-      for (const group of node.oneOf) n += Math.max(0, ...group.map((c) => applied(c, d - 1)));
-      for (const c of node.all) n += applied(c, d - 1);
+      for (const group of node.alternatives) n += Math.max(0, ...group.map((c) => applied(c, d - 1)));
+      for (const c of node.everyMember) n += applied(c, d - 1);
     }
     row[d] = Math.min(n, Number.MAX_SAFE_INTEGER);
     return row[d]!;

@@ -81,8 +81,9 @@ function ownApi(found: SecretFinding[], url: string | undefined): string | undef
  * `fieldKey` is the argument name the text was stored under, as the detector sees it.
  */
 export function maskSecrets(text: string, fieldKey = ''): string {
-  const found = [...findSecrets(text, fieldKey)].sort((a, b) => a.start - b.start);
-  if (found.length === 0) return text;
+  const unsorted = findSecrets(text, fieldKey);
+  if (unsorted.length === 0) return text;
+  const found = [...unsorted].sort((a, b) => a.start - b.start);
   // One pass, in pieces: rebuilding the string per secret was quadratic (30,000 secrets in 1 MiB: 23 s).
   const parts: string[] = [];
   let at = 0;
