@@ -70,9 +70,9 @@ const envSchema = z.object({
   REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\/./.test(v), 'must be a redis:// or rediss:// URL'),
   /** Signing secret of the Stripe webhook endpoint (whsec_…); unset = POST /api/v1/stripe/webhook answers 503. */
   STRIPE_WEBHOOK_SECRET: optionalString,
-  /** Traces held in memory awaiting their batch insert; beyond this, POST /api/v1/traces answers 429. */
   /** How often pending checks left behind (workflow ended without a decision, kill switch not yet applied) are repaired. */
   AEGIS_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Traces held in memory awaiting their batch insert; beyond this, POST /api/v1/traces answers 429. */
   AEGIS_TRACE_BUFFER_MAX: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   /** Traces per INSERT: a batch is written as soon as this many are waiting. */
   AEGIS_TRACE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),

@@ -27,7 +27,7 @@ export async function jsonBody(ctx: Context & { state: AppState }, next: Next): 
   if (!ctx.request.length && !ctx.get('transfer-encoding')) return next();
   const type = ctx.request.type;
   if (type && !JSON_TYPES.includes(type)) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type} is not accepted; send application/json`);
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type} is not accepted; send ${SCIM_PATH.test(ctx.path) ? 'application/scim+json or application/json' : 'application/json'}`);
   }
   // A compressed body would be parsed as its compressed bytes (RFC 9110 §8.4.1: an unsupported coding is 415).
   const coding = ctx.get('content-encoding').trim().toLowerCase();

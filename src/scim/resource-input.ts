@@ -31,15 +31,28 @@ function requireValues(list: unknown, name: string): void {
 }
 
 /**
+ * Blanks and the invisible format characters (zero-width space and joiners, word joiner, BOM) at
+ * either end of a name: `"page2@x.com\u200b"` must not be a second user beside `page2@x.com`.
+ */
+const BLANK = /[\s\u200b-\u200d\u2060]/;
+function trimName(name: string): string {
+  let start = 0;
+  let end = name.length;
+  while (start < end && BLANK.test(name[start]!)) start++;
+  while (end > start && BLANK.test(name[end - 1]!)) end--;
+  return name.slice(start, end);
+}
+
+/**
  * finalizeUser checks a user resource after a create, replace or patch and completes it:
  * userName is required and trimmed (a trailing blank must not make a second user), each e-mail and
  * phone number needs a value, `schemas` lists the core schema and the enterprise extension when it
- * holds anything. An unassigned `active` becomes `unassignedActive`: true on create and patch, the
- * stored value on replace (a PUT that leaves `active` out must not reactivate a deactivated user,
- * and with them the API keys bound to them); 'leave' keeps it unassigned for the store to decide.
+ * holds anything. An unassigned `active` becomes `unassignedActive`: true on create, the stored value
+ * on patch (a `remove` of `active` must not reactivate a deactivated user, and with them the API keys
+ * bound to them); 'leave' keeps it unassigned for the store to decide (replace: the stored value too).
  */
 export function finalizeUser(r: Json, unassignedActive: boolean | 'leave' = true): Json {
-  const userName = typeof r.userName === 'string' ? r.userName.trim() : '';
+  const userName = typeof r.userName === 'string' ? trimName(r.userName) : '';
   if (userName === '') throw invalidValue('userName is required');
   requireValues(r.emails, 'emails');
   requireValues(r.phoneNumbers, 'phoneNumbers');
@@ -54,7 +67,7 @@ export function finalizeUser(r: Json, unassignedActive: boolean | 'leave' = true
  * (value only: display, $ref and type are presented from the user). Duplicates collapse.
  */
 export function finalizeGroup(r: Json): Json {
-  if (typeof r.displayName !== 'string' || r.displayName.trim() === '') throw invalidValue('displayName is required');
+  if (typeof r.displayName !== 'string' || trimName(r.displayName) === '') throw invalidValue('displayName is required');
   requireValues(r.members, 'members');
   const seen = new Set<string>();
   const members: Json[] = [];
@@ -66,7 +79,7 @@ export function finalizeGroup(r: Json): Json {
     seen.add(id);
   }
   // Trimmed like userName: `"Eng "` must not be a second group beside `"Eng"` (displayName is unique).
-  const out: Json = { ...r, displayName: r.displayName.trim(), schemas: [GROUP_SCHEMA] };
+  const out: Json = { ...r, displayName: trimName(r.displayName), schemas: [GROUP_SCHEMA] };
   if (members.length > 0) out.members = members;
   else delete out.members;
   return out;
@@ -77,5 +90,7 @@ export const readUserBody = (body: unknown): Json => finalizeUser(readResourceBo
 /** readUserReplacement reads a PUT body: left out, `active` stays unassigned for replaceUser to keep the stored value. */
 export const readUserReplacement = (body: unknown): Json => finalizeUser(readResourceBody(USER_TYPE, body), 'leave');
 export const readGroupBody = (body: unknown): Json => finalizeGroup(readResourceBody(GROUP_TYPE, body));
-export const patchUserResource = (current: Json, ops: readonly PatchOperation[]): Json => finalizeUser(applyPatch(USER_TYPE, current, ops));
+/** patchUserResource applies a PATCH: an `active` the operations leave unassigned keeps its stored value. */
+export const patchUserResource = (current: Json, ops: readonly PatchOperation[]): Json =>
+  finalizeUser(applyPatch(USER_TYPE, current, ops), typeof current.active === 'boolean' ? current.active : true);
 export const patchGroupResource = (current: Json, ops: readonly PatchOperation[]): Json => finalizeGroup(applyPatch(GROUP_TYPE, current, ops));

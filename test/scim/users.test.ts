@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, newOrg, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { eventually } from '../helpers/wait.js';
 import { ENTERPRISE, LIST_RESPONSE, PATCH_OP, USER_SCHEMA, expectScimError, q, scimFor, type Scim } from './client.js';
 
 let gw: TestGateway;
 let scim: Scim;
+let adminKey: string;
 
 beforeAll(async () => {
   gw = await startTestGateway();
-  scim = await scimFor(gw, await newOrg(gw, 'scim-users'));
+  const org = await newOrg(gw, 'scim-users');
+  adminKey = org.adminKey;
+  scim = await scimFor(gw, org);
 });
 afterAll(async () => gw?.shutdown());
 
@@ -85,6 +89,12 @@ describe('POST /scim/v2/Users', () => {
     ['ИВАН.ПЕТРОВ@acme.ru', 'иван.петров@ACME.ru'],
     // A precomposed É, then E followed by a combining acute accent (NFD, as macOS writes it).
     ['Élodie@acme.fr', 'E\u0301LODIE@acme.fr'],
+    // A final capital sigma lowers to ς, not σ: the two are still the same name without case.
+    ['σασ@acme.gr', 'ΣΑΣ@acme.gr'],
+    ['ΣΑΣ.ops@acme.gr', 'σας.OPS@acme.gr'],
+    // Capital sharp s, sharp s and SS.
+    ['STRAẞE@acme.de', 'strasse@acme.de'],
+    ['weiß@acme.de', 'WEISS@ACME.DE'],
   ])('answers %j, then %j, with 409 uniqueness: userName is case-insensitive in every script', async (first, second) => {
     expect((await scim('POST', '/Users', { userName: first })).status).toBe(201);
     expectScimError(await scim('POST', '/Users', { userName: second }), 409, 'uniqueness');
@@ -96,6 +106,13 @@ describe('POST /scim/v2/Users', () => {
     expect(res.body.userName).toBe('trim.me@acme.com');
     expectScimError(await scim('POST', '/Users', { userName: 'trim.me@acme.com ' }), 409, 'uniqueness');
     expectScimError(await scim('POST', '/Users', { userName: ' \t ' }), 400, 'invalidValue');
+    // Invisible characters at the ends (zero-width space, word joiner, BOM) are trimmed too: they would make a look-alike second user.
+    expectScimError(await scim('POST', '/Users', { userName: 'trim.me@acme.com\u200b' }), 409, 'uniqueness');
+    expectScimError(await scim('POST', '/Users', { userName: '\ufeff\u2060trim.me@acme.com' }), 409, 'uniqueness');
+    expectScimError(await scim('POST', '/Users', { userName: '\u200b\u200d' }), 400, 'invalidValue');
+    const inner = await scim('POST', '/Users', { userName: 'trim\u200dme@acme.com' });
+    expect(inner.status, inner.text).toBe(201);
+    expect(inner.body.userName).toBe('trim\u200dme@acme.com');
   });
 
   it('drops an e-mail given with an empty or null value, and refuses one without a value', async () => {
@@ -146,6 +163,7 @@ describe('POST /scim/v2/Users', () => {
     expectScimError(bad, 400, 'invalidSyntax');
     const form = await call(gw.url, 'POST', '/scim/v2/Users', { scimToken: scim.token, raw: 'userName=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expectScimError(form, 415);
+    expect(form.body.detail).toMatch(/send application\/scim\+json or application\/json/);
   });
 });
 
@@ -224,6 +242,30 @@ describe('PUT, PATCH and DELETE /scim/v2/Users/:id', () => {
     expect((await scim('PUT', `/Users/${id}`, { userName: 'put.inactive' })).body.active).toBe(true);
     // Created without `active`: active.
     expect((await scim('POST', '/Users', { userName: 'put.default' })).body.active).toBe(true);
+  });
+
+  it('keeps a deactivated user (and the API keys bound to them) deactivated when a PATCH leaves active unassigned', async () => {
+    const id = (await scim('POST', '/Users', { userName: 'patch.inactive@acme.com' })).body.id as string;
+    const key = await call(gw.url, 'POST', '/api/v1/api-keys', { key: adminKey, body: { name: 'bound', role: 'viewer', user_id: id } });
+    expect(key.status, key.text).toBe(201);
+    const me = () => call(gw.url, 'GET', '/api/v1/me', { key: key.body.key as string });
+    expect((await me()).status).toBe(200);
+    const off = await scim('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] });
+    expect(off.body.active).toBe(false);
+    await eventually(async () => expect((await me()).status).toBe(401), 1_000, 20);
+    for (const op of [
+      { op: 'remove', path: 'active' },
+      { op: 'replace', value: { active: null } },
+      { op: 'replace', path: 'title', value: 'Away' },
+    ]) {
+      const res = await scim('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [op] });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.active, JSON.stringify(op)).toBe(false);
+      expect((await me()).status, JSON.stringify(op)).toBe(401);
+    }
+    const on = await scim('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: 'True' }] });
+    expect(on.body.active).toBe(true);
+    await eventually(async () => expect((await me()).status).toBe(200), 1_000, 20);
   });
 
   it('honours If-Match on PUT, PATCH and DELETE: 412 without scimType on a stale version', async () => {
