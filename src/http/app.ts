@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { authenticate } from './auth.js';
 import { jsonBody } from './body.js';
-import { errorEnvelope } from './errors.js';
+import { errorEnvelope, requireHost } from './errors.js';
 import { observe } from './observe.js';
 import { buildOpenApi } from './openapi.js';
 import type { AppState } from './state.js';
@@ -33,6 +33,7 @@ export function buildApp({ log, metrics, auth, routers, beforeBody = [] }: AppPa
   app.silent = true;
   app.use(observe(log, metrics));
   app.use(errorEnvelope);
+  app.use(requireHost);
   app.use(authenticate(auth));
   for (const m of beforeBody) app.use(m);
   app.use(jsonBody);

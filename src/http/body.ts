@@ -26,8 +26,20 @@ export async function jsonBody(ctx: Context & { state: AppState }, next: Next): 
   }
   if (!ctx.request.length && !ctx.get('transfer-encoding')) return next();
   const type = ctx.request.type;
-  if (type && !JSON_TYPES.includes(type)) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type} is not accepted; send ${SCIM_PATH.test(ctx.path) ? 'application/scim+json or application/json' : 'application/json'}`);
+  const send = SCIM_PATH.test(ctx.path) ? 'application/scim+json or application/json' : 'application/json';
+  if ((type && !JSON_TYPES.includes(type)) || (!type && ctx.get('content-type').trim() !== '')) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type || JSON.stringify(ctx.get('content-type').slice(0, 60))} is not accepted; send ${send}`);
+  }
+  // RFC 8259 §8.1: JSON exchanged between systems is UTF-8. A UTF-16 or UTF-32 body would only be refused
+  // as "malformed"; an ASCII-compatible label (us-ascii, iso-8859-1, as some clients send) is read as UTF-8.
+  const charset = ctx.request.charset.toLowerCase();
+  if (/^(?:utf-?(?:16|32)|ucs-?[24]|unicode)/.test(charset)) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `charset ${charset.slice(0, 40)} is not accepted; send ${send} in UTF-8`);
+  }
+  // Node's parser takes the chunked framing off; any other transfer coding (gzip, chunked) would be parsed as its coded bytes.
+  const transfer = ctx.get('transfer-encoding').toLowerCase().split(',').map((c) => c.trim()).filter((c) => c !== '' && c !== 'chunked');
+  if (transfer.length > 0) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Transfer-Encoding ${transfer.join(', ').slice(0, 40)} is not supported; send the body uncompressed (chunked framing is fine)`);
   }
   // A compressed body would be parsed as its compressed bytes (RFC 9110 §8.4.1: an unsupported coding is 415).
   const coding = ctx.get('content-encoding').trim().toLowerCase();

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Context, Next } from 'koa';
-import { AppError } from '../errors.js';
+import { AppError, type ErrorCode } from '../errors.js';
 import type { AppState } from './state.js';
 import { SCIM_PATH } from './auth.js';
 
@@ -29,7 +30,8 @@ function isDatabaseUnreachable(err: unknown): boolean {
   const e = err as { code?: string; name?: string; message?: string };
   if (!e || typeof e !== 'object') return false;
   if (e.name === 'KnexTimeoutError') return true;
-  if (typeof e.code === 'string' && (CONNECTION_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  // Class 08 is connection exceptions, except 08P01: a protocol violation is a statement the server refused, not a lost connection.
+  if (typeof e.code === 'string' && (CONNECTION_CODES.has(e.code) || (e.code.startsWith('08') && e.code !== '08P01'))) return true;
   return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message ?? '');
 }
 
@@ -78,12 +80,37 @@ export function answerClientError(err: NodeJS.ErrnoException & { code?: string }
     socket.destroy();
     return;
   }
-  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? 431 : 400;
-  const message = tooLarge ? 'the request headers are larger than the server accepts' : 'the request is not valid HTTP/1.1';
-  const body = JSON.stringify({ error: { code: 'VALIDATION_ERROR', message } });
+  if (err.code === 'HPE_HEADER_OVERFLOW') rawAnswer(socket, 431, 'Request Header Fields Too Large', 'VALIDATION_ERROR', 'the request headers are larger than the server accepts');
+  else rawAnswer(socket, 400, 'Bad Request', 'VALIDATION_ERROR', 'the request is not valid HTTP/1.1');
+}
+
+/** rawAnswer writes an error in the API's envelope straight onto a socket, and closes the connection. */
+function rawAnswer(socket: Duplex, status: number, reason: string, code: ErrorCode, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
   socket.end(
-    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${randomUUID()}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/**
+ * requireHost answers an HTTP/1.1 request without a Host header with 400 in the envelope (RFC 9112
+ * §3.2: a server MUST); Node's own check (turned off: requireHostHeader) answers with an empty body.
+ */
+export async function requireHost(ctx: Context, next: Next): Promise<void> {
+  if (ctx.req.headers.host === undefined && ctx.req.httpVersion === '1.1') throw new AppError('VALIDATION_ERROR', 'an HTTP/1.1 request must carry a Host header (RFC 9112 §3.2)');
+  await next();
+}
+
+/**
+ * answerUnsupportedRequests puts in the envelope what Node would otherwise answer bare or not at all:
+ * an `Expect` other than 100-continue (417, RFC 9110 §10.1.1) and CONNECT (no tunnels here: 405).
+ */
+export function answerUnsupportedRequests(server: Server): void {
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const body = JSON.stringify({ error: { code: 'VALIDATION_ERROR', message: `Expect: ${String(req.headers.expect).slice(0, 60)} is not supported (only 100-continue)` } });
+    res.writeHead(417, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'X-Request-Id': randomUUID(), Connection: 'close' });
+    res.end(body);
+  });
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => rawAnswer(socket, 405, 'Method Not Allowed', 'METHOD_NOT_ALLOWED', 'CONNECT is not allowed: this server is no proxy'));
 }

@@ -6,13 +6,17 @@ import { requireRole } from '../http/auth.js';
 import { actorOf, principalOf, type AppState } from '../http/state.js';
 import { validate } from '../http/validate.js';
 import { recordAudit } from '../audit/audit.js';
+import { bounded } from '../checks/schema.js';
 import { webhookSecret } from '../checks/webhook.js';
 import { ssrfProblem } from '../classify/detectors/urls.js';
 import { ValidationError } from '../errors.js';
 import { patchSettings, presentSettings, type OrgSettings } from './settings.js';
 
-/** A JSON merge patch of the settings; the merged result is validated as a whole. */
-export const PatchConfigBody = z.record(z.string(), z.unknown());
+/**
+ * A JSON merge patch of the settings; the merged result is validated as a whole. Bounded in depth
+ * and size first: the merge recurses, and no setting is nested more than a few levels.
+ */
+export const PatchConfigBody = z.record(z.string(), z.unknown()).superRefine(bounded);
 
 /**
  * credentialsIn: a URL with user:password. Settings are shown to every reader of the org (viewers

@@ -31,7 +31,7 @@ import { PgListener } from '../db/notifications.js';
 import { HealthProbe } from '../health/health.js';
 import { healthRoutes } from '../health/routes.js';
 import { buildApp } from '../http/app.js';
-import { answerClientError } from '../http/errors.js';
+import { answerClientError, answerUnsupportedRequests } from '../http/errors.js';
 import { killSwitchRoutes } from '../killswitch/routes.js';
 import { KillSwitchService } from '../killswitch/service.js';
 import type { Logger } from '../log.js';
@@ -190,8 +190,10 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
       proxyRoutes(checks, reviews, settings, (o) => recordProxiedCall(traceBuffer, o, log)),
     ],
   });
-  const server = http.createServer(app.callback());
+  // Host is required of HTTP/1.1 requests by the app (requireHost), so the 400 comes in the envelope.
+  const server = http.createServer({ requireHostHeader: false }, app.callback());
   server.on('clientError', answerClientError);
+  answerUnsupportedRequests(server);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;

@@ -117,18 +117,28 @@ export function clearsValue(el: Json): boolean {
   return Object.hasOwn(el, 'value') && (el.value === null || el.value === '');
 }
 
+/** Most values of a multi-valued attribute other than a group's members (e-mails, phone numbers…). */
+export const MAX_VALUES = 1000;
+
 /**
  * coerceMulti normalises a multi-valued attribute's values (one value is taken as a list of one);
- * values that clear their `value` are dropped.
+ * values that clear their `value` are dropped. A value holding none of the attribute's
+ * sub-attributes (`{"bogus": 1}`, `{}`, a typo such as `{"valu": …}`) is refused, not dropped: in a
+ * PUT, dropping it would silently empty the attribute (a group's members, a user's e-mails).
  */
 export function coerceMulti(attr: AttrDef, value: unknown, where: string): unknown[] {
   if (value === null || value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
+  if (attr.name !== 'members' && list.length > MAX_VALUES) throw invalidValue(`${where} holds ${list.length} values; the limit is ${MAX_VALUES}`);
   const out: unknown[] = [];
   list.forEach((item, i) => {
     if (attr.type === 'complex') {
       const coerced = coerceComplex(attr, item, `${where}[${i}]`);
-      const obj = clearsValue(coerced) ? undefined : withoutNulls(coerced);
+      if (clearsValue(coerced)) return;
+      const obj = withoutNulls(coerced);
+      if (!obj && Object.keys(coerced).length === 0) {
+        throw invalidValue(`${where}[${i}] holds none of the sub-attributes of ${attr.name} (${(attr.subAttributes ?? []).filter((a) => a.mutability !== 'readOnly').map((a) => a.name).join(', ')})`);
+      }
       if (obj) out.push(obj);
     } else {
       const v = coerceSimple(attr, item, `${where}[${i}]`);

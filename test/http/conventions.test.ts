@@ -203,6 +203,70 @@ describe('error envelope', () => {
     }
   });
 
+  it('answers a request without Host, an unknown Expect and CONNECT in the envelope too', async () => {
+    const raw = async (request: string): Promise<string> => {
+      const { port, hostname } = new URL(gw.url);
+      const socket = net.connect(Number(port), hostname);
+      let out = '';
+      socket.on('data', (d) => (out += d.toString()));
+      await new Promise((r) => socket.on('connect', r));
+      socket.write(request);
+      await new Promise((r) => socket.on('close', r));
+      return out;
+    };
+    for (const [request, status, code] of [
+      ['GET /api/v1/me HTTP/1.1\r\nX-AEGIS-API-Key: x\r\nConnection: close\r\n\r\n', 400, 'VALIDATION_ERROR'],
+      [`GET /api/v1/me HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nX-AEGIS-API-Key: ${org.adminKey}\r\n\r\n`, 417, 'VALIDATION_ERROR'],
+      ['CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n', 405, 'METHOD_NOT_ALLOWED'],
+    ] as const) {
+      const answer = await raw(request);
+      expect(answer.startsWith(`HTTP/1.1 ${status} `), answer.slice(0, 60)).toBe(true);
+      expect(answer).toMatch(/\r\nX-Request-Id: [0-9a-f-]{36}\r\n/i);
+      expectEnvelope(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)), code);
+    }
+    // HTTP/1.0 has no Host requirement.
+    const old = await raw(`GET /api/v1/me HTTP/1.0\r\nX-AEGIS-API-Key: ${org.adminKey}\r\n\r\n`);
+    expect(old.startsWith('HTTP/1.1 200 '), old.slice(0, 60)).toBe(true);
+  });
+
+  it('refuses a body whose framing or charset it would misread: a transfer coding, UTF-16, an unreadable Content-Type', async () => {
+    const body = JSON.stringify({ agent_id: 'te', tool_name: 't', arguments: {} });
+    const { port, hostname } = new URL(gw.url);
+    const socket = net.connect(Number(port), hostname);
+    let out = '';
+    socket.on('data', (d) => (out += d.toString()));
+    await new Promise((r) => socket.on('connect', r));
+    socket.write(`POST /api/v1/check HTTP/1.1\r\nHost: x\r\nX-AEGIS-API-Key: ${org.adminKey}\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`);
+    await new Promise((r) => setTimeout(r, 300));
+    socket.destroy();
+    expect(out.startsWith('HTTP/1.1 415 '), out.slice(0, 60)).toBe(true);
+    expect(out).toMatch(/Transfer-Encoding gzip is not supported/);
+    for (const [contentType, message] of [
+      ['application/json; charset=utf-16', /charset utf-16 is not accepted/],
+      [';;;==', /Content-Type ";;;==" is not accepted/],
+    ] as const) {
+      const res = await call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, raw: body, headers: { 'content-type': contentType } });
+      expect(res.status, contentType).toBe(415);
+      expectEnvelope(res.body, 'UNSUPPORTED_MEDIA_TYPE');
+      expect(res.body.error.message).toMatch(message);
+    }
+    for (const contentType of ['application/json; charset=UTF-8', 'application/json; charset=us-ascii', 'application/json;charset="utf-8"']) {
+      expect((await call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, raw: body, headers: { 'content-type': contentType } })).status, contentType).toBe(200);
+    }
+  });
+
+  it('refuses a config patch nested too deep (the merge recurses) with 400, and changes nothing', async () => {
+    const before = await call(gw.url, 'GET', '/api/v1/config', { key: org.adminKey });
+    for (const depth of [40, 10_000]) {
+      const raw = `{"rate_limits":${'{"a":'.repeat(depth)}1${'}'.repeat(depth + 1)}`;
+      const res = await call(gw.url, 'PATCH', '/api/v1/config', { key: org.adminKey, raw, headers: { 'content-type': 'application/json' } });
+      expect(res.status, String(depth)).toBe(400);
+      expectEnvelope(res.body, 'VALIDATION_ERROR');
+      expect(res.text).toMatch(/nested more than 32 levels deep/);
+    }
+    expect((await call(gw.url, 'GET', '/api/v1/config', { key: org.adminKey })).body).toEqual(before.body);
+  });
+
   it('marks API answers as not to be stored or sniffed, errors included', async () => {
     for (const res of [await call(gw.url, 'GET', '/api/v1/me', { key: org.adminKey }), await call(gw.url, 'GET', '/api/v1/me'), await call(gw.url, 'GET', '/scim/v2/Users')]) {
       expect(res.headers.get('cache-control')).toBe('no-store');

@@ -90,6 +90,23 @@ describe('POST /scim/v2/Groups', () => {
   });
 });
 
+describe('members that name no one', () => {
+  it('refuses members holding none of value, display, type (a typo, an object for a list) instead of emptying the group', async () => {
+    const res = await scim('POST', '/Groups', { displayName: 'Keep Members', members: [{ value: users.ann }] });
+    expect(res.status, res.text).toBe(201);
+    const id = res.body.id as string;
+    for (const members of [{ bogus: 1 }, [{ valu: users.bob }], [{}], [{ value: users.bob }, { nested: { a: { b: 1 } } }]]) {
+      expectScimError(await scim('PUT', `/Groups/${id}`, { displayName: 'Keep Members', members }), 400, 'invalidValue');
+      expectScimError(await scim('POST', '/Groups', { displayName: `Other ${randomUUID()}`, members }), 400, 'invalidValue');
+    }
+    expectScimError(await patch(id, [{ op: 'add', path: 'members', value: { a: 1 } }]), 400, 'invalidValue');
+    expectScimError(await patch(id, [{ op: 'replace', path: 'members', value: [{ valu: users.bob }] }]), 400, 'invalidValue');
+    expect(memberIds((await scim('GET', `/Groups/${id}`)).body)).toEqual([users.ann]);
+    // Clearing stays possible: an empty list, or no members at all.
+    expect(memberIds((await scim('PUT', `/Groups/${id}`, { displayName: 'Keep Members', members: [] })).body)).toEqual([]);
+  });
+});
+
 describe('PATCH /scim/v2/Groups/:id', () => {
   it('adds members in batches, skips members already there, removes by filter path (Okta)', async () => {
     const g = (await scim('POST', '/Groups', { displayName: 'Okta Batch' })).body;

@@ -268,6 +268,27 @@ describe('PUT, PATCH and DELETE /scim/v2/Users/:id', () => {
     await eventually(async () => expect((await me()).status).toBe(200), 1_000, 20);
   });
 
+  it('refuses e-mails holding no sub-attribute (instead of dropping them all), and more than 1,000 of them', async () => {
+    const created = await scim('POST', '/Users', { userName: 'keep.emails@acme.com', emails: [{ value: 'keep.emails@acme.com', primary: true }] });
+    const id = created.body.id as string;
+    for (const emails of [{ bogus: 1 }, [{}], [{ valu: 'x@acme.com' }]]) {
+      expectScimError(await scim('PUT', `/Users/${id}`, { userName: 'keep.emails@acme.com', emails }), 400, 'invalidValue');
+    }
+    const many = Array.from({ length: 1001 }, (_, i) => ({ value: `e${i}@acme.com` }));
+    const tooMany = await scim('POST', '/Users', { userName: 'many.emails@acme.com', emails: many });
+    expectScimError(tooMany, 400, 'invalidValue');
+    expect(tooMany.body.detail).toMatch(/1001 values; the limit is 1000/);
+    expectScimError(await scim('PUT', `/Users/${id}`, { userName: 'keep.emails@acme.com', emails: many }), 400, 'invalidValue');
+    expect((await scim('GET', `/Users/${id}`)).body.emails).toEqual([{ value: 'keep.emails@acme.com', primary: true }]);
+    const thousand = await scim('POST', '/Users', { userName: 'thousand.emails@acme.com', emails: many.slice(0, 1000) });
+    expect(thousand.status, thousand.text).toBe(201);
+    expect(thousand.body.emails).toHaveLength(1000);
+    // Entra ID clears a value by nulling or emptying it: still dropped, not refused.
+    const cleared = await scim('PUT', `/Users/${id}`, { userName: 'keep.emails@acme.com', emails: [{ value: '', type: 'work' }, { value: null }] });
+    expect(cleared.status, cleared.text).toBe(200);
+    expect(cleared.body.emails).toBeUndefined();
+  });
+
   it('honours If-Match on PUT, PATCH and DELETE: 412 without scimType on a stale version', async () => {
     const created = await scim('POST', '/Users', { userName: 'etag.user' });
     const id = created.body.id;
