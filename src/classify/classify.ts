@@ -56,7 +56,7 @@ export function classify(toolName: string, args: Record<string, unknown>): Class
       // Inner pointers start with `#` and the document's number (real ones with `/`), so a signal finds its way back to the string that holds it.
       const holder = depth === 1 ? field.pointer : holderOf(field.pointer, holders);
       const base = `#${next.length}`;
-      const inner = collectStrings(doc, base, field.key);
+      const inner = collectStrings(doc, base, field.name ?? field.key);
       next.push(holder);
       const docCategory = categorize(toolName, Array.isArray(doc) ? [] : Object.keys(doc));
       const group = byCategory.get(docCategory) ?? { fields: [], documents: [] };
@@ -92,7 +92,7 @@ function withoutSecretsInEvidence(signals: Signal[], read: readonly StringField[
   for (const f of read) {
     if (!leaking.has(f.pointer)) continue;
     const list = secrets.get(f.pointer) ?? [];
-    for (const found of findSecrets(f.value, f.key)) list.push(f.value.slice(found.start, found.end));
+    for (const found of findSecrets(f.value, f.name ?? f.key)) list.push(f.value.slice(found.start, found.end));
     secrets.set(f.pointer, list);
   }
   return signals.map((s) => {

@@ -33,6 +33,11 @@ export interface StringField {
   pointer: string;
   /** The nearest object key above the value, lower-cased ('' for array items of a root array). */
   key: string;
+  /**
+   * That key as written, when it differs from `key`: credential names are read by their words
+   * (`nextPageToken` is a page token, not a token; lower-cased, `nextpagetoken` has no words).
+   */
+  name?: string;
   value: string;
 }
 

@@ -12,15 +12,15 @@ export function escapePointerToken(token: string): string {
  */
 export function collectStrings(value: unknown, base: string, key = ''): StringField[] {
   const out: StringField[] = [];
-  const visit = (v: unknown, pointer: string, k: string): void => {
-    if (typeof v === 'string') out.push({ pointer, key: k, value: v });
-    else if (Array.isArray(v)) v.forEach((item, i) => visit(item, `${pointer}/${i}`, k));
+  const visit = (v: unknown, pointer: string, k: string, name: string): void => {
+    if (typeof v === 'string') out.push(name === k ? { pointer, key: k, value: v } : { pointer, key: k, name, value: v });
+    else if (Array.isArray(v)) v.forEach((item, i) => visit(item, `${pointer}/${i}`, k, name));
     else if (v !== null && typeof v === 'object') {
       for (const [childKey, child] of Object.entries(v as Record<string, unknown>)) {
-        visit(child, `${pointer}/${escapePointerToken(childKey)}`, childKey.toLowerCase());
+        visit(child, `${pointer}/${escapePointerToken(childKey)}`, childKey.toLowerCase(), childKey);
       }
     }
   };
-  visit(value, base, key);
+  visit(value, base, key.toLowerCase(), key);
   return out;
 }

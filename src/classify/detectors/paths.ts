@@ -62,7 +62,10 @@ function analyseField(field: StringField, filesystem: boolean): Seen | undefined
   if (singleLine && value.length <= MAX_PATH && WEB_URL_RE.test(trimmed)) return seen(analyseUrlPath(trimmed), value);
   // A file-system tool's `source` is contents (`write_file {source}`) or where to copy from (`upload_file {source: '~/.aws/credentials'}`): a lone path-shaped token is the latter.
   const sourcePath = filesystem && key === 'source' && ROOTED_TOKEN_RE.test(trimmed);
-  if (singleLine && (PATH_KEY_RE.test(key) || sourcePath || (filesystem && !CONTENT_KEY_RE.test(key)))) {
+  // An environment variable (`PATH`, `PYTHONPATH`, `LD_LIBRARY_PATH`: a search list) names no file to open.
+  const searchList = field.name !== undefined && ENV_SEARCH_LIST_RE.test(field.name);
+  if (searchList && !value.includes('..')) return undefined;
+  if (singleLine && !searchList && (PATH_KEY_RE.test(key) || sourcePath || (filesystem && !CONTENT_KEY_RE.test(key)))) {
     if (value.length <= MAX_PATH) return seen(analysePath(value), value);
     // No file system takes a path this long as it is, but a tool that normalises it first does:
     // padding (`./` or `/` thousands of times, a climb far above any root) must not hide the target.
@@ -71,6 +74,8 @@ function analyseField(field: StringField, filesystem: boolean): Seen | undefined
   }
   return seen(analyseFreeText(value), value);
 }
+
+const ENV_SEARCH_LIST_RE = /^(?:[A-Z][A-Z0-9_]*_?)?PATH$/;
 
 /** The most `../` a path needs to climb above any real root. */
 const MAX_CLIMB = 64;

@@ -14,7 +14,7 @@ export function detectSecrets(input: DetectionInput): Signal[] {
   const signals: Signal[] = [];
   let byPointer: Map<string, string> | undefined;
   for (const field of input.fields) {
-    const found = findSecrets(field.value, field.key);
+    const found = findSecrets(field.value, field.name ?? field.key);
     if (found.length === 0) continue;
     const worst = found.reduce((a, b) => (SEVERITY_RANK[b.severity] > SEVERITY_RANK[a.severity] ? b : a));
     const more = found.length > 1 ? ` (+${found.length - 1} more)` : '';

@@ -8,6 +8,8 @@ import type { Severity } from '../types.js';
  */
 interface TargetRule {
   re: RegExp;
+  /** For a path that stays inside its workspace: the name must end where the file's does (`etc/hosts`, not `docs/etc/hosts.md`). */
+  relativeRe: RegExp;
   what: string;
   severity: Severity;
   rooted: boolean;
@@ -15,8 +17,19 @@ interface TargetRule {
 
 /** A name ends at a segment boundary or an extension/backup suffix (`shadow-`, `passwd.bak`). */
 const END = '(?![a-z0-9_])';
+/**
+ * Inside a workspace, a name ends the path, or is cut by a backup suffix, a NUL or another separator
+ * (`etc/passwd`, `etc/passwd.bak`, `etc/passwd\0.png`): `etc/passwd-policy.md` is a document about it.
+ */
+const END_STRICT = '(?=$|[^a-z0-9_.~-]|[-~]$|\\.(?:bak|old|orig|save|swp|backup|tmp|\\d+)$)';
 
-const rule = (re: string, what: string, severity: Severity, rooted = false): TargetRule => ({ re: new RegExp(re), what, severity, rooted });
+const rule = (re: string, what: string, severity: Severity, rooted = false): TargetRule => ({
+  re: new RegExp(re),
+  relativeRe: new RegExp(re.replaceAll(END, END_STRICT)),
+  what,
+  severity,
+  rooted,
+});
 
 const RULES: TargetRule[] = [
   // Credentials and secrets, wherever they sit.
@@ -64,6 +77,8 @@ const SYSTEM_ROOT_RE = /^\/(?:usr|opt|var|bin|sbin|lib|lib64|library|system|srv|
 const DEV_ALLOW_RE = /^\/(?:usr\/(?:local\/)?(?:share|include|lib\/python[\d.]*|lib\/node_modules)|opt\/homebrew|var\/tmp|var\/folders|private\/(?:tmp|var\/folders)|dev\/null$)/;
 
 const HOME_RE = /^(?:~|\/(?:home|users)\/[^/]+)(?:\/|$)/;
+/** Temporary directories: scratch space of builds and tools, like a home (`/tmp/build/output.log` is no server log). */
+const TEMP_RE = /^\/(?:tmp|var\/tmp|private\/tmp)(?:\/|$)/;
 const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 export interface Target {
@@ -86,12 +101,12 @@ export type PathScope = 'relative' | 'escaped' | 'absolute';
 export function sensitiveTarget(normalized: string, scope: PathScope): Target | undefined {
   const rooted = scope !== 'relative';
   const path = rooted && !/^[/~]/.test(normalized) ? `/${normalized}` : normalized;
-  // A user's home is a workspace: only the rules that hold anywhere (keys, dotfiles) apply there.
-  const system = rooted && !HOME_RE.test(path);
+  // A user's home and the temporary directories are workspaces: only the rules that hold anywhere (keys, dotfiles) apply there.
+  const system = rooted && !HOME_RE.test(path) && !TEMP_RE.test(path);
   let best: TargetRule | undefined;
   for (const r of RULES) {
     if (r.rooted && !system) continue;
-    if ((!best || SEVERITY_RANK[r.severity] > SEVERITY_RANK[best.severity]) && r.re.test(path)) best = r;
+    if ((!best || SEVERITY_RANK[r.severity] > SEVERITY_RANK[best.severity]) && (scope === 'relative' ? r.relativeRe : r.re).test(path)) best = r;
   }
   if (best) return { what: best.what, severity: best.severity, anywhere: !best.rooted };
   if (system && scope === 'absolute' && SYSTEM_ROOT_RE.test(path) && !DEV_ALLOW_RE.test(path)) {

@@ -25,8 +25,8 @@ export function findEmails(text: string): EmailMatch[] {
   for (let m = EMAIL_RE.exec(text); m !== null; m = EMAIL_RE.exec(text)) {
     const local = m[1] ?? '';
     const domain = m[2] ?? '';
-    // `scheme://user:password@host` is a URL's userinfo, not an address.
-    if (text[m.index - 1] === ':' && /:\/\/[^\s/@]*:$/.test(text.slice(Math.max(0, m.index - 200), m.index))) continue;
+    // `scheme://user:password@host` (`…:ab!Qz8@db`, where the match starts inside the password) and `scheme://user@host` are a URL's userinfo, not an address.
+    if (/:\/\/[^\s/?#@"'<>]*$/.test(text.slice(Math.max(0, m.index - 300), m.index))) continue;
     if (RESERVED_DOMAIN_RE.test(domain) || SYSTEM_LOCAL_RE.test(local) || FILE_TLD_RE.test(domain) || local.includes('..')) continue;
     out.push({ start: m.index, end: m.index + m[0].length, local, domain });
   }

@@ -57,6 +57,8 @@ export function findPhones(text: string): PhoneMatch[] {
     const before = text.slice(Math.max(0, start - 80), start);
     if (CODE_GROUP_BEFORE_RE.test(before.slice(-6))) continue;
     const context = CONTEXT_BEFORE_RE.test(before) || CONTEXT_AFTER_RE.test(text.slice(start + raw.length, start + raw.length + 16));
+    // Dots and dashes in one run (`2.04-3.338.724-4.042`): decimals of SVG path data or coordinates, no written phone number.
+    if (!context && main.includes('.') && main.includes('-')) continue;
     let phone = false;
     if (main.startsWith('+') || main.startsWith('00')) phone = valid(main.replace(/^00/, '+')) || context;
     else if (NANP_RE.test(raw)) phone = true;

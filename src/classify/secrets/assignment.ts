@@ -145,6 +145,8 @@ function skipBlanks(text: string, p: number): number {
 }
 
 /** readValue reads a quoted (also `\"`-escaped) or bare value starting at `p`, on one line; in a connection string a bare one ends at `;`. */
+const OBJECT_OR_LIST = /^(?:\{\s*(?:["'\x60]|[A-Za-z_$][\w$]*\s*:|$)|\[\s*(?:["'\x60{[]|$))/;
+
 function readValue(text: string, p: number, connection = false): Span | undefined {
   const escaped = text[p] === '\\' && isQuote(text[p + 1]);
   const quote = escaped ? text[p + 1] : text[p];
@@ -164,8 +166,12 @@ function readValue(text: string, p: number, connection = false): Span | undefine
     e++;
   }
   let value = text.slice(p, e);
+  // The end of an enclosing string literal and its statement (`"jdbc:…?password=S3cret";`): the value ends before them.
+  if (/[^"'`;]["'`]\);?$|[^"'`;]["'`];$/.test(value)) value = value.replace(/["'`]\)?;?$/, '');
   // A bare right-hand side ending a statement (`secret = other_var;`) is code, not a literal.
   if (value.endsWith(';')) return undefined;
+  // An object or list under the name (`"password": {"type": "string"}`, `password: {type: String,`, `tokens: ["a"`) is structure.
+  if (OBJECT_OR_LIST.test(value)) return undefined;
   while (/[,'"`]$/.test(value)) value = value.slice(0, -1);
   // `initialize(token: abc123)`: a bare argument inside a call, not an assignment (gitleaks' generic rule
   // wants a quote, a blank or `;` after the value).

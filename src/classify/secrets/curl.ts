@@ -14,7 +14,7 @@ import { isPlaceholder } from './value.js';
  * lines after `curl` (continued commands). Group 1 is the credential as written.
  */
 const CURL_USER_RE = RE2JS.compile(
-  `\\bcurl\\b(?:.*|.*(?:[\\r\\n]{1,2}.*){1,5})[ \\t\\n\\r](?:-u|--user)(?:=|[ \\t]{0,5})("(:[^"]{3,}|[^:"]{3,}:|[^:"]{3,}:[^"]{3,})"|'([^:']{3,}:[^']{3,})'|((?:"[^"]{3,}"|'[^']{3,}'|[\\w$@.-]+):(?:"[^"]{3,}"|'[^']{3,}'|[\\w\${}@.-]+)))(?:\\s|$)`,
+  `\\bcurl\\b(?:.*|.*(?:[\\r\\n]{1,2}.*){1,5})[ \\t\\n\\r](?:-u|--user)(?:=|[ \\t]{0,5})("(:[^"]{3,}|[^:"]{3,}:|[^:"]{3,}:[^"]{3,})"|'([^:']{3,}:[^']{3,})'|((?:"[^"]{3,}"|'[^']{3,}'|[\\w$@.-]+):(?:"[^"]{3,}"|'[^']{3,}'|[\\w\${}@.!#%^&*+=~?-]+)))(?:\\s|$)`,
 );
 
 /** The rule's allow-list: placeholder passwords, `<user>:<pass>`, `[PASSWORD]`, `$VAR`, `$(cmd)`, `{{ var }}`. */
@@ -73,6 +73,8 @@ const SSHPASS_RE = /\bsshpass\b[^\n;|&]{0,100}?\s-p\s*(['"]?)([^\s'"]{4,128})\1/
 const REGISTRY_LOGIN_RE = /\b(?:docker|podman|buildah|skopeo|nerdctl|(?:helm|oras)\s+registry)\s+login\b[^\n;|&]{0,200}?\s(?:-p|--password)(?:\s+|=)(['"]?)([^\s'"]{4,256})\1/g;
 /** `redis-cli -h prod -a S3cret`, `--pass S3cret`. */
 const REDIS_CLI_RE = /\bredis-cli\b[^\n;|&]{0,200}?\s(?:-a|--pass)\s+(['"]?)([^\s'"]{4,256})\1/g;
+/** `az login --service-principal -u <app> -p S3cret --tenant …`, `az acr login … --password S3cret`. */
+const AZ_LOGIN_RE = /\baz\s+(?:acr\s+)?login\b[^\n;|&]{0,300}?\s(?:-p|--password)(?:\s+|=)(['"]?)([^\s'"]{4,256})\1/g;
 
 /**
  * findCliPasswords reports passwords written on a command line: `mysql -pS3cret`, `mysqldump
@@ -96,6 +98,7 @@ export function findCliPasswords(text: string, lower: string): SecretFinding[] {
   }
   if (lower.includes('login')) {
     for (const m of text.matchAll(REGISTRY_LOGIN_RE)) keep(m[2]!, m.index + m[0].length - m[2]!.length - m[1]!.length, 'Password on a registry login command line');
+    for (const m of text.matchAll(AZ_LOGIN_RE)) keep(m[2]!, m.index + m[0].length - m[2]!.length - m[1]!.length, 'Password on an az login command line');
   }
   if (lower.includes('redis-cli')) {
     for (const m of text.matchAll(REDIS_CLI_RE)) keep(m[2]!, m.index + m[0].length - m[2]!.length - m[1]!.length, 'Password given to redis-cli');

@@ -23,6 +23,29 @@ const OWNED_PREFIX_RE = /^(?:gh[pousr]_|github_pat_|gl(?:pat|rt|dt|ft|imt|ptt|ag
  * argument): a key-like name makes the whole value a candidate credential.
  */
 export function findSecrets(text: string, fieldKey = ''): SecretFinding[] {
+  if (!INVISIBLE_RE.test(text)) return findSecretsIn(text, fieldKey);
+  // Zero-width characters inside a token (`ghp_ab\u200bcd…`) hide it from every pattern: the text is
+  // read without them as well, and what is found there is mapped back onto the text as written.
+  const at: number[] = [];
+  let visible = '';
+  for (let i = 0; i < text.length; i++) {
+    if (INVISIBLE_CHAR_RE.test(text[i]!)) continue;
+    at.push(i);
+    visible += text[i];
+  }
+  at.push(text.length);
+  const spans = new SpanSet(text.length);
+  const found: SecretFinding[] = [];
+  const mapped = findSecretsIn(visible, fieldKey).map((f) => ({ ...f, start: at[f.start]!, end: f.end > f.start ? at[f.end - 1]! + 1 : at[f.start]! }));
+  for (const f of [...findSecretsIn(text, fieldKey), ...mapped]) if (f.end > f.start && spans.add(f.start, f.end)) found.push(f);
+  return found.sort((a, b) => a.start - b.start);
+}
+
+/** Format characters that render as nothing: zero-width space and joiners, word joiner, BOM, soft hyphen. */
+const INVISIBLE_RE = /[\u200b-\u200d\u2060\ufeff\u00ad]/;
+const INVISIBLE_CHAR_RE = /^[\u200b-\u200d\u2060\ufeff\u00ad]$/;
+
+function findSecretsIn(text: string, fieldKey: string): SecretFinding[] {
   if (text.length < 8) return [];
   let lower = text.toLowerCase();
   // Offsets in `lower` index `text`: keep one character per character (`İ` lower-cases to two).

@@ -204,7 +204,7 @@ export function findSemiGeneric(text: string, present: ReadonlySet<string>): Sec
       if (rule.identCase && !rule.identCase.test(head)) continue;
       if (rule.entropy !== undefined && shannonEntropy(secret) <= rule.entropy) continue;
       if (isGitleaksAllowed(secret)) continue;
-      if (rule.kind === 'Database password' && !isDatabasePassword(secret)) continue;
+      if (rule.kind === 'Database password' && !isDatabasePassword(secret, head)) continue;
       const start = m.index + m[0].length - secret.length;
       out.push({ kind: rule.kind, severity: rule.severity ?? 'critical', start, end: start + secret.length });
     }
@@ -213,11 +213,22 @@ export function findSemiGeneric(text: string, present: ReadonlySet<string>): Sec
 }
 
 /**
- * gitleaks' database-password rule takes any 1–100 characters of its alphabet; a few characters
- * of one class (`pwd = 0`, `pwd: x`) are flags and shell words, and `changeme` a placeholder, not passwords.
+ * gitleaks' database-password rule takes any 1–100 characters of its alphabet after `pwd`, `db_password`…
+ * and an operator that may be a comma; what it then reads is often no password:
+ * - a few characters of one class (`pwd = 0`, `pwd: x`) are flags and shell words, `changeme` a placeholder;
+ * - a word on another line (`DB_PASSWORD,\n  jwtSecret:`; but not an XML element's text) or ending in `:` is the next key;
+ * - after a comma, an unquoted word is the next item of a list (`const { DB_PASSWORD, dbHost } =`,
+ *   "run pwd, whoami"), and a quoted one is a password only with a digit or a symbol in it
+ *   (`["pwd", "whoami"]`, `required = ["db_password", "redisUrl"]` are lists of names).
+ * `head` is the match before the secret: the name, the operator and any quote.
  */
-function isDatabasePassword(secret: string): boolean {
-  return secret.length >= 6 && /[A-Za-z]/.test(secret) && new Set(secret).size >= 4 && !isPlaceholder(secret);
+function isDatabasePassword(secret: string, head: string): boolean {
+  if (secret.length < 6 || !/[A-Za-z]/.test(secret) || new Set(secret).size < 4 || isPlaceholder(secret)) return false;
+  // Across a line only as an XML element's text (`<DB_PASSWORD>\n  S3cret\n</DB_PASSWORD>`).
+  if ((head.includes('\n') && !/>\s*$/.test(head)) || secret.endsWith(':')) return false;
+  const comma = /,[\x60'"\s=]*$/.exec(head);
+  if (comma && (!/[\x60'"]/.test(comma[0]) || !/[^A-Za-z]/.test(secret))) return false;
+  return true;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Severity } from '../types.js';
 import { charClasses, shannonEntropy } from './entropy.js';
+import { findConfigCredentials } from './config-lines.js';
 import { findCliPasswords, findCurlHeader, findCurlUser } from './curl.js';
 import { isCredentialValue, isPlaceholder } from './value.js';
 
@@ -80,7 +81,9 @@ export const findJwts: Finder = (text, lower) => {
 /** Passwords of documentation and local-development URLs: `postgres://postgres:postgres@localhost`. */
 const DEFAULT_PASSWORD_RE = /^(?:pass|passwd|pwd|secret|admin|root|guest|changeme|changeit|postgres|mysql|redis|rabbitmq|mongo|test|user|demo)$/i;
 /** From the `://` on (a literal V8 finds fast); the scheme before it is checked separately. */
-const URL_CREDENTIALS_RE = /:\/\/([^\s:@/?#"'`<>\\[\]]{1,128}):([^\s@/?#"'`<>\\[\]]{1,256})@[\w.[\]-]+/g;
+const URL_CREDENTIALS_RE = /:\/\/([^\s:@/?#"'`<>\\[\]]{0,128}):([^\s@/?#"'`<>\\[\]]{1,256})@([\w.[\]-]+)/g;
+/** Hosts of a developer's own machine and of documentation: `postgres://user:password@localhost` is an example. */
+const LOCAL_HOST_RE = /^(?:localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0|host\.docker\.internal|[\w-]+\.(?:local|localhost|test|example)|example\.(?:com|org|net))$/i;
 const URL_SCHEME_RE = /(?:^|[^A-Za-z0-9_])([a-z][a-z0-9+.-]{1,30})$/i;
 
 /** findUrlCredentials reports a password in a URL's userinfo (`scheme://user:password@host`). */
@@ -97,7 +100,9 @@ export const findUrlCredentials: Finder = (text, lower) => {
     // gitleaks' MongoDB rule takes any embedded credentials; detect-secrets' basic-auth plugin flags
     // `user:password@`. Other schemes skip documentation defaults (`postgres:postgres@localhost`).
     const mongo = /^mongodb/i.test(scheme);
-    if (!mongo && ((isPlaceholder(password) && password.toLowerCase() !== 'password') || password === m[1] || DEFAULT_PASSWORD_RE.test(password))) continue;
+    // The word `password` itself is flagged (detect-secrets' basic-auth samples), except towards a local or documentation host.
+    const local = LOCAL_HOST_RE.test(m[3] ?? '');
+    if (!mongo && ((isPlaceholder(password) && (password.toLowerCase() !== 'password' || local)) || password === m[1] || DEFAULT_PASSWORD_RE.test(password))) continue;
     const start = m.index + m[0].indexOf(`:${password}@`, 3) + 1;
     out.push({ kind: 'Credentials in URL', severity: 'high', start, end: start + password.length });
   }
@@ -279,4 +284,6 @@ export function tokenRuns(text: string): Array<[number, number]> {
   return runs;
 }
 
-export const STRUCTURED_FINDERS: readonly Finder[] = [findPrivateKeys, findJwts, findUrlCredentials, findAuthHeaders, findBareBearer, findCurlUser, findCurlHeader, findCliPasswords, findKubernetesSecretData];
+export const STRUCTURED_FINDERS: readonly Finder[] = [
+  findPrivateKeys, findJwts, findUrlCredentials, findAuthHeaders, findBareBearer, findCurlUser, findCurlHeader, findCliPasswords, findKubernetesSecretData, findConfigCredentials,
+];

@@ -25,6 +25,10 @@ export function obfuscation(sv: ScriptView): Finding[] {
       hit(cmd, 'characters sliced from a variable');
       continue;
     }
+    if (words.some((w) => w.pieces.some((p) => p.kind === 'subst' && DECODED_LITERAL_RE.test(p.value)))) {
+      hit(cmd, 'argument decoded from a literal at run time');
+      continue;
+    }
     const first = cmd.argv[0];
     if (!first) continue;
     const raw = first.raw.replace(/^\\/, '');
@@ -37,6 +41,9 @@ export function obfuscation(sv: ScriptView): Finding[] {
       hit(cmd, 'globbed command path');
     } else if (/^\{[^{}\s]+,[^{}]*\}$/.test(value)) {
       hit(cmd, 'command in a brace list');
+    } else if (first.pieces.length > 1 && first.pieces.some((p) => p.kind === 'param') && first.pieces.every((p) => p.kind === 'param' || (QUOTABLE.has(p.kind) && p.value.length <= 2 && !p.value.includes('/')))) {
+      // `$a$b`, `c$@at`, `${x}at`: the name exists only once the shell expands it (not `$HOME/bin/tool`, `${CROSS}gcc`).
+      hit(cmd, 'command name assembled from variables');
     } else if (first.pieces.length === 1 && first.pieces[0]!.kind === 'param') {
       const name = first.pieces[0]!.param ?? '';
       const stored = assigned.get(name);
@@ -45,6 +52,11 @@ export function obfuscation(sv: ScriptView): Finding[] {
   }
   return out;
 }
+
+const QUOTABLE = new Set(['lit', 'sgl', 'dbl']);
+/** `$(echo L2V0Yy9zaGFkb3c= | base64 -d)`, `$(base64 -d <<< …)`, `$(echo 2f6574 | xxd -r -p)`: a constant hidden from filters, decoded when run. */
+const DECODED_LITERAL_RE =
+  /^\$\(\s*(?:(?:echo|printf)\s+(?:-[a-z]+\s+)*(['"]?)[A-Za-z0-9+/]{8,}={0,2}\1\s*\|\s*(?:base64\s+(?:-d|--decode|-D)|base32\s+(?:-d|--decode)|openssl\s+(?:base64|enc\s+-base64)\s+-d|xxd\s+(?:-[a-z]+\s+)*-r)|(?:base64|base32)\s+(?:-d|--decode|-D)\s*<<<)/;
 
 /** Payload text that needs no parse: shellshock, /dev/tcp, reverse-shell code, PHP, code calls. */
 const SHELLSHOCK_ANY = /\(\)\s*\{\s*:?\s*;?\s*\}\s*;/;

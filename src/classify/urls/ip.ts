@@ -7,8 +7,8 @@ export interface AddressFinding {
   reason: string;
 }
 
-/** Cloud instance-metadata services: one request away from the instance's credentials. */
-const METADATA_V4 = new Set(['169.254.169.254', '169.254.170.2', '169.254.170.23', '100.100.100.200', '192.0.0.192', '169.254.169.123']);
+/** Cloud instance-metadata services: one request away from the instance's credentials (168.63.129.16: Azure's WireServer, which hands out the VM's goal state and extension settings). */
+const METADATA_V4 = new Set(['169.254.169.254', '169.254.170.2', '169.254.170.23', '100.100.100.200', '192.0.0.192', '169.254.169.123', '168.63.129.16']);
 const METADATA_V6 = new Set(['fd00:ec2::254', 'fd00:ec2::23']);
 
 const V4_REASONS: Record<string, [Severity, string]> = {

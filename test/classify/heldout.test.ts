@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { classify, initClassifier } from '../../src/classify/classify.js';
+import { maskSecrets } from '../../src/classify/detectors/secrets.js';
+
+/**
+ * Tool calls written by hand outside the corpora (an independent audit of 603 calls): ordinary
+ * content that used to raise a signal, and credential and command shapes that used to pass.
+ * A signal counts at medium or above, as the default policies gate on it.
+ */
+
+beforeAll(async () => {
+  await initClassifier();
+});
+
+const RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
+const fired = (tool: string, args: Record<string, unknown>): string[] =>
+  classify(tool, args)
+    .signals.filter((s) => RANK[s.severity] >= 1)
+    .map((s) => s.id);
+
+const PEM = `-----BEGIN RSA PRIVATE KEY-----\n${Array.from({ length: 6 }, (_, i) => `MIIEow${'Qz8rLm2XpW9kT4xB7nV1cY5'.repeat(3).slice(i, i + 58)}`).join('\n')}\n-----END RSA PRIVATE KEY-----\n`;
+
+describe('ordinary content that is no leak', () => {
+  it.each<[string, string, Record<string, unknown>]>([
+    ['pwd among shell words', 'post_message', { channel: '#dev', text: 'Try running pwd, whoami and hostname first.' }],
+    ['a destructured DB_PASSWORD', 'write_file', { path: 'src/config.js', content: 'const { DB_PASSWORD, dbHost } = process.env;\nmodule.exports = { dbHost };\n' }],
+    ['a list of required names', 'write_file', { path: 'schema.py', content: 'required = ["db_password", "redisUrl"]\n' }],
+    ['a list of commands', 'write_file', { path: 'allow.json', content: '["pwd", "whoami", "uptime"]' }],
+    ['a config object reading the environment', 'write_file', { path: 'config.js', content: 'module.exports = {\n  dbPassword: process.env.DB_PASSWORD,\n  jwtSecret: process.env.JWT_SECRET,\n};\n' }],
+    ['a JSON Schema with a password property', 'write_file', { path: 'user.schema.json', content: '{"properties": {"password": {"type": "string", "minLength": 12}}}' }],
+    ['a Mongoose password field', 'write_file', { path: 'models/user.js', content: 'const User = new Schema({\n  password: {type: String, required: true},\n});\n' }],
+    ['a page token under its camelCase name', 'http_request', { method: 'POST', url: 'https://api.example.com/list', body: { nextPageToken: 'CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA0dmVqa2c4ZBIBZA', pageSize: 50 } }],
+    ['a CSRF token under its camelCase name', 'http_request', { method: 'POST', url: 'https://app.example.com/form', body: { csrfToken: 'f3Kq9ZLm2Xp7Wc4Rt8Vb1Ny6' } }],
+    ['the placeholder password of a local database URL', 'write_file', { path: '.env.example', content: 'DATABASE_URL=postgres://user:password@localhost:5432/app\n' }],
+  ])('%s', (_, tool, args) => {
+    expect(fired(tool, args)).not.toContain('secret_leak');
+  });
+
+  it('reads no e-mail address in the password of a connection string', () => {
+    const signals = fired('write_file', { path: 'notes.txt', content: 'DATABASE_URL=postgres://app:ab!Qz8rLm2XpW9k@db.internal:5432/app' });
+    expect(signals).toContain('secret_leak');
+    expect(signals).not.toContain('pii');
+  });
+
+  it('reads no phone number in SVG path data', () => {
+    expect(fired('write_file', { path: 'icon.svg', content: '<path d="M12 2c-1.04-.015-2.04-3.338.724-4.042-1.61 0 0 1.14.38 1.8z"/>' })).not.toContain('pii');
+  });
+
+  it.each<[string, string]>([
+    ['a document about a system file', 'docs/etc/passwd-policy.md'],
+    ['a document named after one', 'docs/etc/hosts.md'],
+    ['a build log in a temporary directory', '/tmp/build/output.log'],
+  ])('does not take %s for the file itself', (_, path) => {
+    expect(fired('read_file', { path })).not.toContain('path_traversal');
+  });
+
+  it('reads no file in the PATH of an environment', () => {
+    expect(fired('http_request', { method: 'POST', url: 'https://ci.example.com/run', body: { env: { PATH: '/usr/bin:/bin', PYTHONPATH: '/usr/lib/python3/dist-packages' } } })).toEqual([]);
+  });
+
+  it('takes an address in a search box for words, not for a fetch', () => {
+    expect(fired('fetch_url', { url: 'https://www.google.com/search?q=169.254.169.254' })).toEqual([]);
+    expect(fired('fetch_url', { url: 'https://proxy.example.net/fetch?url=169.254.169.254/latest' })).toContain('ssrf');
+    expect(fired('fetch_url', { url: 'https://www.google.com/search?q=http://169.254.169.254/' })).toContain('ssrf');
+  });
+});
+
+describe('credentials in the shapes of particular files', () => {
+  it.each<[string, string, Record<string, unknown>]>([
+    ['SQL IDENTIFIED BY', 'db_query', { sql: "ALTER USER 'bob'@'%' IDENTIFIED BY 'Xk9fQ2mZpL7wR'" }],
+    ['redis.conf requirepass', 'write_file', { path: 'redis.conf', content: 'bind 0.0.0.0\nrequirepass Qz8rLm2XpW9kT4\n' }],
+    ['.netrc on one line', 'write_file', { path: 'netrc.txt', content: 'machine api.example.com login bob password Qz8rLm2XpW9kT4\n' }],
+    ['.netrc over lines', 'send_email', { to: 'a@b.io', subject: 'creds', body: 'machine git.example.com\n  login deploy\n  password Qz8rLm2XpW9kT4\n' }],
+    ['.NET appSettings', 'write_file', { path: 'web.config', content: '<appSettings>\n  <add key="PaymentApiKey" value="a8F3kL9qZx2Vb7Nm4Pw6Rt1Yc5"/>\n</appSettings>' }],
+    ['an XML entry', 'write_file', { path: 'settings.xml', content: '<map>\n  <entry name="api_key">a8F3kL9qZx2Vb7Nm4Pw6Rt1Yc5</entry>\n</map>' }],
+    ['a redis URL without a user', 'write_file', { path: 'app.env', content: 'REDIS_URL=redis://:Qz8rLm2XpW9k@cache:6379' }],
+    ['curl -u with symbols in the password', 'shell', { command: 'curl -u admin:Xk9fQ2!mZpL7wR https://api.example.com/v1/items' }],
+    ['az login with a service principal secret', 'shell', { command: 'az login --service-principal -u 0f3c5e2a -p Qz8rLm2XpW9kT4xB7 --tenant contoso' }],
+    ['a JDBC URL in a Java string literal', 'write_file', { path: 'Db.java', content: 'String url = "jdbc:mysql://db/shop?user=root&password=q8Zr2LmX0pW9aK3v";\n' }],
+    ['a kubeconfig client-key-data', 'write_file', { path: 'kubeconfig.yaml', content: `users:\n- name: admin\n  user:\n    client-key-data: ${Buffer.from(PEM).toString('base64')}\n` }],
+    ['a PuTTY private key', 'write_file', { path: 'id.ppk', content: `PuTTY-User-Key-File-3: ssh-rsa\nEncryption: none\nComment: key\nPublic-Lines: 1\nAAAAB3NzaC1yc2EAAAADAQABAAAAgQ\nPrivate-Lines: 2\nAAAAgQCqGKukO1De7zhZj6+H0qtjTkVxwTCpvKe4eCZ0FPqri0cb2\nJZfXJ/DgYSF6vUpwmJG8wVQZKjeGcjDOL5UlsuusFncCzWBQ7RKNUSesmQRMSGkVb1\nPrivate-MAC: 3f1c\n` }],
+    ['a token split by a zero-width space', 'post_message', { channel: '#ops', text: 'token: ghp_ab\u200bcdEFghIJklMNopQRstUVwxYZ0123456789' }],
+  ])('%s', (_, tool, args) => {
+    expect(fired(tool, args)).toContain('secret_leak');
+  });
+
+  it('masks a token split by a zero-width space, across the invisible character', () => {
+    expect(maskSecrets('token: ghp_ab\u200bcdEFghIJklMNopQRstUVwxYZ0123456789 end')).toBe('token: ghp_**************** end');
+  });
+});
+
+describe('commands that hide what they run', () => {
+  it.each<[string, string]>([
+    ['an argument decoded from base64', 'cat $(echo L2V0Yy9zaGFkb3c= | base64 -d)'],
+    ['an argument decoded from a here-string', 'ls $(base64 -d <<< L3Jvb3Qvc2VjcmV0cw==)'],
+    ['a command name assembled from variables', 'a=ca;b=t;$a$b /etc/passwd'],
+    ['a command name cut by an empty expansion', 'c$@at /etc/hosts'],
+  ])('%s', (_, command) => {
+    expect(fired('shell', { command })).toContain('command_injection');
+  });
+
+  it.each<[string, string]>([
+    ['a tool under $HOME', '$HOME/bin/tool --verbose'],
+    ['a cross compiler', '${CROSS_COMPILE}gcc -o app main.c'],
+    ['a token decoded from a variable', 'docker login -u ci -p $(echo $TOKEN | base64 -d) registry.example.com'],
+  ])('leaves %s alone', (_, command) => {
+    expect(fired('shell', { command })).not.toContain('command_injection');
+  });
+});
+
+describe('cloud metadata', () => {
+  it("knows Azure's WireServer", () => {
+    expect(fired('http_request', { method: 'GET', url: 'http://168.63.129.16/machine?comp=goalstate' })).toContain('ssrf');
+  });
+});
