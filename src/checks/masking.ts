@@ -23,7 +23,7 @@ export function maskArguments(args: Record<string, unknown>, signals: Signal[]):
     const key = [...tokens, last].reverse().find((t) => !/^\d+$/.test(t)) ?? '';
     if (parent && typeof parent[last] === 'string') {
       const value = parent[last] as string;
-      const masked = maskSecrets(value, key.toLowerCase());
+      const masked = maskSecrets(value, key);
       // The secret is there but not as text (base64, an escape): the whole value is masked.
       parent[last] = masked === value ? maskWhole(value) : masked;
     }

@@ -25,7 +25,7 @@ function show(v: unknown): string {
  * the stored arguments (`/arguments/api_key is "ghp_****", which does not match …`).
  */
 function shownValue(v: unknown, pointer: string): unknown {
-  const key = pointer.slice(pointer.lastIndexOf('/') + 1).toLowerCase();
+  const key = pointer.slice(pointer.lastIndexOf('/') + 1).replaceAll('~1', '/').replaceAll('~0', '~');
   if (typeof v === 'string') return maskSecrets(v, key);
   if (v !== null && typeof v === 'object') {
     const text = JSON.stringify(v);

@@ -36,7 +36,7 @@ export class TraceMasker {
       const entries = Object.entries(value);
       let changed = false;
       const masked = entries.map(([k, v]): [string, unknown] => {
-        const mv = this.mask(v, k.toLowerCase());
+        const mv = this.mask(v, k);
         if (mv !== v) changed = true;
         return [k, mv];
       });

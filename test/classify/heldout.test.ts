@@ -84,6 +84,17 @@ describe('credentials in the shapes of particular files', () => {
     expect(fired(tool, args)).toContain('secret_leak');
   });
 
+  it('reads argument names as written, and lower-cased when their words say nothing', () => {
+    // camelCase words of a credential name, and the name as one word.
+    expect(fired('deploy', { target: 'prod', passPhrase: 'Qz8rLm2XpW9kT4x' })).toContain('secret_leak');
+    expect(fired('deploy', { target: 'prod', dbPass: 'Qz8rLm2XpW9kT4x' })).toContain('secret_leak');
+    // A header named with capitals is still an Authorization header.
+    expect(fired('http_request', { method: 'GET', url: 'https://api.example.org/x', headers: { Authorization: 'Qz8rLm2XpW9kT4xB7nV1cY5a' } })).toContain('secret_leak');
+    // Masking reads the name as detection does: a page token stays readable in the stored arguments.
+    expect(maskSecrets('CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA0dmVqa2c4ZBIBZA', 'nextPageToken')).toBe('CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA0dmVqa2c4ZBIBZA');
+    expect(maskSecrets('Qz8rLm2XpW9kT4x', 'passPhrase')).not.toContain('Lm2XpW9kT4x');
+  });
+
   it('masks a token split by a zero-width space, across the invisible character', () => {
     expect(maskSecrets('token: ghp_ab\u200bcdEFghIJklMNopQRstUVwxYZ0123456789 end')).toBe('token: ghp_**************** end');
   });

@@ -144,9 +144,9 @@ function skipBlanks(text: string, p: number): number {
   return p;
 }
 
-/** readValue reads a quoted (also `\"`-escaped) or bare value starting at `p`, on one line; in a connection string a bare one ends at `;`. */
 const OBJECT_OR_LIST = /^(?:\{\s*(?:["'\x60]|[A-Za-z_$][\w$]*\s*:|$)|\[\s*(?:["'\x60{[]|$))/;
 
+/** readValue reads a quoted (also `\"`-escaped) or bare value starting at `p`, on one line; in a connection string a bare one ends at `;`. */
 function readValue(text: string, p: number, connection = false): Span | undefined {
   const escaped = text[p] === '\\' && isQuote(text[p + 1]);
   const quote = escaped ? text[p + 1] : text[p];

@@ -24,7 +24,7 @@ const XML_ELEMENT_RE = /<(entry|string|property|param|setting)\s+(?:key|name)\s*
 /** base64 of `-----BEGIN`: a PEM block encoded whole (kubeconfig `client-key-data`, a Secret's `tls.key`). */
 const BASE64_PEM_RE = /LS0tLS1CRUdJTi[A-Za-z0-9+/]{60,}={0,2}/g;
 /** PuTTY's .ppk: the key's private part follows `Private-Lines: N`. */
-const PPK_PRIVATE_RE = /\bPrivate-Lines:[ \t]*\d+[ \t]*\r?\n((?:[ \t]*[A-Za-z0-9+/=]{8,}[ \t]*\r?\n?)+)/g;
+const PPK_PRIVATE_RE = /\bPrivate-Lines:[ \t]*\d+[ \t]*\r?\n((?:[ \t]*[A-Za-z0-9+/=]{8,}[ \t]*(?:\r?\n|$))+)/g;
 
 function password(secret: string): boolean {
   return shannonEntropy(secret) > 2 && !isPlaceholder(secret) && !/^[$%*<{]|\{\{/.test(secret);

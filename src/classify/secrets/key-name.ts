@@ -85,6 +85,18 @@ export function splitName(name: string): string[] {
 }
 
 /**
+ * fieldKeyName classifies the name an argument is stored under, as written (`nextPageToken`,
+ * `accessKeyId`): its words decide. A name whose words say nothing either way is also read
+ * lower-cased, as one word (`passPhrase` → `passphrase`), so camelCase never hides a credential name
+ * that the lower-cased form names; only an allow-listed word (`next`, `page`, `csrf`…) keeps it out.
+ */
+export function fieldKeyName(name: string): KeyName | undefined {
+  const written = classifyKeyName(name);
+  if (written || name === name.toLowerCase() || splitName(name).some((w) => NOT_SECRET_WORDS.has(w))) return written;
+  return classifyKeyName(name.toLowerCase());
+}
+
+/**
  * classifyKeyName tells whether a name (a variable, a config key, a JSON key, a CLI flag, an
  * argument name) names a credential, judging by its last dotted part's head word:
  * `aws_secret_access_key`, `GITHUB_TOKEN`, `db_pass`, `--api-key` do; `keyPressed`,

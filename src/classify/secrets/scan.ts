@@ -2,7 +2,7 @@ import { findAssignments, findProviderAssignments, type Assignment } from './ass
 import { SpanSet } from '../spans.js';
 import { shannonEntropy } from './entropy.js';
 import { containsStopWord, isGenericLineAllowed, isGenericNameAllowed } from './gitleaks-allowlist.js';
-import { classifyKeyName, PROVIDER_NAMES, splitName, type KeyName } from './key-name.js';
+import { fieldKeyName, PROVIDER_NAMES, splitName, type KeyName } from './key-name.js';
 import { rulesFor, type ProviderRule } from './providers.js';
 import { findSemiGeneric, isProviderNearMiss, serviceNamesIn } from './semi-generic.js';
 import { findAuthHeaders, findAwsSecretNearKeyId, findAwsSecretShaped, STRUCTURED_FINDERS, tokenRuns, type SecretFinding } from './structured.js';
@@ -27,13 +27,15 @@ export function findSecrets(text: string, fieldKey = ''): SecretFinding[] {
   // Zero-width characters inside a token (`ghp_ab\u200bcd…`) hide it from every pattern: the text is
   // read without them as well, and what is found there is mapped back onto the text as written.
   const at: number[] = [];
-  let visible = '';
+  const kept: string[] = [];
   for (let i = 0; i < text.length; i++) {
-    if (INVISIBLE_CHAR_RE.test(text[i]!)) continue;
+    const c = text.charCodeAt(i);
+    if ((c >= 0x200b && c <= 0x200d) || c === 0x2060 || c === 0xfeff || c === 0xad) continue;
     at.push(i);
-    visible += text[i];
+    kept.push(text[i]!);
   }
   at.push(text.length);
+  const visible = kept.join('');
   const spans = new SpanSet(text.length);
   const found: SecretFinding[] = [];
   const mapped = findSecretsIn(visible, fieldKey).map((f) => ({ ...f, start: at[f.start]!, end: f.end > f.start ? at[f.end - 1]! + 1 : at[f.start]! }));
@@ -43,7 +45,6 @@ export function findSecrets(text: string, fieldKey = ''): SecretFinding[] {
 
 /** Format characters that render as nothing: zero-width space and joiners, word joiner, BOM, soft hyphen. */
 const INVISIBLE_RE = /[\u200b-\u200d\u2060\ufeff\u00ad]/;
-const INVISIBLE_CHAR_RE = /^[\u200b-\u200d\u2060\ufeff\u00ad]$/;
 
 function findSecretsIn(text: string, fieldKey: string): SecretFinding[] {
   if (text.length < 8) return [];
@@ -82,14 +83,14 @@ function findSecretsIn(text: string, fieldKey: string): SecretFinding[] {
     if (isAssignedCredential(text, a)) add({ kind: `Credential in ${a.name.slice(0, 40)}`, severity: 'high', start: a.start, end: a.end });
   }
 
-  if (/authorization$/.test(fieldKey)) {
+  if (/authorization$/i.test(fieldKey)) {
     // An `authorization` argument is a header value without its name: `Bearer …`, `Basic …`.
     const header = `Authorization: ${text}`;
     const shift = header.length - text.length;
     for (const f of findAuthHeaders(header, header.toLowerCase())) add({ ...f, start: f.start - shift, end: f.end - shift });
   }
 
-  const keyName = fieldKey ? classifyKeyName(fieldKey) : undefined;
+  const keyName = fieldKey ? fieldKeyName(fieldKey) : undefined;
   if (keyName && found.length === 0) {
     const value = text.trim();
     const start = text.indexOf(value);
