@@ -124,3 +124,44 @@ describe('cloud metadata', () => {
     expect(fired('http_request', { method: 'GET', url: 'http://168.63.129.16/machine?comp=goalstate' })).toContain('ssrf');
   });
 });
+
+describe('a second hand-written set', () => {
+  it.each<[string, string, Record<string, unknown>, string]>([
+    ['the shell truncate command', 'shell', { command: 'truncate -s 0 logs/dev.log' }, 'destructive_operation'],
+    ['an invoice number', 'send_email', { to: 'ap@acme.io', subject: 'paid', body: 'Invoice number 4500012345 is paid.' }, 'pii'],
+    ['a tracking number', 'post_message', { channel: '#shipping', text: 'tracking number 1234567890 via FedEx' }, 'pii'],
+    ['a ticket number', 'post_message', { channel: '#support', text: 'Ticket # 6175550199 closed' }, 'pii'],
+    ["a container workspace's log", 'read_file', { path: '/workspace/app/logs/app.log' }, 'path_traversal'],
+    ["an app directory's nginx.conf", 'read_file', { path: '/app/config/nginx.conf' }, 'path_traversal'],
+    ['a DELETE that matches nothing', 'db_query', { sql: 'DELETE FROM items WHERE 1=0' }, 'destructive_operation'],
+    ['a UNION of two tables of names', 'db_query', { sql: 'SELECT name, email FROM customers UNION SELECT name, email FROM leads' }, 'sql_injection'],
+  ])('leaves %s alone', (_, tool, args, signal) => {
+    expect(fired(tool, args)).not.toContain(signal);
+  });
+
+  it.each<[string, string]>([
+    ['complementary comparisons', 'DELETE FROM orders WHERE id > 0 OR id <= 0'],
+    ['a null test and its negation', 'DELETE FROM users WHERE email IS NOT NULL OR email IS NULL'],
+    ['a column compared with itself', 'DELETE FROM items WHERE price = price'],
+    ['a true branch among others', 'DELETE FROM items WHERE id = 5 OR 1=1'],
+    ['a negated contradiction', 'DELETE FROM t WHERE NOT (1=0)'],
+    ['an UPDATE of every row', 'UPDATE employees SET salary = 0 WHERE salary IS NOT NULL OR salary IS NULL'],
+  ])('takes an always-true WHERE for none: %s', (_, sql) => {
+    expect(fired('db_query', { sql })).toContain('destructive_operation');
+  });
+
+  it('names OR 1=0 a probe, not a tautology', () => {
+    const signal = classify('db_query', { sql: 'SELECT * FROM t WHERE a = 1 OR 1 = 0' }).signals.find((s) => s.id === 'sql_injection');
+    expect(signal?.evidence).toMatch(/^boolean probe/);
+  });
+
+  it('finds credential columns dumped through a UNION, in PostgreSQL and MySQL spellings', () => {
+    expect(fired('db_query', { sql: 'SELECT * FROM news WHERE id = -1 UNION SELECT username, password, 3 FROM users' })).toContain('sql_injection');
+    expect(fired('db_query', { sql: 'SELECT * FROM news WHERE id = 4 UNION SELECT 1,2,group_concat(username,0x3a,password) FROM users', database: 'mysql' })).toContain('sql_injection');
+  });
+
+  it('reads a generic database tool pointed at Redis as Redis', () => {
+    expect(fired('db_query', { sql: 'FLUSHALL', database: 'redis' })).toContain('destructive_operation');
+    expect(fired('db_query', { sql: 'GET session:42', database: 'redis' })).toEqual([]);
+  });
+});

@@ -77,8 +77,11 @@ const SYSTEM_ROOT_RE = /^\/(?:usr|opt|var|bin|sbin|lib|lib64|library|system|srv|
 const DEV_ALLOW_RE = /^\/(?:usr\/(?:local\/)?(?:share|include|lib\/python[\d.]*|lib\/node_modules)|opt\/homebrew|var\/tmp|var\/folders|private\/(?:tmp|var\/folders)|dev\/null$)/;
 
 const HOME_RE = /^(?:~|\/(?:home|users)\/[^/]+)(?:\/|$)/;
-/** Temporary directories: scratch space of builds and tools, like a home (`/tmp/build/output.log` is no server log). */
-const TEMP_RE = /^\/(?:tmp|var\/tmp|private\/tmp)(?:\/|$)/;
+/**
+ * Temporary directories and the usual workspace roots of containers and CI runners: scratch space and
+ * checkouts, like a home (`/tmp/build/output.log`, `/workspace/app/logs/app.log` are no server's log).
+ */
+const WORKSPACE_RE = /^\/(?:tmp|var\/tmp|private\/tmp|workspaces?|app|apps|code|src|project|projects|repo|repos|builds|github\/workspace|usr\/src\/app|srv\/app|opt\/app)(?:\/|$)/;
 const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 export interface Target {
@@ -101,8 +104,8 @@ export type PathScope = 'relative' | 'escaped' | 'absolute';
 export function sensitiveTarget(normalized: string, scope: PathScope): Target | undefined {
   const rooted = scope !== 'relative';
   const path = rooted && !/^[/~]/.test(normalized) ? `/${normalized}` : normalized;
-  // A user's home and the temporary directories are workspaces: only the rules that hold anywhere (keys, dotfiles) apply there.
-  const system = rooted && !HOME_RE.test(path) && !TEMP_RE.test(path);
+  // A user's home, the temporary directories and a container's workspace: only the rules that hold anywhere (keys, dotfiles) apply there.
+  const system = rooted && !HOME_RE.test(path) && !WORKSPACE_RE.test(path);
   let best: TargetRule | undefined;
   for (const r of RULES) {
     if (r.rooted && !system) continue;

@@ -16,6 +16,9 @@ const CANDIDATE_RE = /(?<![\w+./=#@$%-])(?:\+|\b00)?[ ]?\(?\d[\d \t().-]{4,24}\d
 const CONTEXT_BEFORE_RE = /(?:phone|\btel\b|tél|telefon|mobile?|\bmob\b|\bcell|\bfax|\bcall|text me|\bsms\b|whats ?app|\bdial|\bring\b|\breach|contact|answering|message|landline|office|\bdesk|\bhome\b|\bwork\b|hotline|\bcep\b|\bhandy\b)[^\n\d]{0,40}$/i;
 /** Weaker words: `number`, `no.`, `#` name ids as often as phones. */
 const WEAK_CONTEXT_BEFORE_RE = /(?:number|\bno[.:]|\bnr\b\.?|#)[^\n\d]{0,24}$/i;
+/** …and after the name of a record they number an id: `invoice number`, `order no.`, `tracking #`, `PO number`. */
+const ID_NUMBER_BEFORE_RE =
+  /\b(?:invoice|order|tracking|account|acct|part|batch|lot|ticket|case|po|purchase order|reference|ref|serial|confirmation|customer|member(?:ship)?|policy|claim|shipment|transaction|item|model|product|sku|container|vat|tax|routing|registration|licen[cs]e|badge|employee|student|booking|reservation|receipt|document|record|issue|bug|incident|request|contract|project|job|build|release|version|waybill|parcel|package|check|cheque)\s*(?:number|no\.?|nr\.?|#)[^\n\d]{0,24}$/i;
 const CONTEXT_AFTER_RE = /^[ \t-]{0,3}\(?(?:office|fax|mobile|cell|home|work|desk|phone|tel)\b/i;
 /** Dates, times and IP addresses have phone-like digit groups. */
 const NOT_PHONE_RE = /^(?:\d{4}[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]\d{1,2}[-./ ]\d{4}|\d{1,3}(?:\.\d{1,3}){3}|\d{1,2}:\d{2})$/;
@@ -66,7 +69,7 @@ export function findPhones(text: string): PhoneMatch[] {
     else if (SSN_SHAPE_RE.test(main) || CARD_WORD_RE.test(before)) phone = false;
     // A national number with its trunk prefix, written in groups: `0412 123 45 67`, `0 (532) 1234567`.
     else if (formatted && digits.length >= 9 && /^0/.test(digits) && main.split(/[ ().-]+/).length >= 3) phone = REGIONS.some((r) => valid(main, r));
-    else if (WEAK_CONTEXT_BEFORE_RE.test(before) && digits.length <= 12 && (formatted || digits.length >= 10) && !/0{5}/.test(digits)) phone = REGIONS.some((r) => valid(main, r));
+    else if (WEAK_CONTEXT_BEFORE_RE.test(before) && !ID_NUMBER_BEFORE_RE.test(before) && digits.length <= 12 && (formatted || digits.length >= 10) && !/0{5}/.test(digits)) phone = REGIONS.some((r) => valid(main, r));
     if (phone) out.push({ start, end: start + raw.length, digits });
   }
   return out;

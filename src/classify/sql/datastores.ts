@@ -33,16 +33,20 @@ const DROP_DB_OPS = /^drop_?database$/i;
 const OP_KEYS = ['operation', 'op', 'method', 'action', 'command'];
 const FILTER_KEYS = ['filter', 'query', 'selector', 'where', 'criteria'];
 
-const redisCommand = (field: StringField): string | undefined => {
-  if (!/^(?:command|cmd|query|statement|args)$/.test(field.key) && !/^\/arguments\/(?:command|cmd)\/0$/.test(field.pointer)) return undefined;
+const redisCommand = (field: StringField, redisCall: boolean): string | undefined => {
+  if (!/^(?:command|cmd|query|statement|args)$/.test(field.key) && !/^\/arguments\/(?:command|cmd)\/0$/.test(field.pointer) && !(redisCall && field.key === 'sql')) return undefined;
   return field.value;
 };
+
+/** A generic database tool pointed at Redis (`db_query {sql: "FLUSHALL", database: "redis"}`) runs Redis commands under any statement key. */
+const REDIS_TARGET_KEY = /^(?:database|db|engine|dialect|type|driver|datastore|backend)$/;
 
 /** datastoreFindings reports a database tool's non-SQL commands that destroy data or reach the host. */
 export function datastoreFindings(toolName: string, fields: StringField[], args: Record<string, unknown> | undefined): Signal[] {
   const out: Signal[] = [];
+  const redisCall = /redis/i.test(toolName) || fields.some((f) => REDIS_TARGET_KEY.test(f.key) && /^\s*redis\b/i.test(f.value));
   for (const field of fields) {
-    const command = redisCommand(field);
+    const command = redisCommand(field, redisCall);
     const redis = command === undefined ? undefined : REDIS.find(([re]) => re.test(command));
     if (redis) {
       out.push({ id: redis[1], severity: redis[2], path: field.pointer, evidence: excerpt(`${redis[3]}: ${field.value}`) });

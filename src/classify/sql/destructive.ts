@@ -1,17 +1,56 @@
 import type { AlterTableCmd, Node } from 'libpg-query';
 import { finding, type Finding } from './finding.js';
-import { constValue, isConstantExpr, walkNodes } from './nodes.js';
+import { isSelfComparison, matchesAll } from './injection-tree.js';
+import { constTruth, constValue, isConstantExpr, sameExpr, stringsOf, walkNodes } from './nodes.js';
 import { isComment, type Token } from './tokens.js';
 import { stmtText, type ParsedSql } from './tree.js';
 
 /** objectName turns OBJECT_MATERIALIZED_VIEW into `MATERIALIZED VIEW`. */
 const objectName = (t: string | undefined): string => (t ?? 'OBJECT').replace(/^OBJECT_/, '').replace(/_/g, ' ');
 
-/** alwaysTrue: a WHERE that filters nothing (`WHERE 1=1`, `WHERE true`) is no WHERE at all. */
+/**
+ * alwaysTrue: a WHERE that filters nothing is no WHERE at all — a constant that holds (`WHERE 1=1`,
+ * `WHERE true`; not `WHERE 1=0`), an OR with a branch that always holds (`id = 5 OR 1=1`) or with a
+ * condition and its complement (`id > 0 OR id <= 0`, `email IS NULL OR email IS NOT NULL`), an AND of
+ * such, a column compared with itself (`price = price`), `x LIKE '%'`.
+ */
 function alwaysTrue(where: Node | undefined): boolean {
-  if (!where || !isConstantExpr(where)) return false;
-  const v = constValue(where);
-  return v === undefined || (v !== false && v !== 0 && v !== null);
+  if (!where) return false;
+  if ('BoolExpr' in where) {
+    const args = where.BoolExpr.args ?? [];
+    if (where.BoolExpr.boolop === 'OR_EXPR') return args.some(alwaysTrue) || hasComplements(args);
+    if (where.BoolExpr.boolop === 'AND_EXPR') return args.length > 0 && args.every(alwaysTrue);
+    if (where.BoolExpr.boolop === 'NOT_EXPR') return constTruth(args[0]) === false;
+  }
+  if (isConstantExpr(where)) {
+    const truth = constTruth(where);
+    if (truth !== undefined) return truth;
+    const v = constValue(where);
+    return v === undefined || (v !== false && v !== 0 && v !== null);
+  }
+  return isSelfComparison(where) || matchesAll(where);
+}
+
+/** Each comparison and the one that holds exactly where it does not. */
+const COMPLEMENT: Record<string, string> = { '<': '>=', '>=': '<', '>': '<=', '<=': '>', '=': '<>', '<>': '=', '!=': '=' };
+
+/** hasComplements: two of the OR's branches are a condition and its negation, on the same operands. */
+function hasComplements(args: Node[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    for (let j = i + 1; j < args.length; j++) {
+      const a = args[i]!;
+      const b = args[j]!;
+      if ('NullTest' in a && 'NullTest' in b && a.NullTest.nulltesttype !== b.NullTest.nulltesttype && sameExpr(a.NullTest.arg, b.NullTest.arg)) return true;
+      if ('A_Expr' in a && 'A_Expr' in b && a.A_Expr.kind === 'AEXPR_OP' && b.A_Expr.kind === 'AEXPR_OP') {
+        const [opA] = stringsOf(a.A_Expr.name);
+        const [opB] = stringsOf(b.A_Expr.name);
+        if (opA && COMPLEMENT[opA] === (opB === '!=' ? '<>' : opB) && sameExpr(a.A_Expr.lexpr, b.A_Expr.lexpr) && sameExpr(a.A_Expr.rexpr, b.A_Expr.rexpr)) return true;
+      }
+      if ('BoolExpr' in b && b.BoolExpr.boolop === 'NOT_EXPR' && sameExpr(a, b.BoolExpr.args?.[0])) return true;
+      if ('BoolExpr' in a && a.BoolExpr.boolop === 'NOT_EXPR' && sameExpr(b, a.BoolExpr.args?.[0])) return true;
+    }
+  }
+  return false;
 }
 
 /** ALTER TABLE subcommands that remove a column or constraint, and ones that only drop a property. */

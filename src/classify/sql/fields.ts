@@ -20,7 +20,7 @@ const STATEMENT_START =
  * these shapes, before it counts as SQL: "Update the docs" and "Select a plan" are prose.
  */
 const SQL_SHAPE =
-  /^\s*(?:\(\s*)?(select\b[\s\S]*?\bfrom\b|insert\s+into\b|update\s+\S+\s+set\b|delete\s+from\b|drop\s+(table|database|schema|view|index|user|role)\b|truncate\s+(table\s+)?\S|alter\s+table\b|with\s+\w+\s+as\s*\()/i;
+  /^\s*(?:\(\s*)?(select\b[\s\S]*?\bfrom\b|insert\s+into\b|update\s+\S+\s+set\b|delete\s+from\b|drop\s+(table|database|schema|view|index|user|role)\b|truncate\s+(table\s+)?(?!-)[\w"`[]|alter\s+table\b|with\s+\w+\s+as\s*\()/i;
 
 /** looksLikeSql says whether `text` starts like an SQL statement. */
 export function looksLikeSql(text: string): boolean {

@@ -1,6 +1,6 @@
 import { finding, type Finding } from './finding.js';
 import { isCredentialPath } from '../shell/paths.js';
-import { DESTRUCTIVE_KEYWORDS, ERROR_FUNCTIONS, PROBING_FUNCTIONS, SERVER_COMMAND_FUNCTIONS, SERVER_FILE_FUNCTIONS, STATEMENT_KEYWORDS, SYSTEM_FUNCTIONS, TIME_FUNCTIONS, isPasswordRelation, isSystemRelation } from './lexicon.js';
+import { CREDENTIAL_COLUMN_RE, DESTRUCTIVE_KEYWORDS, ERROR_FUNCTIONS, PROBING_FUNCTIONS, SERVER_COMMAND_FUNCTIONS, SERVER_FILE_FUNCTIONS, STATEMENT_KEYWORDS, SYSTEM_FUNCTIONS, TIME_FUNCTIONS, isPasswordRelation, isSystemRelation } from './lexicon.js';
 import { isComment, isLiteral, type Token } from './tokens.js';
 
 /**
@@ -273,7 +273,8 @@ function constantCondition(toks: Token[], i: number, afterOr: boolean): number |
 
 /**
  * suspiciousUnion reads `UNION [ALL] SELECT …` at i and says whether it is what an attacker appends:
- * columns that are all constants (NULL, numbers, marker strings), system variables or functions, or a
+ * columns that are all constants (NULL, numbers, marker strings), system variables or functions,
+ * credential columns (`group_concat(username,0x3a,password)`), or a
  * FROM naming a system catalog. Returns the index of the last column token, or undefined.
  */
 function suspiciousUnion(toks: Token[], i: number): number | undefined {
@@ -293,6 +294,7 @@ function suspiciousUnion(toks: Token[], i: number): number | undefined {
     } else if (depth === 0 && ['from', 'where', 'into', 'order', 'union', 'limit', 'group'].includes(t.word)) break;
     else if (depth === 0 && (t.text === ';' || t.text.startsWith('#'))) break;
     if (t.text === '@@' || ((t.kind === 'IDENT' || t.keyword) && toks[k + 1]?.text === '(' && (SYSTEM_FUNCTIONS.has(t.word) || TIME_FUNCTIONS.has(t.word)))) system = true;
+    else if ((t.kind === 'IDENT' || t.keyword) && CREDENTIAL_COLUMN_RE.test(t.word)) system = true;
     else if ((t.kind === 'IDENT' && !t.text.startsWith('"')) || (t.keyword && !['null', 'true', 'false', 'char', 'chr', 'concat', 'cast', 'as', 'int', 'varchar', 'nvarchar', 'char'].includes(t.word))) constant = false;
   }
   const last = k - 1;

@@ -1,7 +1,7 @@
 import type { A_Expr, FuncCall, Node, SelectStmt } from 'libpg-query';
 import { finding, type Finding } from './finding.js';
-import { ERROR_FUNCTIONS, PROBING_FUNCTIONS, SERVER_COMMAND_FUNCTIONS, SERVER_FILE_FUNCTIONS, SYSTEM_FUNCTIONS, TIME_FUNCTIONS, isPasswordRelation, isSystemRelation, qualifiedName } from './lexicon.js';
-import { constValue, isConstantExpr, isQuotedValue, locationSpan, sameExpr, someNode, stringsOf, walkNodes } from './nodes.js';
+import { CREDENTIAL_COLUMN_RE, ERROR_FUNCTIONS, PROBING_FUNCTIONS, SERVER_COMMAND_FUNCTIONS, SERVER_FILE_FUNCTIONS, SYSTEM_FUNCTIONS, TIME_FUNCTIONS, isPasswordRelation, isSystemRelation, qualifiedName } from './lexicon.js';
+import { constTruth, constValue, isConstantExpr, isQuotedValue, locationSpan, sameExpr, someNode, stringsOf, walkNodes } from './nodes.js';
 import { nodeText, stmtText, stmtType, type ParsedSql } from './tree.js';
 
 /**
@@ -49,7 +49,7 @@ export function findInjectionInTree(sql: ParsedSql): Finding[] {
 const COMPARISONS = new Set(['=', '<=', '>=', '~~', '~~*']);
 
 /** isSelfComparison: `x = x`, `"a" = "a"` (double-quoted values are identifiers to PostgreSQL), `b LIKE b`. */
-function isSelfComparison(n: Node): boolean {
+export function isSelfComparison(n: Node): boolean {
   if (!('A_Expr' in n)) return false;
   const e: A_Expr = n.A_Expr;
   const [op] = stringsOf(e.name);
@@ -58,7 +58,7 @@ function isSelfComparison(n: Node): boolean {
 }
 
 /** matchesAll: `x LIKE '%'` is true for every non-null x. */
-function matchesAll(n: Node): boolean {
+export function matchesAll(n: Node): boolean {
   if (!('A_Expr' in n) || (n.A_Expr.kind !== 'AEXPR_LIKE' && n.A_Expr.kind !== 'AEXPR_ILIKE') || !n.A_Expr.rexpr) return false;
   if (stringsOf(n.A_Expr.name)[0]?.startsWith('!')) return false;
   const r = n.A_Expr.rexpr;
@@ -78,7 +78,8 @@ function checkCondition(sql: ParsedSql, op: string | undefined, args: Node[], is
     if (op === 'AND_EXPR' && i === 0 && isWhere) return;
     if (!isConstantExpr(arg) && !isSelfComparison(arg) && !(op === 'OR_EXPR' && matchesAll(arg))) return;
     const shown = nodeText(sql, arg);
-    if (op === 'OR_EXPR') out.push(finding('sql_injection', 'high', 'tautology', `OR ${shown}`));
+    // `OR 1=0` adds nothing true: a probe of how the query answers, not a tautology.
+    if (op === 'OR_EXPR') out.push(finding('sql_injection', 'high', constTruth(arg) === false ? 'boolean probe' : 'tautology', `OR ${shown}`));
     else out.push(finding('sql_injection', 'high', 'boolean probe', `AND ${shown}`));
   });
 }
@@ -229,7 +230,8 @@ function checkSelect(sql: ParsedSql, s: SelectStmt, out: Finding[]): void {
     // NULL and number columns probe the column count; a concatenation of literals is a marker to find in the page ('INJ'||'ECT').
     const nullsOrNumbers = constant && targets.every((v) => typeof constValue(v) !== 'string' || ('A_Expr' in v! && stringsOf(v.A_Expr.name)[0] === '||'));
     const mismatch = !hasStar(first) && !hasStar(arm) && (arm.targetList?.length ?? 0) !== width;
-    if (nullsOrNumbers || mismatch || revealsSystem(arm.targetList) || readsSystemRelation(arm.fromClause)) {
+    const credentials = someNode(arm.targetList, (n) => 'ColumnRef' in n && CREDENTIAL_COLUMN_RE.test(stringsOf(n.ColumnRef.fields).at(-1) ?? ''));
+    if (nullsOrNumbers || mismatch || credentials || revealsSystem(arm.targetList) || readsSystemRelation(arm.fromClause)) {
       out.push(finding('sql_injection', 'critical', 'UNION-based', unionText(sql, arm)));
     }
   }

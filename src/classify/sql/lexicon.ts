@@ -102,3 +102,6 @@ export function isSystemRelation(schema: string | undefined, relation: string): 
 
 /** Functions that cut a value into characters or measure it, as boolean-blind extraction does. */
 export const PROBING_FUNCTIONS = new Set(['ascii', 'ord', 'unicode', 'substring', 'substr', 'mid', 'left', 'right', 'length', 'char_length', 'len', 'hex', 'bin']);
+
+/** Columns that hold credentials: appended through a UNION to a query about something else, they are the dump. */
+export const CREDENTIAL_COLUMN_RE = /^(?:pass(?:word|wd)?s?|pwd|(?:hashed_?|user_?|db_?)?pass(?:word|wd)?(?:_?hash)?|pass_?hash|secret|api_?key|auth_?token|credentials?)$/i;

@@ -129,3 +129,44 @@ export function sameExpr(a: Node | undefined, b: Node | undefined): boolean {
   const canon = (n: Node): string => JSON.stringify(n, (k, v: unknown) => (k === 'location' ? undefined : v));
   return canon(a) === canon(b);
 }
+
+/**
+ * constTruth evaluates a constant condition when it can: comparisons of literals (`1=0`, `'a'<>'b'`),
+ * AND, OR and NOT of those, and a bare literal. Undefined when it cannot tell (a function, LIKE…).
+ */
+export function constTruth(n: Node | undefined): boolean | undefined {
+  if (!n) return undefined;
+  if ('BoolExpr' in n) {
+    const values = (n.BoolExpr.args ?? []).map(constTruth);
+    if (n.BoolExpr.boolop === 'NOT_EXPR') return values[0] === undefined ? undefined : !values[0];
+    if (n.BoolExpr.boolop === 'AND_EXPR') return values.includes(false) ? false : values.every((v) => v === true) ? true : undefined;
+    if (n.BoolExpr.boolop === 'OR_EXPR') return values.includes(true) ? true : values.every((v) => v === false) ? false : undefined;
+    return undefined;
+  }
+  if ('A_Expr' in n && n.A_Expr.kind === 'AEXPR_OP' && n.A_Expr.lexpr) {
+    const [op] = stringsOf(n.A_Expr.name);
+    const l = constValue(n.A_Expr.lexpr);
+    const r = constValue(n.A_Expr.rexpr);
+    if (l === undefined || r === undefined || l === null || r === null || typeof l !== typeof r) return undefined;
+    switch (op) {
+      case '=':
+        return l === r;
+      case '<>':
+      case '!=':
+        return l !== r;
+      case '<':
+        return l < r;
+      case '>':
+        return l > r;
+      case '<=':
+        return l <= r;
+      case '>=':
+        return l >= r;
+      default:
+        return undefined;
+    }
+  }
+  const v = 'A_Const' in n || 'TypeCast' in n ? constValue(n) : undefined;
+  if (v === undefined) return undefined;
+  return v !== false && v !== 0 && v !== null && v !== '0' && v !== 'f' && v !== 'false';
+}
