@@ -80,13 +80,14 @@ function escalate(e: Evaluation, score: number, top: string | undefined, thresho
 export class CheckService {
   constructor(private readonly deps: CheckServiceDeps) {}
 
-  async check(principal: Principal, input: CheckInput): Promise<CheckResult> {
+  /** `via.upstream`: the proxy's upstream the call is sent to, which tool kill switches match as well as its tool name. */
+  async check(principal: Principal, input: CheckInput, via?: { upstream: string }): Promise<CheckResult> {
     if (principal.agentId !== undefined && principal.agentId !== input.agent_id) {
       throw new ForbiddenError(`this agent token belongs to agent "${principal.agentId}" and cannot check as "${input.agent_id}"`);
     }
     const orgId = principal.orgId;
     const [switches, policies, settings] = await Promise.all([this.deps.killSwitches.active(orgId), this.deps.policies.forOrg(orgId), this.deps.settings.get(orgId)]);
-    const stop = matchKillSwitch(switches, input.agent_id, input.tool_name);
+    const stop = via ? matchKillSwitch(switches, input.agent_id, input.tool_name, via.upstream) : matchKillSwitch(switches, input.agent_id, input.tool_name);
     // A stopped agent is answered (blocked) whatever its rate; every other check counts against its limits.
     if (!stop && this.deps.admission) await this.deps.admission.admitCheck(orgId, input.agent_id, settings.rate_limits);
     const now = new Date();

@@ -72,12 +72,24 @@ export async function releaseKillSwitch(db: Db, w: Writer, id: string): Promise<
 
 const matches = (pattern: string, value: string): boolean => globMatcher([pattern])!(value);
 
-/** matchKillSwitch returns the engaged switch that stops this call (org, then agent, then tool), if any. */
-export function matchKillSwitch(switches: readonly KillSwitch[], agentId: string, toolName: string): KillSwitch | undefined {
+/**
+ * toolKey is the form tool names are compared in by tool kill switches: trimmed, lower-cased, with
+ * runs of blanks, `-` and `_` as one `_` — `Run_Shell`, `run-shell` and `"run_shell "` are the tool
+ * a switch on `run_shell` stops, not ways around it.
+ */
+export const toolKey = (name: string): string => name.trim().toLowerCase().replace(/[\s_-]+/g, '_');
+
+/**
+ * matchKillSwitch returns the engaged switch that stops this call (org, then agent, then tool), if
+ * any. `tools` are the names the call goes by: its tool name, and for a proxied call the upstream it
+ * is sent to (the agent picks the label, the admin the upstream).
+ */
+export function matchKillSwitch(switches: readonly KillSwitch[], agentId: string, ...tools: string[]): KillSwitch | undefined {
+  const keys = tools.map(toolKey);
   return (
     switches.find((s) => s.scope === 'org') ??
     switches.find((s) => s.scope === 'agent' && s.target !== null && matches(s.target, agentId)) ??
-    switches.find((s) => s.scope === 'tool' && s.target !== null && matches(s.target, toolName))
+    switches.find((s) => s.scope === 'tool' && s.target !== null && keys.some((k) => matches(toolKey(s.target!), k)))
   );
 }
 

@@ -94,7 +94,8 @@ export const TEMPLATES: readonly PolicyTemplate[] = [
   },
   signalTemplate('sql-injection', 'SQL injection in a query (tautologies, UNION, stacked statements, comment truncation, time-based functions).', ['sql_injection'], 'CRITICAL'),
   signalTemplate('destructive-sql', 'Destructive SQL: DROP, TRUNCATE, ALTER … DROP, DELETE or UPDATE without WHERE.', ['destructive_operation'], 'HIGH', ['database']),
-  signalTemplate('destructive-command', 'Destructive commands and API calls: rm -rf, mkfs, dd, force pushes, deletions of cloud resources, tools that delete whole stores.', ['destructive_operation'], 'HIGH', ['shell', 'code', 'network', 'filesystem', 'general', 'payment']),
+  // Every category but database (destructive-sql's): a tool named like an e-mail tool (`mailing_list_db`, `shell_email`) must not carry `rm -rf /` past both.
+  signalTemplate('destructive-command', 'Destructive commands and API calls: rm -rf, mkfs, dd, force pushes, deletions of cloud resources, tools that delete whole stores.', ['destructive_operation'], 'HIGH', ['shell', 'code', 'network', 'filesystem', 'general', 'payment', 'email']),
   signalTemplate('command-injection', 'Shell command injection: substitution, chained payloads, download-and-execute, reverse shells.', ['command_injection'], 'CRITICAL'),
   signalTemplate('path-traversal', 'Paths that escape their base or name sensitive files (/etc/shadow, ~/.ssh, /proc/self/environ).', ['path_traversal'], 'CRITICAL'),
   signalTemplate('ssrf', 'Requests to loopback, private, link-local or metadata addresses, or non-HTTP schemes.', ['ssrf'], 'CRITICAL'),

@@ -38,7 +38,8 @@ export function proxyRoutes(checks: CheckService, reviews: ReviewService, settin
     const principal = principalOf(ctx);
     const upstream = (await settings.get(principal.orgId)).upstreams[params.upstream];
     if (!upstream) throw new NotFoundError(`no upstream "${params.upstream}" is configured (PATCH /api/v1/config { "upstreams": { "${params.upstream}": { "url": … } } })`);
-    const { record: check, evaluation } = await checks.check(principal, body);
+    // The agent names the tool; the admin named the upstream: a tool kill switch on either stops the call.
+    const { record: check, evaluation } = await checks.check(principal, body, { upstream: params.upstream });
     ctx.set('X-AEGIS-Check-Id', check.id);
     let decision = evaluation.decision;
     let reason = evaluation.reason;

@@ -49,6 +49,9 @@ describe('POST /api/v1/check', () => {
     ['sql_injection', { tool_name: 'http_request', arguments: { method: 'GET', url: 'https://shop.example.com/item?id=1%20UNION%20SELECT%20password%20FROM%20users--' } }, '/arguments/url', 'block', 'sql-injection'],
     ['sql_injection', { tool_name: 'login', arguments: { username: 'admin', password: { $ne: null } } }, '/arguments/password/$ne', 'block', 'sql-injection'],
     ['command_injection', { tool_name: 'git_clone', arguments: { url: '--upload-pack=touch /tmp/pwned' } }, '/arguments/url', 'block', 'command-injection'],
+    // A tool named like an e-mail tool is gated like any other on what it destroys.
+    ['destructive_operation', { tool_name: 'mailing_list_db', arguments: { sql: 'DROP TABLE subscribers' } }, '/arguments/sql', 'pending', 'destructive-command'],
+    ['destructive_operation', { tool_name: 'run_shell_and_email_output', arguments: { command: 'rm -rf / --no-preserve-root' } }, '/arguments/command', 'pending', 'destructive-command'],
   ])('detects %s and decides by the default policy', async (signal, call_, path, decision, policy) => {
     const res = await check({ agent_id: 'detector-test', ...call_ });
     expect(res.status).toBe(200);

@@ -73,6 +73,24 @@ describe('kill switches', () => {
     expect((await check(gw, o, 'any', 'read_docs')).body).toMatchObject({ decision: 'block', policy_name: 'kill-switch' });
   });
 
+  it('stop a tool under any spelling of its name: case, blanks, - and _', async () => {
+    const o = await newOrg(gw);
+    const review = await call(gw.url, 'POST', '/api/v1/policies', { key: o.adminKey, body: { id: 'review-shell', name: 'Review shell', risk_level: 'HIGH', match: { tool_names: ['Run-Shell'] }, policy_schema: { not: {} } } });
+    expect(review.status, review.text).toBe(201);
+    const waiting = await pendingCheck(gw.url, o.adminKey, 'ops-bot', 'Run-Shell');
+    const engaged = await call(gw.url, 'POST', '/api/v1/kill-switches', { key: o.adminKey, body: { scope: 'tool', target: 'run_shell', reason: 'stop shell' } });
+    expect(engaged.status, engaged.text).toBe(201);
+    expect(engaged.body.resolved_pending).toBe(1);
+    expect((await call(gw.url, 'GET', `/api/v1/check/${waiting}/decision`, { key: o.adminKey })).body).toMatchObject({ decision: 'block', decided_by: 'kill-switch' });
+    for (const tool of ['run_shell', 'Run_Shell', 'RUN-SHELL', 'run shell', ' run_shell ', 'run__shell']) {
+      expect((await check(gw, o, 'ops-bot', tool)).body, tool).toMatchObject({ decision: 'block', policy_name: 'kill-switch' });
+    }
+    expect((await check(gw, o, 'ops-bot', 'runshell')).body.decision).toBe('allow');
+    const glob = await call(gw.url, 'POST', '/api/v1/kill-switches', { key: o.adminKey, body: { scope: 'tool', target: 'Payments-*', reason: 'incident' } });
+    expect(glob.status).toBe(201);
+    expect((await check(gw, o, 'any', 'payments_refund')).body.policy_name).toBe('kill-switch');
+  });
+
   it('validate their input', async () => {
     for (const body of [{ scope: 'agent', reason: 'x' }, { scope: 'org', target: 'a', reason: 'x' }, { scope: 'planet', reason: 'x' }, { scope: 'org' }]) {
       const res = await call(gw.url, 'POST', '/api/v1/kill-switches', { key: org.adminKey, body });

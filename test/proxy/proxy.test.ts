@@ -66,6 +66,20 @@ describe('proxy mode', () => {
     }, 2_000, 50);
   });
 
+  it('stops a call by the upstream it goes to, whatever tool name the agent gives it', async () => {
+    const o = await newOrg(gw);
+    expect((await call(gw.url, 'PATCH', '/api/v1/config', { key: o.adminKey, body: { upstreams: { shell: { url: `${base}/ok`, internal: true } } } })).status).toBe(200);
+    const engaged = await call(gw.url, 'POST', '/api/v1/kill-switches', { key: o.adminKey, body: { scope: 'tool', target: 'shell', reason: 'stop shell' } });
+    expect(engaged.status).toBe(201);
+    const before = received.length;
+    for (const tool of ['shell', 'bash_mailer', 'notes_append']) {
+      const res = await call(gw.url, 'POST', '/api/v1/proxy/shell', { key: o.adminKey, body: { agent_id: 'p', tool_name: tool, arguments: { command: 'ls' } } });
+      expect(res.status, tool).toBe(403);
+      expect(res.body.error).toMatchObject({ code: 'POLICY_VIOLATION', policy_name: 'kill-switch' });
+    }
+    expect(received.length).toBe(before);
+  });
+
   it('never shows upstream header values back', async () => {
     const cfg = await call(gw.url, 'GET', '/api/v1/config', { key: org.adminKey });
     expect(cfg.body.upstreams.tools.headers).toEqual({ authorization: '[redacted]' });
