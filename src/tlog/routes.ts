@@ -9,8 +9,18 @@ import type { PgListener } from '../db/notifications.js';
 import { TLOG_HEAD_CHANNEL, ensureEmptyCheckpoint, type LogSigner } from './sequencer.js';
 import { consistencyProof, getLeaf, inclusionProof, latestHead, parseSize, type Head } from './store.js';
 import { createPublicKey } from 'node:crypto';
+import { NotFoundError } from '../errors.js';
 
 const b64 = (b: Buffer): string => b.toString('base64');
+
+function leafAgent(data: string): string | undefined {
+  try {
+    const parsed = JSON.parse(data) as { agent_id?: unknown };
+    return typeof parsed.agent_id === 'string' ? parsed.agent_id : undefined;
+  } catch {
+    return undefined;
+  }
+}
 const SizeString = z.string().max(20);
 
 /**
@@ -61,7 +71,12 @@ export function transparencyLogRoutes(db: Db, signer: LogSigner, listener: PgLis
   }));
 
   router.get('/leaves/:leaf_index', validate({ params: z.object({ leaf_index: SizeString }) }, async (ctx, { params }) => {
-    const leaf = await getLeaf(db, principalOf(ctx).orgId, parseSize(params.leaf_index, 'leaf_index')!);
+    const principal = principalOf(ctx);
+    const index = parseSize(params.leaf_index, 'leaf_index')!;
+    const leaf = await getLeaf(db, principal.orgId, index);
+    // An agent token reads its own agent's entries only, as GET /check/:id: another agent's tool names and
+    // argument digests (a short argument is found again by hashing guesses) are not its to see.
+    if (principal.agentId !== undefined && leafAgent(leaf.data) !== principal.agentId) throw new NotFoundError(`no leaf ${index} of agent "${principal.agentId}" in this log`);
     ctx.body = { leaf_index: leaf.leaf_index, leaf_hash: b64(leaf.leaf_hash), data: leaf.data, kind: leaf.kind, integrated_at: leaf.integrated_at.toISOString() };
   }));
 

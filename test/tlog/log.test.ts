@@ -108,6 +108,29 @@ describe('the transparency log', () => {
     verifyInclusion(b(proof.leaf_hash), proof.leaf_index, proof.tree_size, proof.audit_path.map(b), b(proof.root_hash));
   });
 
+  it("shows an agent token its own agent's leaves only, as GET /check/:id does", async () => {
+    const token = async (agent: string): Promise<string> => (await call(gw.url, 'POST', `/api/v1/agents/${agent}/tokens`, { key: org.adminKey, body: {} })).body.token as string;
+    const [mine, theirs] = [await token('leaf-a'), await token('leaf-b')];
+    const logged = async (agentToken: string, agent: string): Promise<number> => {
+      const res = await call(gw.url, 'POST', '/api/v1/check', { agentToken, body: { agent_id: agent, tool_name: 'hr_lookup_salary', arguments: { employee: 'alice' } } });
+      expect(res.status, res.text).toBe(200);
+      return eventually(async () => {
+        const got = (await call(gw.url, 'GET', `/api/v1/check/${res.body.check_id}`, { agentToken })).body;
+        expect(got.log).not.toBeNull();
+        return got.log.leaf_index as number;
+      }, 5_000, 100);
+    };
+    const [a, bLeaf] = [await logged(mine, 'leaf-a'), await logged(theirs, 'leaf-b')];
+    const read = (agentToken: string, i: number) => call(gw.url, 'GET', `/api/v1/transparency-log/leaves/${i}`, { agentToken });
+    expect(JSON.parse((await read(mine, a)).body.data)).toMatchObject({ agent_id: 'leaf-a' });
+    const refused = await read(mine, bLeaf);
+    expect(refused.status).toBe(404);
+    expect(refused.text).not.toContain('hr_lookup_salary');
+    // Proofs carry hashes only, and an admin key reads every leaf.
+    expect((await call(gw.url, 'GET', `/api/v1/transparency-log/proof/${bLeaf}`, { agentToken: mine })).status).toBe(200);
+    expect((await get(gw, `/leaves/${bLeaf}`)).status).toBe(200);
+  });
+
   it('proves any two kept sizes consistent, and answers bad indexes precisely', async () => {
     const before = await sth(gw);
     await call(gw.url, 'POST', '/api/v1/check', { key: org.adminKey, body: { agent_id: 'late', tool_name: 'db_query', arguments: { sql: 'SELECT 1' } } });
