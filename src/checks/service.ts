@@ -3,6 +3,8 @@ import canonicalize from 'canonicalize';
 import type { AnomalyService } from '../anomaly/service.js';
 import type { Principal } from '../auth/authenticator.js';
 import { classify } from '../classify/classify.js';
+import { LARGE_CALL_CHARS, stringChars, type ClassifierPool } from '../classify/pool.js';
+import type { Classification } from '../classify/types.js';
 import type { NotifiedCache } from '../db/notified-cache.js';
 import { AppError, ForbiddenError } from '../errors.js';
 import type { KillSwitchService } from '../killswitch/service.js';
@@ -36,6 +38,8 @@ export interface CheckServiceDeps {
   log: Logger;
   /** Rate limits and plan quotas; absent = none. */
   admission?: Pick<Admission, 'admitCheck'>;
+  /** Worker threads for large calls (LARGE_CALL_CHARS); absent = every call on the event loop. */
+  pool?: Pick<ClassifierPool, 'available' | 'classify'>;
 }
 
 /** argumentsDigest is the hex SHA-256 of the RFC 8785 canonical JSON of the arguments. */
@@ -91,7 +95,7 @@ export class CheckService {
     // A stopped agent is answered (blocked) whatever its rate; every other check counts against its limits.
     if (!stop && this.deps.admission) await this.deps.admission.admitCheck(orgId, input.agent_id, settings.rate_limits);
     const now = new Date();
-    const classification = inSpanSync('check.classify', { 'aegis.tool_name': input.tool_name }, () => classify(input.tool_name, input.arguments));
+    const { classification, masked } = await this.classify(input);
     const assessment = await inSpan('check.anomaly', {}, () => this.deps.anomaly.assess(orgId, {
       agentId: input.agent_id,
       toolName: input.tool_name,
@@ -113,7 +117,7 @@ export class CheckService {
       org_id: orgId,
       agent_id: input.agent_id,
       tool_name: input.tool_name,
-      arguments: maskArguments(input.arguments, classification.signals),
+      arguments: masked ?? maskArguments(input.arguments, classification.signals),
       arguments_sha256: argumentsDigest(input.arguments),
       context,
       category: classification.category,
@@ -148,5 +152,22 @@ export class CheckService {
     }
     if (evaluation.decision === 'block' && !stop && settings.auto_kill.enabled) this.deps.killSwitches.noteBlocked(orgId, input.agent_id, settings.auto_kill);
     return { record, evaluation, persisted };
+  }
+
+  /**
+   * classify runs the detectors: on this thread for the usual call, in the pool for a large one (a
+   * megabyte of content costs the detectors up to seconds, which would hold every other org's
+   * checks); a pool that fails is no reason to answer differently, so the call is then classified here.
+   */
+  private async classify(input: CheckInput): Promise<{ classification: Classification; masked?: Record<string, unknown> }> {
+    const pool = this.deps.pool;
+    if (pool?.available && stringChars(input.arguments, LARGE_CALL_CHARS) >= LARGE_CALL_CHARS) {
+      try {
+        return await inSpan('check.classify', { 'aegis.tool_name': input.tool_name, 'aegis.worker': true }, () => pool.classify(input.tool_name, input.arguments));
+      } catch (err) {
+        this.deps.log.warn({ err: (err as Error).message }, 'classifier pool failed; classifying on the event loop');
+      }
+    }
+    return { classification: inSpanSync('check.classify', { 'aegis.tool_name': input.tool_name }, () => classify(input.tool_name, input.arguments)) };
   }
 }

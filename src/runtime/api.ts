@@ -23,6 +23,7 @@ import { DecisionWaiters } from '../checks/waiters.js';
 import { PendingWorkflows } from '../checks/workflows.js';
 import { CheckWriter } from '../checks/writer.js';
 import { initClassifier } from '../classify/classify.js';
+import { ClassifierPool } from '../classify/pool.js';
 import type { Config } from '../config.js';
 import { consoleRoutes } from '../console/routes.js';
 import type { Db } from '../db/knex.js';
@@ -148,7 +149,9 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
   usage.start();
   onCleanup('usage counters', () => usage.stop());
   const admission = new Admission({ limiter: new RateLimiter(redis), billing, usage });
-  const checks = new CheckService({ killSwitches, policies, settings, anomaly, writer, log, admission });
+  const pool = new ClassifierPool(log);
+  onCleanup('classifier workers', () => pool.close());
+  const checks = new CheckService({ killSwitches, policies, settings, anomaly, writer, log, admission, pool });
   // Registered before the HTTP server: it drains after the last request was answered.
   const traceBuffer = new TraceBuffer(databaseUrl, log.child({ component: 'traces' }), config.traces);
   onCleanup('trace buffer', () => traceBuffer.drain());

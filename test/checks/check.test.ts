@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classify, initClassifier } from '../../src/classify/classify.js';
+import { LARGE_CALL_CHARS } from '../../src/classify/pool.js';
 import { call, newOrg, startTestGateway, type TestGateway, type TestOrg } from '../helpers/gateway.js';
 
 let gw: TestGateway;
@@ -6,6 +8,7 @@ let org: TestOrg;
 let other: TestOrg;
 
 beforeAll(async () => {
+  await initClassifier();
   gw = await startTestGateway();
   [org, other] = await Promise.all([newOrg(gw), newOrg(gw)]);
 });
@@ -60,6 +63,23 @@ describe('POST /api/v1/check', () => {
     expect(res.body).toMatchObject({ decision, policy_name: policy });
     expect(res.body.reason).toEqual(expect.any(String));
     expect(res.body.counterfactual).toMatch(/^would be allowed if /);
+  });
+
+  it('classifies a large call off the event loop with the same answer, and stores it masked', async () => {
+    const token = 'ghp_' + 'K9j8H7g6F5e4D3c2B1a0Z9y8X7w6V5u4T3s2';
+    const args = { path: 'notes/big.md', content: `${'Quarterly numbers look fine. '.repeat(5_000)}\ntoken=${token}\n`, command: 'rm -rf / --no-preserve-root' };
+    expect(JSON.stringify(args).length).toBeGreaterThan(LARGE_CALL_CHARS);
+    const calls = await Promise.all([check({ agent_id: 'big', tool_name: 'write_file', arguments: args }), check({ agent_id: 'small', tool_name: 'db_query', arguments: { sql: 'SELECT 1' } })]);
+    const [big, small] = calls;
+    expect(big.status, big.text).toBe(200);
+    expect(big.body.classification).toEqual(classify('write_file', args));
+    expect(big.body.classification.signals.map((s: { id: string }) => s.id).sort()).toEqual(['destructive_operation', 'secret_leak']);
+    expect(small.body.decision).toBe('allow');
+    const stored = await call(gw.url, 'GET', `/api/v1/check/${big.body.check_id}`, { key: org.adminKey });
+    expect(stored.text).not.toContain(token);
+    expect(stored.body.arguments.command).toBe('rm -rf / --no-preserve-root');
+    // …in the pool, not by the fallback on the event loop.
+    expect(gw.logs.filter((l) => /classifier pool failed|classifier worker stopped/.test(l))).toEqual([]);
   });
 
   it('never echoes a secret in evidence and stores the arguments masked', async () => {
