@@ -5,7 +5,9 @@ import { base64Fields } from './encoded.js';
 import { embeddedJson } from './embedded.js';
 import { excerpt } from './evidence.js';
 import { findSecrets } from './secrets/scan.js';
-import { collectStrings } from './walk.js';
+import { detectPii } from './detectors/pii.js';
+import { detectSecrets } from './detectors/secrets.js';
+import { collectMemberNames, collectStrings } from './walk.js';
 
 let ready: Promise<void> | undefined;
 
@@ -37,6 +39,11 @@ export function classify(toolName: string, args: Record<string, unknown>): Class
   };
   let fields = collectStrings(args, '/arguments');
   for (const s of detect({ toolName, category, fields, args, documents: [[args, '/arguments']] })) keep(s);
+  // Member names that carry data (`{"ghp_…": 1}`): read for secrets and personal data, reported at the object that holds them.
+  const names = collectMemberNames(args, '/arguments');
+  if (names.length > 0) {
+    for (const s of [...detectSecrets({ toolName, category, fields: names }), ...detectPii({ toolName, category, fields: names })]) keep({ ...s, evidence: excerpt(`in a member name: ${s.evidence}`) });
+  }
   // Arguments named as base64 (`command_b64`) are read decoded too, reported at the encoded string.
   const decoded = base64Fields(fields);
   if (decoded.length > 0) {

@@ -24,3 +24,26 @@ export function collectStrings(value: unknown, base: string, key = ''): StringFi
   visit(value, base, key.toLowerCase(), key);
   return out;
 }
+
+/** Member names shorter than this are names (`password`, `customer_email`), not data. */
+const MIN_NAME_AS_DATA = 12;
+
+/**
+ * collectMemberNames returns the member names of `value` long enough to carry data (a token, an
+ * address used as a key: `{"ghp_…": 1}`, `{"alice@corp.example": "admin"}`), each at the pointer of
+ * the object that holds it: a name's own pointer would spell the secret out.
+ */
+export function collectMemberNames(value: unknown, base: string): StringField[] {
+  const out: StringField[] = [];
+  const visit = (v: unknown, pointer: string): void => {
+    if (Array.isArray(v)) v.forEach((item, i) => visit(item, `${pointer}/${i}`));
+    else if (v !== null && typeof v === 'object') {
+      for (const [name, child] of Object.entries(v as Record<string, unknown>)) {
+        if (name.length >= MIN_NAME_AS_DATA) out.push({ pointer, key: '', value: name });
+        visit(child, `${pointer}/${escapePointerToken(name)}`);
+      }
+    }
+  };
+  visit(value, base);
+  return out;
+}

@@ -18,7 +18,8 @@ export class TraceMasker {
 
   /**
    * mask returns the parsed JSON value with every string's secrets masked (maskSecrets, keyed by the
-   * name of the member it is stored under, lower-cased — an array's items count as their member's).
+   * name of the member it is stored under, as written — an array's items count as their member's), and
+   * member names long enough to carry a secret (`{"ghp_…": 1}`) masked too.
    * Unchanged parts are returned as they are, not copied. Requires a value as
    * JSON.parse makes it (no cycles; depth is bounded by the request schema).
    */
@@ -37,8 +38,9 @@ export class TraceMasker {
       let changed = false;
       const masked = entries.map(([k, v]): [string, unknown] => {
         const mv = this.mask(v, k);
-        if (mv !== v) changed = true;
-        return [k, mv];
+        const mk = k.length >= 12 ? this.maskString(k, '') : k;
+        if (mv !== v || mk !== k) changed = true;
+        return [mk, mv];
       });
       // fromEntries defines own properties: a "__proto__" member stays a member.
       return changed ? Object.fromEntries(masked) : value;

