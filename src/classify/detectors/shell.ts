@@ -30,6 +30,10 @@ export function detectShell(input: DetectionInput): Signal[] {
     }
     for (const f of worst.values()) signals.push({ id: f.id, severity: f.severity, path: field.pointer, evidence: evidenceOf(f) });
   }
+  for (const field of input.fields) {
+    const loader = codeLoadingVariable(field);
+    if (loader) signals.push(loader);
+  }
   if (input.category !== 'database') {
     const taken = new Set(signals.map((s) => s.path));
     for (const field of input.fields) {
@@ -90,4 +94,30 @@ function parameterInjection(field: StringField): Signal | undefined {
     if (!PAYLOAD_PROGRAM.test(next) && !/^\/(?:bin|usr\/bin|usr\/local\/bin)\//.test(next)) return undefined;
   }
   return { id: 'command_injection', severity: 'high', path: field.pointer, evidence: excerpt(`shell syntax in a ${field.key} value: ${value}`) };
+}
+
+/**
+ * Environment variables that make the program started with them run code of the caller's choosing:
+ * a script every bash sources, a command run at every prompt, modules loaded first, a program git
+ * runs for ssh or diffs, a library the dynamic linker loads into every process.
+ */
+const CODE_VARIABLE_RE = /^(?:BASH_ENV|PROMPT_COMMAND|PYTHONSTARTUP|PERL5OPT|PERL5DB|GIT_EXTERNAL_DIFF|LD_AUDIT)$/;
+/** `ssh -i ~/.ssh/deploy_key -o StrictHostKeyChecking=no`: the ssh git should run, as CI sets it; anything else, or shell syntax, runs other code. */
+const PLAIN_SSH_RE = /^\s*(?:\S*\/)?ssh(?:\s+[^;|&`$()<>\n]*)?$/;
+const PRELOAD_VARIABLE_RE = /^(?:LD_PRELOAD|DYLD_INSERT_LIBRARIES)$/;
+/** Where a preloaded library belongs to the system (a memory allocator, a sanitiser): not the caller's code. */
+const SYSTEM_LIBRARY_RE = /^(?:\/usr\/(?:local\/)?lib(?:64)?|\/lib(?:64)?|\/opt\/homebrew\/lib)\/[^\s:]+$/;
+
+/** codeLoadingVariable reports an environment of a call (`{ env: { BASH_ENV: … } }`) that runs code. */
+function codeLoadingVariable(field: StringField): Signal | undefined {
+  const name = field.name ?? field.key;
+  if (!/\/(?:env|environment|envs|env_vars|environment_variables)\/[^/]+$/i.test(field.pointer) || field.value.trim() === '') return undefined;
+  const value = field.value.trim();
+  let why: string | undefined;
+  if (PRELOAD_VARIABLE_RE.test(name)) why = value.split(/[\s:]+/).every((lib) => SYSTEM_LIBRARY_RE.test(lib)) ? undefined : 'a library loaded into every process';
+  else if (name === 'NODE_OPTIONS') why = /(?:^|\s)(?:-r|--require|--import|--loader|--experimental-loader)(?:\s|=)/.test(value) ? 'a module loaded before the program' : undefined;
+  else if (name === 'RUBYOPT') why = /(?:^|\s)-r/.test(value) ? 'a library loaded before the program' : undefined;
+  else if (name === 'GIT_SSH_COMMAND' || name === 'GIT_SSH') why = PLAIN_SSH_RE.test(value) ? undefined : 'a command git runs in place of ssh';
+  else if (CODE_VARIABLE_RE.test(name)) why = 'a command or script the program runs';
+  return why ? { id: 'command_injection', severity: 'high', path: field.pointer, evidence: excerpt(`${name} in the environment names ${why}: ${value}`) } : undefined;
 }

@@ -92,6 +92,18 @@ export function commandFields(input: DetectionInput): CommandField[] {
       for (const i of items) if (shellCategory || looksLikeCommand(i.value)) out.push({ pointer: i.pointer, text: i.value, kind: 'shell', language: '' });
     } else out.push({ pointer: ptr, text: joinArgv(items.map((i) => i.value)), kind: 'shell', language: '' });
   }
+  // `{ command: "bash", stdin: "curl … | sh" }`: a shell or interpreter started without a script reads its program from stdin.
+  for (const f of [...out]) {
+    const reader = f.kind === 'shell' ? STDIN_PROGRAM_RE.exec(f.text) : null;
+    if (!reader) continue;
+    const holder = parentOf(f.pointer);
+    for (const s of scalars) {
+      if (!STDIN_KEY.test(s.key) || parentOf(s.pointer) !== holder || taken.has(s.pointer)) continue;
+      const lang = reader[1]!.toLowerCase();
+      out.push(/sh$/.test(lang) ? { pointer: s.pointer, text: s.value, kind: 'shell', language: '' } : { pointer: s.pointer, text: s.value, kind: 'code', language: lang.startsWith('python') ? 'python' : lang });
+      taken.add(s.pointer);
+    }
+  }
   if (out.length === 0 && shellCategory) {
     // JSON text is a document, read as arguments of its own (classify()), not a command line.
     for (const f of scalars) if (!PROSE_KEY.test(f.key) && !ARGV_KEY.test(f.key) && embeddedJson(f.value) === undefined) out.push({ pointer: f.pointer, text: f.value, kind: 'shell', language: '' });
@@ -99,6 +111,10 @@ export function commandFields(input: DetectionInput): CommandField[] {
   }
   return out;
 }
+
+/** A shell or interpreter named alone (or with `-s`, `-`): it runs what it reads from stdin. */
+const STDIN_PROGRAM_RE = /^\s*(?:sudo\s+)?(?:\/\S*\/)?((?:ba|z|da|k|a|fi)?sh|python[23]?(?:\.\d+)?|node|perl|ruby|php)(?:\s+(?:-s|-|-i|-l|--login|-x|-e))*\s*$/i;
+const STDIN_KEY = /^(?:stdin|input|std_in|input_data|script_input)$/;
 
 /** Command-line programs agents are given as tools of their own, whose subcommands can destroy. */
 const CLI_PROGRAMS = new Set([

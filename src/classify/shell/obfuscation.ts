@@ -41,6 +41,10 @@ export function obfuscation(sv: ScriptView): Finding[] {
       hit(cmd, 'globbed command path');
     } else if (/^\{[^{}\s]+,[^{}]*\}$/.test(value)) {
       hit(cmd, 'command in a brace list');
+    } else if ((cmd.argv.length > 1 || first.pieces.length > 1) && first.pieces.some((p) => p.kind === 'subst' && TEXT_MAKER_RE.test(p.value))) {
+      // `$(echo rm) -rf /`, `` `printf r`m x ``: the name is printed by a command, so no filter sees it (not `$(which python3)`;
+      // a lone `$(echo hello)` runs what it prints with nothing to act on).
+      hit(cmd, 'command name printed by a command substitution');
     } else if (first.pieces.length > 1 && first.pieces.some((p) => p.kind === 'param') && first.pieces.every((p) => p.kind === 'param' || (QUOTABLE.has(p.kind) && p.value.length <= 2 && !p.value.includes('/')))) {
       // `$a$b`, `c$@at`, `${x}at`: the name exists only once the shell expands it (not `$HOME/bin/tool`, `${CROSS}gcc`).
       hit(cmd, 'command name assembled from variables');
@@ -54,6 +58,8 @@ export function obfuscation(sv: ScriptView): Finding[] {
 }
 
 const QUOTABLE = new Set(['lit', 'sgl', 'dbl']);
+/** A substitution that prints text it was given or transforms, rather than finding a program (`which`, `command -v`). */
+const TEXT_MAKER_RE = /^(?:\$\(|`)\s*(?:echo|printf|rev|tr|base64|base32|xxd|cut|sed|awk|head|tail|cat\s*<<|printenv)\b/;
 /** `$(echo L2V0Yy9zaGFkb3c= | base64 -d)`, `$(base64 -d <<< …)`, `$(echo 2f6574 | xxd -r -p)`: a constant hidden from filters, decoded when run. */
 const DECODED_LITERAL_RE =
   /^\$\(\s*(?:(?:echo|printf)\s+(?:-[a-z]+\s+)*(['"]?)[A-Za-z0-9+/]{8,}={0,2}\1\s*\|\s*(?:base64\s+(?:-d|--decode|-D)|base32\s+(?:-d|--decode)|openssl\s+(?:base64|enc\s+-base64)\s+-d|xxd\s+(?:-[a-z]+\s+)*-r)|(?:base64|base32)\s+(?:-d|--decode|-D)\s*<<<)/;

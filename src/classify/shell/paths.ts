@@ -40,11 +40,45 @@ export function normalizePath(p: string): string {
     .replace(/\/\.(?=\/|$)/g, '');
 }
 
-/** isCredentialPath reports whether a path names a credential file (`/etc/shadow`, `~/.ssh/id_rsa`…). */
+// Credential files a glob may be written to reach: /etc/sh[a]dow, /e?c/shadow, a star for a directory or for the id_ of a key.
+const GLOB_TARGETS = [
+  '/etc/shadow', '/etc/gshadow', '/etc/passwd', '/etc/sudoers', '/etc/master.passwd', '/proc/self/environ', '/proc/1/environ',
+  '/home/user/.ssh/id_rsa', '/home/user/.ssh/id_ed25519', '/home/user/.ssh/id_ecdsa', '/home/user/.ssh/id_dsa', '/root/.ssh/id_rsa', '/root/.ssh/id_ed25519',
+  '/home/user/.aws/credentials', '/root/.aws/credentials', '/home/user/.kube/config', '/home/user/.docker/config.json', '/home/user/.git-credentials',
+  '/home/user/.netrc', '/home/user/.pgpass',
+];
+
+/** globRegex reads a shell glob (`*`, `?`, `[…]`, `[!…]`) as an anchored regular expression over one path, or undefined. */
+function globRegex(glob: string): RegExp | undefined {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end < 0) return undefined;
+      const body = glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+      out += `[${body}]`;
+      i = end;
+    } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  try {
+    return new RegExp(`^${out}$`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** isCredentialPath reports whether a path names a credential file (`/etc/shadow`, `~/.ssh/id_rsa`…), also through a glob. */
 export function isCredentialPath(p: string): boolean {
   if (p.length < 4 || p.length > 300) return false;
   const n = normalizePath(p.replace(/["']/g, ''));
-  return CREDENTIAL_FILES.some((re) => re.test(n));
+  if (CREDENTIAL_FILES.some((re) => re.test(n))) return true;
+  // Aimed at a file: the last name keeps some letters of it (`/etc/*` is every file, which `grep -r x /etc/*` searches).
+  if (!/[*?[]/.test(n) || !n.startsWith('/') || !/[A-Za-z_].*[A-Za-z_]/.test(n.slice(n.lastIndexOf('/') + 1).replace(/\[[^\]]*\]/g, ''))) return false;
+  const re = globRegex(n);
+  return re !== undefined && GLOB_TARGETS.some((t) => re.test(t));
 }
 
 /** isTempPath reports whether a path is inside a temporary directory (`/tmp/x`, `$TMPDIR/x`). */
