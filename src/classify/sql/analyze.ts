@@ -186,6 +186,7 @@ function analyzeUncached(text: string): SqlAnalysis {
   }
   if (COMMENT_MARK.test(text)) findings.push(...findCommentTricks(text, scanTokens(text) ?? [], true));
   if (/dblink/i.test(text)) findings.push(...findInRemoteQueries(stmts));
+  if (/\b(?:do|function|procedure)\b/i.test(text)) findings.push(...findInBodies(stmts));
   return { parsed: true, findings };
 }
 
@@ -217,6 +218,55 @@ function findInRemoteQueries(stmts: RawStmt[]): Finding[] {
   remoteDepth++;
   try {
     for (const q of queries) for (const f of analyzeSql(q).findings) out.push(finding(f.id, f.severity, `through dblink, ${f.evidence}`));
+  } finally {
+    remoteDepth--;
+  }
+  return out;
+}
+
+/** Languages whose bodies are SQL, or PL/pgSQL around SQL (DO's default). */
+const SQL_BODY_LANGUAGES = new Set(['sql', 'plpgsql']);
+
+/**
+ * findInBodies analyses the code a statement runs: a `DO` block, or a function or procedure it
+ * creates in SQL or PL/pgSQL (`DO $$ BEGIN DROP TABLE users; END $$`, `CREATE FUNCTION f() … AS
+ * 'DELETE FROM users'`), and the strings such a body EXECUTEs — a body is a string literal, which
+ * would otherwise hide every statement in it.
+ */
+function findInBodies(stmts: RawStmt[]): Finding[] {
+  if (remoteDepth >= MAX_REMOTE_DEPTH) return [];
+  const bodies: string[] = [];
+  walkNodes(stmts, (n) => {
+    if (!('DoStmt' in n) && !('CreateFunctionStmt' in n)) return true;
+    const options = ('DoStmt' in n ? n.DoStmt.args : n.CreateFunctionStmt.options) ?? [];
+    let language = 'DoStmt' in n ? 'plpgsql' : '';
+    let body: string | undefined;
+    for (const o of options) {
+      if (!('DefElem' in o) || !o.DefElem.arg) continue;
+      const arg = o.DefElem.arg;
+      if (o.DefElem.defname === 'language' && 'String' in arg) language = (arg.String.sval ?? '').toLowerCase();
+      if (o.DefElem.defname === 'as') {
+        if ('String' in arg) body = arg.String.sval;
+        else if ('List' in arg) body = (arg.List.items ?? []).flatMap((i) => ('String' in i ? [i.String.sval ?? ''] : [])).join('\n');
+      }
+    }
+    if (body && SQL_BODY_LANGUAGES.has(language)) bodies.push(body);
+    return true;
+  });
+  const out: Finding[] = [];
+  remoteDepth++;
+  try {
+    for (const body of bodies) {
+      // PL/pgSQL around the statements: its block keywords go, PERFORM is a SELECT, EXECUTE's literal is SQL of its own.
+      const statements = body
+        .replace(/^\s*(?:<<\w+>>\s*)?(?:declare\b[\s\S]*?)?\bbegin\b/i, '')
+        .replace(/\bend\s*(?:\w+\s*)?;?\s*$/i, '')
+        .replace(/\bperform\b/gi, 'SELECT');
+      const executed = [...statements.matchAll(/\bexecute\s+'((?:[^']|'')*)'/gi)].map((m) => m[1]!.replaceAll("''", "'"));
+      for (const sql of [statements.replace(/\bexecute\s+'(?:[^']|'')*'/gi, 'SELECT 1'), ...executed]) {
+        for (const f of analyzeSql(sql).findings) out.push(finding(f.id, f.severity, `in a function or DO body, ${f.evidence}`));
+      }
+    }
   } finally {
     remoteDepth--;
   }
