@@ -85,6 +85,8 @@ export class TraceBuffer {
   private readonly pool: pg.Pool;
   private readonly writers: number;
   private readonly masker = new TraceMasker();
+  /** Traces held per org: no org may fill the share kept for the others (orgShareMax). */
+  private readonly held = new Map<string, number>();
 
   constructor(
     databaseUrl: string,
@@ -102,20 +104,50 @@ export class TraceBuffer {
   }
 
   /**
+   * orgShareMax is the most one org may hold: a fifth of the buffer is kept for the others, so an org
+   * flooding the gateway with traces has its own refused (429) before anyone else's. (A buffer of
+   * under 100 traces, a test's, is not divided.)
+   */
+  private get orgShareMax(): number {
+    return this.opts.bufferMax < 100 ? this.opts.bufferMax : this.opts.bufferMax - Math.floor(this.opts.bufferMax / 5);
+  }
+
+  private heldBy(orgId: string | undefined): number {
+    return orgId === undefined ? 0 : (this.held.get(orgId) ?? 0);
+  }
+
+  private release(rows: readonly TraceRow[]): void {
+    for (const r of rows) {
+      const n = (this.held.get(r.org_id) ?? 0) - 1;
+      if (n > 0) this.held.set(r.org_id, n);
+      else this.held.delete(r.org_id);
+    }
+  }
+
+  /**
    * refusal is the 429 (503 while draining) for a request turned away before its body is parsed
    * and validated — most of what a refused batch costs — or undefined. The buffer sheds once less
    * than 2 % of it is free (at least one slot), so a small buffer sheds only when exactly full.
    */
-  refusal(): AppError | undefined {
+  refusal(orgId?: string): AppError | undefined {
     if (this.draining) return this.drainingError();
-    if (this.opts.bufferMax - this.size < Math.max(1, Math.floor(this.opts.bufferMax / 50))) return this.full('new requests are refused until some are written');
+    const margin = Math.max(1, Math.floor(this.opts.bufferMax / 50));
+    if (this.opts.bufferMax - this.size < margin) return this.full('new requests are refused until some are written');
+    if (this.orgShareMax - this.heldBy(orgId) < margin) return this.fullForOrg(orgId!, 'new requests are refused until some are written');
     return undefined;
   }
 
-  /** assertRoom throws 429 RATE_LIMITED unless `count` more traces fit. */
-  assertRoom(count: number): void {
+  /** assertRoom throws 429 RATE_LIMITED unless `count` more traces fit, in the buffer and in the org's share of it. */
+  assertRoom(count: number, orgId?: string): void {
     if (this.draining) throw this.drainingError();
     if (this.size + count > this.opts.bufferMax) throw this.full(`${count} more sent`);
+    if (this.heldBy(orgId) + count > this.orgShareMax) throw this.fullForOrg(orgId!, `${count} more sent`);
+  }
+
+  private fullForOrg(orgId: string, detail: string): AppError {
+    return new AppError('RATE_LIMITED', `this organisation's traces fill its share of the trace buffer (${this.heldBy(orgId)} of ${this.orgShareMax} waiting to be written, ${detail}); retry shortly`, {
+      retry_after_seconds: 1,
+    });
   }
 
   private drainingError(): AppError {
@@ -133,10 +165,14 @@ export class TraceBuffer {
    * and masks their secrets in place first, so no secret waits in memory for its batch.
    */
   push(rows: TraceRow[]): void {
-    this.assertRoom(rows.length);
+    if (rows.length === 0) return;
+    const orgId = rows[0]!.org_id;
+    if (rows.some((r) => r.org_id !== orgId)) throw new Error('one push holds the traces of one org');
+    this.assertRoom(rows.length, orgId);
     // All masked before any is queued: a request is taken whole or not at all.
     for (const r of rows) this.mask(r);
     for (const r of rows) this.queue.push(r);
+    this.held.set(orgId, this.heldBy(orgId) + rows.length);
     this.schedule();
   }
 
@@ -180,6 +216,7 @@ export class TraceBuffer {
         if (!isRowError(err)) throw err;
         await this.writeEach(batch);
       }
+      this.release(batch);
       this.retryDelayMs = 0;
     } catch (err) {
       // The database is unreachable (or failing): keep the batch, retry later.

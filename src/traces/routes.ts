@@ -24,7 +24,7 @@ export function shedTraces(service: TraceService): Middleware<AppState> {
   return async (ctx, next) => {
     const role = ctx.state.principal?.role;
     // Decided before the body is read: the buffer may drain meanwhile, and a read body cannot be parsed again.
-    const refusal = ctx.method === 'POST' && ctx.path === '/api/v1/traces' && (role === 'admin' || role === 'agent') ? service.refusal() : undefined;
+    const refusal = ctx.method === 'POST' && ctx.path === '/api/v1/traces' && (role === 'admin' || role === 'agent') ? service.refusal(ctx.state.principal?.orgId) : undefined;
     if (refusal) {
       await getRawBody(ctx.req, { limit: MAX_BODY_BYTES }).catch(() => undefined);
       throw refusal;

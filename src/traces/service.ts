@@ -21,8 +21,8 @@ export class TraceService {
   constructor(private readonly deps: TraceServiceDeps) {}
 
   /** refusal is the error for a request turned away unread while the buffer is (nearly) full. */
-  refusal(): AppError | undefined {
-    return this.deps.buffer.refusal();
+  refusal(orgId?: string): AppError | undefined {
+    return this.deps.buffer.refusal(orgId);
   }
 
   async ingest(principal: Principal, traces: TraceInput[]): Promise<string[]> {
@@ -32,7 +32,7 @@ export class TraceService {
     }
     const orgId = principal.orgId;
     // Checked before the limiter counts them, and again (synchronously) when queued.
-    this.deps.buffer.assertRoom(traces.length);
+    this.deps.buffer.assertRoom(traces.length, orgId);
     const settings = await this.deps.settings.get(orgId);
     await this.deps.admission.admitTraces(orgId, traces.length, settings.rate_limits);
     const receivedAt = new Date().toISOString();

@@ -69,6 +69,29 @@ describe('trace buffer', () => {
     expect((await call(gw.url, 'POST', '/api/v1/traces', { body: trace(7) })).status).toBe(401);
   });
 
+  it("keeps a fifth of the buffer for other orgs: one org's flood is refused before anyone else's traces", async () => {
+    const gw = await gateway({ AEGIS_TRACE_BUFFER_MAX: '100', AEGIS_TRACE_FLUSH_MS: '60000', AEGIS_TRACE_BATCH_SIZE: '10000' });
+    const [flood, victim] = [await newOrg(gw), await newOrg(gw)];
+    const send = (o: typeof flood, from: number, n: number) => call(gw.url, 'POST', '/api/v1/traces', { key: o.adminKey, body: Array.from({ length: n }, (_, i) => trace(from + i)) });
+    expect((await send(flood, 0, 40)).status).toBe(201);
+    expect((await send(flood, 40, 40)).status).toBe(201);
+    const over = await send(flood, 80, 1);
+    expect(over.status).toBe(429);
+    expect(over.body.error.message).toMatch(/this organisation's traces fill its share of the trace buffer \(80 of 80/);
+    // Refused unread too, once the org's share is (nearly) full.
+    expect((await call(gw.url, 'POST', '/api/v1/traces', { key: flood.adminKey, raw: '{"not json', headers: { 'content-type': 'application/json' } })).status).toBe(429);
+    expect((await send(victim, 100, 15)).status).toBe(201);
+    await gw.shutdown();
+    const client = new pg.Client({ connectionString: gw.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ org_id: string; n: string }>('select org_id, count(*) as n from traces where org_id = any($1) group by org_id', [[flood.orgId, victim.orgId]]);
+      expect(Object.fromEntries(rows.map((r) => [r.org_id, Number(r.n)]))).toEqual({ [flood.orgId]: 80, [victim.orgId]: 15 });
+    } finally {
+      await client.end();
+    }
+  });
+
   it('frees room as batches are written', async () => {
     const gw = await gateway({ AEGIS_TRACE_BUFFER_MAX: '10', AEGIS_TRACE_FLUSH_MS: '10', AEGIS_TRACE_BATCH_SIZE: '10' });
     const org = await newOrg(gw);
