@@ -26,6 +26,7 @@ import * as addUserNameKey from './20261206230000_add_user_name_key_to_scim_user
 import * as addEmailValueKey from './20261206230100_add_value_key_to_scim_user_emails.js';
 import * as addGroupDisplayNameKey from './20261206230200_add_display_name_key_to_scim_groups.js';
 import * as foldScimCaseKeys from './20261207030000_fold_scim_case_keys.js';
+import * as createAgentTokenRevocations from './20261207040000_create_agent_token_revocations.js';
 import * as indexAnomalyEventsByCheck from './20261207010000_index_anomaly_events_by_check.js';
 
 export interface Migration {
@@ -67,4 +68,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261206230200_add_display_name_key_to_scim_groups', addGroupDisplayNameKey],
   ['20261207010000_index_anomaly_events_by_check', indexAnomalyEventsByCheck],
   ['20261207030000_fold_scim_case_keys', foldScimCaseKeys],
+  ['20261207040000_create_agent_token_revocations', createAgentTokenRevocations],
 ];

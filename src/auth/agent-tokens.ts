@@ -10,6 +10,8 @@ export interface AgentTokenClaims {
   orgId: string;
   tokenId: string;
   expiresAt: Date;
+  /** When it was minted, in milliseconds since the epoch (`iat_ms`; `iat`, whole seconds, for tokens without one). */
+  issuedAtMs: number;
 }
 
 /**
@@ -23,9 +25,11 @@ export class AgentTokens {
   ) {}
 
   async mint(orgId: string, agentId: string, ttlSeconds: number): Promise<{ token: string; claims: AgentTokenClaims }> {
-    const now = Math.floor(Date.now() / 1000);
+    const nowMs = Date.now();
+    const now = Math.floor(nowMs / 1000);
     const tokenId = randomUUID();
-    const token = await new SignJWT({ org: orgId })
+    // iat_ms: a revocation of every token of an agent minted before an instant must not depend on a whole second.
+    const token = await new SignJWT({ org: orgId, iat_ms: nowMs })
       .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
       .setSubject(agentId)
       .setIssuer(ISSUER)
@@ -34,7 +38,7 @@ export class AgentTokens {
       .setExpirationTime(now + ttlSeconds)
       .setJti(tokenId)
       .sign(this.privateKey);
-    return { token, claims: { agentId, orgId, tokenId, expiresAt: new Date((now + ttlSeconds) * 1000) } };
+    return { token, claims: { agentId, orgId, tokenId, expiresAt: new Date((now + ttlSeconds) * 1000), issuedAtMs: nowMs } };
   }
 
   /** verify returns the claims of a valid, unexpired token, or undefined (never throws on bad input). */
@@ -42,10 +46,11 @@ export class AgentTokens {
     if (token.length > 4096) return undefined;
     try {
       const { payload } = await jwtVerify(token, this.publicKey, { algorithms: ['EdDSA'], issuer: ISSUER, audience: AUDIENCE, clockTolerance: 5 });
-      const { sub, org, jti, exp } = payload;
+      const { sub, org, jti, exp, iat } = payload;
       if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) return undefined;
-      if (typeof org !== 'string' || typeof jti !== 'string' || typeof exp !== 'number') return undefined;
-      return { agentId: sub, orgId: org, tokenId: jti, expiresAt: new Date(exp * 1000) };
+      if (typeof org !== 'string' || typeof jti !== 'string' || typeof exp !== 'number' || typeof iat !== 'number') return undefined;
+      const issuedAtMs = typeof payload.iat_ms === 'number' && Number.isFinite(payload.iat_ms) ? payload.iat_ms : iat * 1000;
+      return { agentId: sub, orgId: org, tokenId: jti, expiresAt: new Date(exp * 1000), issuedAtMs };
     } catch (err) {
       if (err instanceof joseErrors.JOSEError || err instanceof TypeError) return undefined;
       throw err;

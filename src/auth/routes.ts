@@ -6,6 +6,7 @@ import { actorOf, principalOf, type AppContext, type AppState } from '../http/st
 import { pageQuery, uuidParam, validate } from '../http/validate.js';
 import type { Db } from '../db/knex.js';
 import type { AgentTokens } from './agent-tokens.js';
+import { AGENT_TOKEN_REVOCATIONS_CHANNEL, type TokenRevocations } from './token-revocations.js';
 import { createCredential, listCredentials, revokeCredential } from './credentials.js';
 import { presentApiKey, presentScimToken } from './presenters.js';
 import { ValidationError } from '../errors.js';
@@ -33,10 +34,12 @@ function audited<T>(db: Db, ctx: AppContext, action: string, resourceType: strin
 export interface IdentityRoutesDeps {
   db: Db;
   tokens: AgentTokens;
+  /** This replica's copy of the revocations, dropped at once when one is added. */
+  revocations?: Pick<TokenRevocations, 'changed'>;
 }
 
 /** identityRoutes: who am I, API keys, SCIM tokens and agent tokens of the caller's org. */
-export function identityRoutes({ db, tokens }: IdentityRoutesDeps): Router<AppState> {
+export function identityRoutes({ db, tokens, revocations }: IdentityRoutesDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1', sensitive: true });
 
   router.get('/me', async (ctx) => {
@@ -105,6 +108,33 @@ export function identityRoutes({ db, tokens }: IdentityRoutesDeps): Router<AppSt
     });
     ctx.status = 201;
     ctx.body = { token, agent_id: claims.agentId, token_id: claims.tokenId, expires_at: claims.expiresAt.toISOString() };
+  }));
+
+  /**
+   * Revokes one agent token (by the token_id it was minted with) or, without one, every token of the
+   * agent minted before now: refused on every replica from the next request on. Idempotent (204).
+   */
+  const revoke = async (ctx: AppContext, agentId: string, tokenId: string | undefined): Promise<void> => {
+    const orgId = principalOf(ctx).orgId;
+    await audited(db, ctx, tokenId ? 'agent_token.revoke' : 'agent_token.revoke_all', 'agent_token', async (trx) => {
+      const actor = actorOf(ctx);
+      const inserted = (await trx('agent_token_revocations')
+        .insert({ org_id: orgId, agent_id: agentId, token_id: tokenId ?? null, revoked_by: actor.name ? `${actor.id} (${actor.name})` : actor.id })
+        .onConflict(trx.raw('(org_id, token_id) where token_id is not null'))
+        .ignore()
+        .returning(['revoked_at'])) as Array<{ revoked_at: Date }>;
+      await trx.raw('select pg_notify(?, ?)', [AGENT_TOKEN_REVOCATIONS_CHANNEL, orgId]);
+      const revokedAt = inserted[0]?.revoked_at;
+      return { result: undefined, id: tokenId ?? agentId, after: { agent_id: agentId, token_id: tokenId ?? null, revoked_at: revokedAt?.toISOString() ?? null }, unchanged: inserted.length === 0 };
+    });
+    revocations?.changed(orgId);
+    ctx.status = 204;
+  };
+  router.delete('/agents/:agent_id/tokens/:token_id', requireRole('admin'), validate({ params: z.object({ agent_id: AgentIdParam, token_id: uuidParam }) }, async (ctx, { params }) => {
+    await revoke(ctx, params.agent_id, params.token_id);
+  }));
+  router.delete('/agents/:agent_id/tokens', requireRole('admin'), validate({ params: z.object({ agent_id: AgentIdParam }) }, async (ctx, { params }) => {
+    await revoke(ctx, params.agent_id, undefined);
   }));
 
   return router;

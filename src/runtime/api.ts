@@ -24,6 +24,7 @@ import { PendingWorkflows } from '../checks/workflows.js';
 import { CheckWriter } from '../checks/writer.js';
 import { initClassifier } from '../classify/classify.js';
 import { ClassifierPool } from '../classify/pool.js';
+import { TokenRevocations } from '../auth/token-revocations.js';
 import type { Config } from '../config.js';
 import { consoleRoutes } from '../console/routes.js';
 import type { Db } from '../db/knex.js';
@@ -171,15 +172,16 @@ export async function startApi(deps: ApiDeps, onCleanup: (what: string, run: () 
   onCleanup('Temporal health connection', () => healthConnection.close());
   const metrics = createMetrics();
   const tokens = new AgentTokens(keys.tokenKey, keys.tokenPublicKey);
+  const revocations = new TokenRevocations(db, listener);
   const app = buildApp({
     log,
     metrics,
-    auth: new Authenticator(db, credentials, tokens),
+    auth: new Authenticator(db, credentials, tokens, revocations),
     beforeBody: [shedTraces(traces)],
     routers: [
       healthRoutes(new HealthProbe(db, healthConnection), metrics),
       consoleRoutes(),
-      identityRoutes({ db, tokens }),
+      identityRoutes({ db, tokens, revocations }),
       checkRoutes(db, checks, reviews),
       policyRoutes(db, policies),
       configRoutes(db, settings, { allowPrivateWebhooks: config.webhookAllowPrivate }),

@@ -165,6 +165,39 @@ describe('agent tokens', () => {
     expect((await call(replica.url, 'GET', '/api/v1/me', { agentToken: res.body.token })).status).toBe(200);
   });
 
+  it('are revoked one by one or all of an agent, on every replica, with audit entries', async () => {
+    const mint = async (agent: string) => (await call(gw.url, 'POST', `/api/v1/agents/${agent}/tokens`, { key: org.adminKey, body: {} })).body as { token: string; token_id: string };
+    const me = (g: TestGateway, agentToken: string) => call(g.url, 'GET', '/api/v1/me', { agentToken });
+    const [first, second, bystander] = [await mint('leaky-bot'), await mint('leaky-bot'), await mint('other-bot')];
+    for (const t of [first, second, bystander]) expect((await me(replica, t.token)).status).toBe(200);
+
+    const one = await call(gw.url, 'DELETE', `/api/v1/agents/leaky-bot/tokens/${first.token_id}`, { key: org.adminKey });
+    expect(one.status, one.text).toBe(204);
+    const refused = await me(gw, first.token);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.message).toMatch(/revoked/);
+    await eventually(async () => expect((await me(replica, first.token)).status).toBe(401), 2_000, 20);
+    expect((await me(gw, second.token)).status).toBe(200);
+    // Again: 204, no second audit entry.
+    expect((await call(gw.url, 'DELETE', `/api/v1/agents/leaky-bot/tokens/${first.token_id}`, { key: org.adminKey })).status).toBe(204);
+
+    expect((await call(gw.url, 'DELETE', '/api/v1/agents/leaky-bot/tokens', { key: org.adminKey })).status).toBe(204);
+    await eventually(async () => expect((await me(replica, second.token)).status).toBe(401), 2_000, 20);
+    expect((await me(gw, bystander.token)).status).toBe(200);
+    // A token minted after the revocation works.
+    const fresh = await mint('leaky-bot');
+    expect((await me(gw, fresh.token)).status).toBe(200);
+
+    // Admins only; another org's admin revokes nothing here.
+    expect((await call(gw.url, 'DELETE', '/api/v1/agents/other-bot/tokens', { key: await org.keyFor('reviewer') })).status).toBe(403);
+    expect((await call(gw.url, 'DELETE', '/api/v1/agents/other-bot/tokens', { key: other.adminKey })).status).toBe(204);
+    expect((await me(gw, bystander.token)).status).toBe(200);
+    expect((await call(gw.url, 'DELETE', '/api/v1/agents/leaky-bot/tokens/not-a-uuid', { key: org.adminKey })).status).toBe(400);
+
+    const audit = await call(gw.url, 'GET', '/api/v1/audit-log?resource_type=agent_token&q=leaky-bot', { key: org.adminKey });
+    expect(audit.body.data.map((e: { action: string }) => e.action).filter((a: string) => a.startsWith('agent_token.revoke'))).toEqual(['agent_token.revoke_all', 'agent_token.revoke']);
+  });
+
   it('may not be minted by non-admins', async () => {
     const res = await call(gw.url, 'POST', '/api/v1/agents/x/tokens', { key: await org.keyFor('agent'), body: {} });
     expect(res.status).toBe(403);
