@@ -128,7 +128,7 @@ function maskIn(text: string, secrets: readonly string[]): string {
 }
 
 /** How many levels of JSON inside strings are read (a document in a string in a document in a string). */
-const MAX_EMBEDDED_DEPTH = 2;
+const MAX_EMBEDDED_DEPTH = 4;
 
 function detect(input: DetectionInput): Signal[] {
   return DETECTORS.flatMap((d) => d(input));
