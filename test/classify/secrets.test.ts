@@ -348,7 +348,8 @@ describe('texts built to exhaust the secret scan', () => {
     const text = 'api_key = "A1b2C3d4E5f6G7h8I9j0" '.repeat(30_000);
     const started = performance.now();
     const found = findSecrets(text);
-    expect(performance.now() - started).toBeLessThan(1_500);
+    // A bound against quadratic work (which took minutes here), not a speed target: ~0.5–1.5 s on a loaded 2-core box.
+    expect(performance.now() - started).toBeLessThan(5_000);
     expect(found).toHaveLength(30_000);
   });
 });

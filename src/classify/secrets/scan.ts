@@ -23,14 +23,24 @@ const OWNED_PREFIX_RE = /^(?:gh[pousr]_|github_pat_|gl(?:pat|rt|dt|ft|imt|ptt|ag
  * argument): a key-like name makes the whole value a candidate credential.
  */
 export function findSecrets(text: string, fieldKey = ''): SecretFinding[] {
-  if (!INVISIBLE_RE.test(text)) return findSecretsIn(text, fieldKey);
-  // Zero-width characters inside a token (`ghp_ab\u200bcd…`) hide it from every pattern: the text is
-  // read without them as well, and what is found there is mapped back onto the text as written.
+  const invisible = INVISIBLE_RE.test(text);
+  const encoded = PERCENT_RE.test(text);
+  if (!invisible && !encoded) return findSecretsIn(text, fieldKey);
+  // Zero-width characters inside a token (`ghp_ab\u200bcd…`) and percent-encoding before or inside one
+  // (a form body's `key%3Dghp_…`) hide it from every pattern: the text is also read without them, and
+  // what is found there is mapped back onto the text as written.
   const at: number[] = [];
   const kept: string[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if ((c >= 0x200b && c <= 0x200d) || c === 0x2060 || c === 0xfeff || c === 0xad) continue;
+    if (invisible && ((c >= 0x200b && c <= 0x200d) || c === 0x2060 || c === 0xfeff || c === 0xad)) continue;
+    if (encoded && c === 0x25 && isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2))) {
+      const decoded = parseInt(text.slice(i + 1, i + 3), 16);
+      at.push(i);
+      kept.push(decoded >= 0x20 && decoded < 0x7f ? String.fromCharCode(decoded) : ' ');
+      i += 2;
+      continue;
+    }
     at.push(i);
     kept.push(text[i]!);
   }
@@ -38,10 +48,15 @@ export function findSecrets(text: string, fieldKey = ''): SecretFinding[] {
   const visible = kept.join('');
   const spans = new SpanSet(text.length);
   const found: SecretFinding[] = [];
-  const mapped = findSecretsIn(visible, fieldKey).map((f) => ({ ...f, start: at[f.start]!, end: f.end > f.start ? at[f.end - 1]! + 1 : at[f.start]! }));
+  // A mapped secret ends after the last character it covers, a `%XX` escape included.
+  const endOf = (f: SecretFinding): number => (f.end > f.start ? (at[f.end] ?? text.length) : at[f.start]!);
+  const mapped = findSecretsIn(visible, fieldKey).map((f) => ({ ...f, start: at[f.start]!, end: endOf(f) }));
   for (const f of [...findSecretsIn(text, fieldKey), ...mapped]) if (f.end > f.start && spans.add(f.start, f.end)) found.push(f);
   return found.sort((a, b) => a.start - b.start);
 }
+
+const PERCENT_RE = /%[0-9A-Fa-f]{2}/;
+const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 
 /** Format characters that render as nothing: zero-width space and joiners, word joiner, BOM, soft hyphen. */
 const INVISIBLE_RE = /[\u200b-\u200d\u2060\ufeff\u00ad]/;

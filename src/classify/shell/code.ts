@@ -37,6 +37,14 @@ const WHOLE_ENV = /\b(?:dict|str|repr|list|json\.dumps)\(\s*os\.environ\s*\)|\bo
 /** Code that sends data out: HTTP clients, raw sockets, mail and FTP. */
 const NET_EGRESS = /\b(?:requests\.(?:post|put|patch|get|request)|urllib\.request|urlopen|http\.client|httpx\.\w+|aiohttp|fetch\s*\(|axios|XMLHttpRequest|https?\.request|socket\.(?:connect|send|sendall)|smtplib|ftplib|Net::HTTP|curl_exec)/;
 const LITERAL = new RegExp(STRING, 'g');
+/** `name = "text"` or `name = "a" + "b"` (Python, JavaScript with const/let/var, Ruby). */
+const STRING_ASSIGN = new RegExp(String.raw`(?:^|[\s;(])(?:const\s+|let\s+|var\s+)?([A-Za-z_]\w{0,40})\s*=\s*(${STRING}(?:\s*\+\s*${STRING}){0,8})\s*(?:;|$)`, 'gm');
+/** A shell call given a variable: `os.system(cmd)`, `subprocess.run(cmd, shell=True)`, `execSync(cmd)`. */
+const VARIABLE_SHELL_CALL = /(?:\bos\.(?:system|popen)|\bsubprocess\.(?:run|call|check_call|check_output|Popen|getoutput)|\b(?:execSync|exec|system|shell_exec|passthru|popen)|child_process\.\w+)\s*\(\s*([A-Za-z_]\w{0,40})\s*[,)]/g;
+/** A recursive delete given a variable. */
+const VARIABLE_DELETE = /(shutil\.rmtree|FileUtils\.(?:rm_rf|rm_r)|(?:\bfs|require\(\s*['"](?:node:)?fs(?:\/promises)?['"]\s*\))\.(?:rmSync|rmdirSync|rm|rmdir)|\brimraf(?:\.sync)?)\s*\(\s*([A-Za-z_]\w{0,40})\s*[,)]/g;
+/** The same aimed at the root by expression: `shutil.rmtree(os.sep)`, `shutil.rmtree(os.path.abspath(os.sep))`, `fs.rmSync(path.sep, …)`. */
+const ROOT_DELETE = /(shutil\.rmtree|(?:\bfs|require\(\s*['"](?:node:)?fs['"]\s*\))\.(?:rmSync|rmdirSync|rm))\s*\(\s*(?:os\.sep|os\.path\.abspath\(\s*os\.sep\s*\)|path\.sep|require\(\s*['"](?:node:)?path['"]\s*\)\.sep|(?:pathlib\.)?Path\(\s*['"]\/['"]\s*\)\.anchor)\s*[,)]/;
 
 function unescapeLiteral(s: string): string {
   return s.replace(/\\(["'\\])/g, '$1').replace(/\\n/g, '\n').replace(/\\t/g, '\t');
@@ -59,6 +67,31 @@ export function scanCode(code: string, language: string): CodeScan {
     if (parts.length > 0) shellStrings.push(parts.map((p) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`)).join(' '));
   }
   if (/^(ruby|perl|php)$/.test(language)) for (const m of code.matchAll(/`([^`]{1,2000})`/g)) shellStrings.push(m[1]!);
+  // A program whose language is a shell is a shell script.
+  if (/^(?:bash|sh|shell|zsh|dash|ksh)$/.test(language)) shellStrings.push(code);
+  else {
+    // Notebook kernels run `!cmd`, `%sx cmd` / `%system cmd` lines and `%%bash` / `%%sh` / `%%script bash` cells in a shell.
+    const cell = /^\s*%%(?:bash|sh|system|script\s+(?:\S*\/)?(?:ba)?sh)\b[^\n]*\n([\s\S]*)$/.exec(code);
+    if (cell) shellStrings.push(cell[1]!);
+    for (const m of code.matchAll(/^[ \t]*(?:!|%(?:sx|system)\s)(.+)$/gm)) shellStrings.push(m[1]!);
+  }
+  // A command or path first put in a variable (`cmd = "rm -rf " + "/"; os.system(cmd)`, `p = "/"; shutil.rmtree(p)`).
+  const vars = new Map<string, string>();
+  for (const m of code.matchAll(STRING_ASSIGN)) vars.set(m[1]!, [...m[2]!.matchAll(LITERAL)].map((l) => unescapeLiteral(l[1] ?? l[2] ?? '')).join(''));
+  if (vars.size > 0) {
+    for (const m of code.matchAll(VARIABLE_SHELL_CALL)) {
+      const text = vars.get(m[1]!);
+      if (text !== undefined) shellStrings.push(text);
+    }
+    for (const m of code.matchAll(VARIABLE_DELETE)) {
+      const path = vars.get(m[2]!);
+      if (path === undefined) continue;
+      const scope = pathScope(path);
+      if (scope === 'root' || scope === 'home' || scope === 'system') add('destructive_operation', 'critical', `${m[1]}('${path}')`, m);
+    }
+  }
+  const rootByExpression = ROOT_DELETE.exec(code);
+  if (rootByExpression) add('destructive_operation', 'critical', `${rootByExpression[1]} of the file-system root`, rootByExpression);
 
   for (const m of code.matchAll(RECURSIVE_DELETE)) {
     const path = unescapeLiteral(m[2] ?? m[3] ?? '');

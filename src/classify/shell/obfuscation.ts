@@ -69,7 +69,7 @@ const SHELLSHOCK_ANY = /\(\)\s*\{\s*:?\s*;?\s*\}\s*;/;
 const SHELLSHOCK_ANON = /(^|[\s='"])\(\)\s*\{\s*:?\s*;?\s*\}\s*;/;
 const DEV_TCP = /\/dev\/(tcp|udp)\/[^\s/]+\/\d+/;
 /** A network primitive and a way to run commands in the same code: the two halves of a reverse shell. */
-export const NET_CODE = /(socket\s*\.\s*socket|\bsocket\s*\(|fsockopen|TCPSocket|TCPClient|IO::Socket|use\s+Socket|\/inet\/tcp\/|net\.connect\s*\(|new\s+Socket\s*\()/i;
+export const NET_CODE = /(socket\s*\.\s*socket|\bsocket\s*\(|socket\.create_connection|fsockopen|TCPSocket|TCPClient|IO::Socket|use\s+Socket|\/inet\/tcp\/|net\.(?:connect|createConnection)\s*\(|require\(\s*['"](?:node:)?net['"]\s*\)\s*\.\s*(?:connect|createConnection)|new\s+Socket\s*\()/i;
 export const EXEC_CODE = /(subprocess|os\.dup2|pty\.spawn|\bexec\s*[("'\s]|\bsystem\s*\(|popen|\/bin\/(ba)?sh|cmd\.exe|child_process|proc_open|shell_exec|Invoke-Expression|\biex\b|spawn\s*\()/i;
 const PHP_SHELL = /<\?(php|=)?[\s\S]{0,200}?\b(system|exec|passthru|shell_exec|eval|include|popen|assert|proc_open)\s*\(|\$_(GET|POST|REQUEST|COOKIE)\s*\[/i;
 const CODE_CALL = /(system|exec|passthru|shell_exec|popen|proc_open|eval|assert)\s*\(\s*['"$]|(phpinfo|phpversion)\s*\(\s*\)|<\?php/i;
