@@ -155,7 +155,33 @@ function commentNesting(text: string): number {
   return max;
 }
 
+/**
+ * Dynamic SQL in other dialects, which PostgreSQL's grammar refuses and whose statement is a string:
+ * T-SQL's `EXEC sp_executesql N'…'` and `EXEC ('…')`, MySQL's `PREPARE s FROM '…'`.
+ */
+const DYNAMIC_SQL_RE = /\b(?:exec(?:ute)?\s+(?:\w+\.)*sp_executesql\s+N?|exec(?:ute)?\s*\(\s*N?|prepare\s+\w+\s+from\s+)'((?:[^']|''){1,4000})'/gi;
+
+function findInDynamicSql(text: string): Finding[] {
+  if (remoteDepth >= MAX_REMOTE_DEPTH) return [];
+  const out: Finding[] = [];
+  remoteDepth++;
+  try {
+    for (const m of text.matchAll(DYNAMIC_SQL_RE)) {
+      for (const f of analyzeSql(m[1]!.replaceAll("''", "'")).findings) out.push(finding(f.id, f.severity, `in dynamic SQL, ${f.evidence}`));
+    }
+  } finally {
+    remoteDepth--;
+  }
+  return out;
+}
+
 function analyzeUncached(text: string): SqlAnalysis {
+  const result = analyzeStatements(text);
+  if (!/\b(?:sp_executesql|exec(?:ute)?\s*\(|prepare\s+\w+\s+from)/i.test(text)) return result;
+  return { parsed: result.parsed, findings: [...result.findings, ...findInDynamicSql(text)] };
+}
+
+function analyzeStatements(text: string): SqlAnalysis {
   // PostgreSQL reads a C string: it would stop at a NUL and never see what follows.
   const nul = text.indexOf('\u0000');
   if (nul >= 0) {

@@ -1,7 +1,7 @@
 import type { AlterTableCmd, Node } from 'libpg-query';
 import { finding, type Finding } from './finding.js';
 import { isSelfComparison, matchesAll } from './injection-tree.js';
-import { constTruth, constValue, isConstantExpr, sameExpr, stringsOf, walkNodes } from './nodes.js';
+import { constTruth, constValue, isConstantExpr, sameExpr, someNode, stringsOf, walkNodes } from './nodes.js';
 import { isComment, type Token } from './tokens.js';
 import { stmtText, type ParsedSql } from './tree.js';
 
@@ -29,6 +29,15 @@ function alwaysTrue(where: Node | undefined): boolean {
     return v === undefined || (v !== false && v !== 0 && v !== null);
   }
   return isSelfComparison(where) || matchesAll(where);
+}
+
+/**
+ * rowIndependent: a condition that reads no column (`WHERE EXISTS (SELECT 1)`, `WHERE length('a') = 1`,
+ * `WHERE random() < 2`) is the same for every row: it keeps all of them or none. A bound parameter
+ * (`WHERE $1`) is left to the caller's value.
+ */
+function rowIndependent(where: Node): boolean {
+  return !someNode(where, (x) => 'ColumnRef' in x || 'ParamRef' in x);
 }
 
 /** Each comparison and the one that holds exactly where it does not. */
@@ -112,12 +121,20 @@ export function findDestructiveInTree(sql: ParsedSql): Finding[] {
         const options = 'CreateRoleStmt' in n ? n.CreateRoleStmt.options : n.AlterRoleStmt.options;
         const power = (options ?? []).flatMap((o) => ('DefElem' in o ? [o.DefElem] : [])).find((d) => POWER_OPTIONS.has(d.defname ?? '') && (!d.arg || !('Boolean' in d.arg) || d.arg.Boolean.boolval === true));
         if (power) add('high', `role granted ${power.defname!.toUpperCase()}`);
+      } else if ('MergeStmt' in n) {
+        // MERGE … ON true WHEN MATCHED THEN DELETE (or UPDATE): every row of the target, as a DELETE without WHERE.
+        const kinds = (n.MergeStmt.mergeWhenClauses ?? []).flatMap((c) => ('MergeWhenClause' in c && c.MergeWhenClause.matchKind === 'MERGE_WHEN_MATCHED' && !c.MergeWhenClause.condition ? [c.MergeWhenClause.commandType] : []));
+        const every = alwaysTrue(n.MergeStmt.joinCondition);
+        if (every && kinds.includes('CMD_DELETE')) add('high', 'MERGE deleting every row (an always-true ON)');
+        else if (every && kinds.includes('CMD_UPDATE')) add('high', 'MERGE updating every row (an always-true ON)');
       } else if ('DeleteStmt' in n) {
         if (!n.DeleteStmt.whereClause) add('high', 'DELETE without WHERE');
         else if (alwaysTrue(n.DeleteStmt.whereClause)) add('high', 'DELETE with an always-true WHERE');
+        else if (rowIndependent(n.DeleteStmt.whereClause)) add('high', 'DELETE with a WHERE that reads no column');
       } else if ('UpdateStmt' in n) {
         if (!n.UpdateStmt.whereClause) add('high', 'UPDATE without WHERE');
         else if (alwaysTrue(n.UpdateStmt.whereClause)) add('high', 'UPDATE with an always-true WHERE');
+        else if (rowIndependent(n.UpdateStmt.whereClause)) add('high', 'UPDATE with a WHERE that reads no column');
       }
       return true;
     });

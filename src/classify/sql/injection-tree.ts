@@ -27,6 +27,10 @@ export function findInjectionInTree(sql: ParsedSql): Finding[] {
     else if ('CaseWhen' in n && n.CaseWhen.expr && isConstantExpr(n.CaseWhen.expr)) {
       out.push(finding('sql_injection', 'high', 'boolean probe', `CASE WHEN ${nodeText(sql, n.CaseWhen.expr)}`));
     }
+    if ('AlterSystemStmt' in n && SERVER_COMMAND_SETTINGS.has((n.AlterSystemStmt.setstmt?.name ?? '').toLowerCase())) {
+      // The server runs these settings' values as commands, or loads them as libraries (after a reload).
+      out.push(finding('sql_injection', 'critical', 'command execution on the database server (ALTER SYSTEM)', nodeText(sql, n)));
+    }
     if ('SelectStmt' in n) checkSelect(sql, n.SelectStmt, out);
     else if ('CopyStmt' in n) checkCopy(sql, n, out);
     else if ('CreateFunctionStmt' in n || 'DoStmt' in n) {
@@ -202,6 +206,9 @@ function revealsSystem(tree: unknown): boolean {
 function isNumericType(names: string[]): boolean {
   return /^(int\d?|integer|bigint|smallint|numeric|decimal|float\d?|real|double)$/i.test(names.at(-1) ?? '');
 }
+
+/** Server settings whose values PostgreSQL runs as shell commands or loads as shared libraries. */
+const SERVER_COMMAND_SETTINGS = new Set(['archive_command', 'restore_command', 'archive_cleanup_command', 'recovery_end_command', 'ssl_passphrase_command', 'shared_preload_libraries', 'local_preload_libraries', 'session_preload_libraries', 'dynamic_library_path', 'archive_library']);
 
 /** armsOf flattens a chain of UNIONs into its SELECTs, left to right. */
 function armsOf(s: SelectStmt): SelectStmt[] {
