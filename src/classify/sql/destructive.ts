@@ -33,11 +33,11 @@ function alwaysTrue(where: Node | undefined): boolean {
 
 /**
  * rowIndependent: a condition that reads no column (`WHERE EXISTS (SELECT 1)`, `WHERE length('a') = 1`,
- * `WHERE random() < 2`) is the same for every row: it keeps all of them or none. A bound parameter
- * (`WHERE $1`) is left to the caller's value.
+ * `WHERE random() < 2`) is the same for every row: it keeps all of them or none (`WHERE 1=0`: none). A
+ * bound parameter (`WHERE $1`) is left to the caller's value.
  */
 function rowIndependent(where: Node): boolean {
-  return !someNode(where, (x) => 'ColumnRef' in x || 'ParamRef' in x);
+  return constTruth(where) !== false && !someNode(where, (x) => 'ColumnRef' in x || 'ParamRef' in x);
 }
 
 /** Each comparison and the one that holds exactly where it does not. */
