@@ -14,6 +14,18 @@ beforeAll(async () => {
 });
 afterAll(async () => gw?.shutdown());
 
+/** raw sends bytes as they are and returns everything the server answers until it closes the connection. */
+async function raw(request: string): Promise<string> {
+  const { port, hostname } = new URL(gw.url);
+  const socket = net.connect(Number(port), hostname);
+  let out = '';
+  socket.on('data', (d) => (out += d.toString()));
+  await new Promise((r) => socket.on('connect', r));
+  socket.write(request);
+  await new Promise((r) => socket.on('close', r));
+  return out;
+}
+
 function expectEnvelope(body: any, code: string): void {
   expect(body).toEqual({ error: expect.objectContaining({ code, message: expect.any(String) }) });
   expect(JSON.stringify(body)).not.toMatch(/\bat .+\.(ts|js):\d+/); // no stack frames
@@ -181,16 +193,6 @@ describe('error envelope', () => {
   });
 
   it('answers what the HTTP parser refuses (a malformed request line, headers too large) in the envelope, with a request id', async () => {
-    const raw = async (request: string): Promise<string> => {
-      const { port, hostname } = new URL(gw.url);
-      const socket = net.connect(Number(port), hostname);
-      let out = '';
-      socket.on('data', (d) => (out += d.toString()));
-      await new Promise((r) => socket.on('connect', r));
-      socket.write(request);
-      await new Promise((r) => socket.on('close', r));
-      return out;
-    };
     for (const [request, status] of [
       ['GARBAGE / HTTP/1.1\r\nHost: x\r\n\r\n', 400],
       ['POST /api/v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', 400],
@@ -204,16 +206,6 @@ describe('error envelope', () => {
   });
 
   it('answers a request without Host, an unknown Expect and CONNECT in the envelope too', async () => {
-    const raw = async (request: string): Promise<string> => {
-      const { port, hostname } = new URL(gw.url);
-      const socket = net.connect(Number(port), hostname);
-      let out = '';
-      socket.on('data', (d) => (out += d.toString()));
-      await new Promise((r) => socket.on('connect', r));
-      socket.write(request);
-      await new Promise((r) => socket.on('close', r));
-      return out;
-    };
     for (const [request, status, code] of [
       ['GET /api/v1/me HTTP/1.1\r\nX-AEGIS-API-Key: x\r\nConnection: close\r\n\r\n', 400, 'VALIDATION_ERROR'],
       [`GET /api/v1/me HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nX-AEGIS-API-Key: ${org.adminKey}\r\n\r\n`, 417, 'VALIDATION_ERROR'],

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Knex } from 'knex';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MIGRATIONS, type Migration } from '../../migrations/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCredential } from '../../src/auth/credentials.js';
-import { createDb, type Db } from '../../src/db/knex.js';
+import type { Db } from '../../src/db/knex.js';
 import { createOrg } from '../../src/orgs/orgs.js';
 import { call, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { databaseBefore, migrationSource } from '../helpers/migrations.js';
 import { GROUP_SCHEMA, USER_SCHEMA, expectScimError, q } from './client.js';
 
 /**
@@ -14,17 +12,6 @@ import { GROUP_SCHEMA, USER_SCHEMA, expectScimError, q } from './client.js';
  * "σασ@x.gr" and "ΣΑΣ@x.gr" (keys σασ… and σας…) were two users there; after it they share a key,
  * both are kept (the younger numbered 1), and no third spelling can be created.
  */
-
-const FOLD = MIGRATIONS.findIndex(([name]) => name === '20261207030000_fold_scim_case_keys');
-type Entry = (typeof MIGRATIONS)[number];
-
-function sourceOf(list: readonly Entry[]): Knex.MigrationSource<Entry> {
-  return {
-    getMigrations: () => Promise.resolve([...list]),
-    getMigrationName: ([name]) => name,
-    getMigration: ([, migration]: Entry): Promise<Migration> => Promise.resolve(migration),
-  };
-}
 
 const lowered = (text: string): string => text.normalize('NFC').toLowerCase();
 
@@ -53,20 +40,7 @@ async function insertGroup(displayName: string, createdAt: string): Promise<stri
 }
 
 beforeAll(async () => {
-  expect(FOLD).toBeGreaterThan(0);
-  const template = new URL(inject('databaseUrl'));
-  const name = `${template.pathname.slice(1)}_fold${randomBytes(3).toString('hex')}`;
-  const server = new URL(template);
-  server.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: server.toString() });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(template);
-  u.pathname = `/${name}`;
-  url = u.toString();
-  db = createDb(url, 4);
-  await db.migrate.latest({ migrationSource: sourceOf(MIGRATIONS.slice(0, FOLD)), tableName: 'knex_migrations' });
+  ({ url, db } = await databaseBefore('20261207030000_fold_scim_case_keys', 'fold'));
 
   orgId = (await createOrg(db, `fold-${randomBytes(4).toString('hex')}`)).id;
   ids.small = await insertUser('σασ@x.gr', 'σασ@mail.gr', '2026-01-01T00:00:00Z');
@@ -75,7 +49,7 @@ beforeAll(async () => {
   ids.groupCapital = await insertGroup('ΟΔΟΣ', '2026-01-02T00:00:00Z');
   expect((await db('scim_users').select('user_name_key').orderBy('created_at')).map((r: { user_name_key: string }) => r.user_name_key)).toEqual(['σασ@x.gr', 'σας@x.gr']);
 
-  await db.migrate.latest({ migrationSource: sourceOf(MIGRATIONS), tableName: 'knex_migrations' });
+  await db.migrate.latest({ migrationSource: migrationSource(), tableName: 'knex_migrations' });
 }, 120_000);
 
 afterAll(async () => {
@@ -112,12 +86,12 @@ describe('the case-fold migration on a database with lower-cased keys', () => {
   it('rolls back to the lower-cased keys', async () => {
     await gw?.shutdown();
     gw = undefined;
-    await db.migrate.down({ migrationSource: sourceOf(MIGRATIONS), tableName: 'knex_migrations', name: '20261207030000_fold_scim_case_keys' });
+    await db.migrate.down({ migrationSource: migrationSource(), tableName: 'knex_migrations', name: '20261207030000_fold_scim_case_keys' });
     expect(await db('scim_users').select('user_name_key', 'user_name_dup').orderBy('created_at')).toEqual([
       { user_name_key: 'σασ@x.gr', user_name_dup: 0 },
       { user_name_key: 'σας@x.gr', user_name_dup: 0 },
     ]);
-    await db.migrate.latest({ migrationSource: sourceOf(MIGRATIONS), tableName: 'knex_migrations' });
+    await db.migrate.latest({ migrationSource: migrationSource(), tableName: 'knex_migrations' });
     expect((await db('scim_users').select('user_name_dup').orderBy('created_at')).map((r: { user_name_dup: number }) => r.user_name_dup)).toEqual([0, 1]);
   });
 });

@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Knex } from 'knex';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MIGRATIONS, type Migration } from '../../migrations/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCredential } from '../../src/auth/credentials.js';
 import { findActiveReviewer } from '../../src/scim/reviewers.js';
-import { createDb, type Db } from '../../src/db/knex.js';
+import type { Db } from '../../src/db/knex.js';
 import { createOrg } from '../../src/orgs/orgs.js';
 import { call, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { databaseBefore, migrationSource } from '../helpers/migrations.js';
 import { PATCH_OP, USER_SCHEMA, expectScimError, q } from './client.js';
 
 /**
@@ -15,17 +13,6 @@ import { PATCH_OP, USER_SCHEMA, expectScimError, q } from './client.js';
  * written by the earlier code — including names that code let through twice, one precomposed
  * (NFC) and one decomposed (NFD), which no locale's lower() tells apart — and then served.
  */
-
-const FIRST = MIGRATIONS.findIndex(([name]) => name === '20261206230000_add_user_name_key_to_scim_users');
-type Entry = (typeof MIGRATIONS)[number];
-
-function sourceOf(list: readonly Entry[]): Knex.MigrationSource<Entry> {
-  return {
-    getMigrations: () => Promise.resolve([...list]),
-    getMigrationName: ([name]) => name,
-    getMigration: ([, migration]: Entry): Promise<Migration> => Promise.resolve(migration),
-  };
-}
 
 const NFC = 'Åsa.Öberg@acme.se';
 const NFD = 'A\u030asa.O\u0308berg@acme.se';
@@ -47,19 +34,7 @@ async function insertUser(userName: string, emails: string[], createdAt: string)
 }
 
 beforeAll(async () => {
-  const template = new URL(inject('databaseUrl'));
-  const name = `${template.pathname.slice(1)}_keys${randomBytes(3).toString('hex')}`;
-  const server = new URL(template);
-  server.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: server.toString() });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(template);
-  u.pathname = `/${name}`;
-  url = u.toString();
-  db = createDb(url, 4);
-  await db.migrate.latest({ migrationSource: sourceOf(MIGRATIONS.slice(0, FIRST)), tableName: 'knex_migrations' });
+  ({ url, db } = await databaseBefore('20261206230000_add_user_name_key_to_scim_users', 'keys'));
 
   orgId = (await createOrg(db, `keys-${randomBytes(4).toString('hex')}`)).id;
   ids.nfc = await insertUser(NFC, ['Åsa@Exempel.se'], '2026-01-01T00:00:00Z');
@@ -80,7 +55,7 @@ beforeAll(async () => {
     ids[key] = (row as { id: string }).id;
   }
 
-  await db.migrate.latest({ migrationSource: sourceOf(MIGRATIONS), tableName: 'knex_migrations' });
+  await db.migrate.latest({ migrationSource: migrationSource(), tableName: 'knex_migrations' });
 }, 120_000);
 
 afterAll(async () => {
@@ -133,12 +108,12 @@ describe('the case-key migrations on a database with data', () => {
   it('roll back to the earlier indexes and apply again', async () => {
     await gw?.shutdown();
     gw = undefined;
-    await db.migrate.rollback({ migrationSource: sourceOf(MIGRATIONS), tableName: 'knex_migrations' });
+    await db.migrate.rollback({ migrationSource: migrationSource(), tableName: 'knex_migrations' });
     const indexes = async (): Promise<string[]> =>
       ((await db('pg_indexes').select('indexname').whereIn('tablename', ['scim_users', 'scim_user_emails', 'scim_groups']).orderBy('indexname')) as Array<{ indexname: string }>).map((r) => r.indexname);
     expect(await indexes()).toEqual(expect.arrayContaining(['scim_groups_org_display_name', 'scim_user_emails_org_value', 'scim_users_org_user_name']));
     expect((await db.raw(`select count(*)::int as n from information_schema.columns where table_name = 'scim_users' and column_name like 'user_name_%'`)).rows).toEqual([{ n: 0 }]);
-    await db.migrate.latest({ migrationSource: sourceOf(MIGRATIONS), tableName: 'knex_migrations' });
+    await db.migrate.latest({ migrationSource: migrationSource(), tableName: 'knex_migrations' });
     expect(await indexes()).toEqual(expect.arrayContaining(['scim_groups_org_display_name_key', 'scim_user_emails_org_value_key', 'scim_users_org_user_name_key']));
     expect(await db('scim_users').select('user_name_key', 'user_name_dup').where({ id: ids.nfd })).toEqual([{ user_name_key: 'asa.oberg@acme.se', user_name_dup: 0 }]);
   });
