@@ -35,7 +35,7 @@ interface Slot {
 }
 
 interface Pending {
-  resolve: (r: { classification: Classification; masked: Record<string, unknown> }) => void;
+  resolve: (r: { classification: Classification; masked?: Record<string, unknown> }) => void;
   reject: (err: Error) => void;
 }
 
@@ -71,7 +71,7 @@ export class ClassifierPool {
     return !this.closed && this.script !== undefined;
   }
 
-  classify(toolName: string, args: Record<string, unknown>): Promise<{ classification: Classification; masked: Record<string, unknown> }> {
+  classify(toolName: string, args: Record<string, unknown>): Promise<{ classification: Classification; masked?: Record<string, unknown> }> {
     if (!this.available) return Promise.reject(new Error('the classifier pool is not running'));
     const slot = this.slot();
     const id = this.nextId++;

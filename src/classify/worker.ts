@@ -14,7 +14,8 @@ export interface ClassifyJob {
   args: Record<string, unknown>;
 }
 
-export type ClassifyAnswer = { id: number; classification: Classification; masked: Record<string, unknown> } | { id: number; error: string };
+/** `masked`: the arguments with their secrets masked, only when there were secrets (else the caller's own are stored as they are). */
+export type ClassifyAnswer = { id: number; classification: Classification; masked?: Record<string, unknown> } | { id: number; error: string };
 
 const port = parentPort;
 if (port) {
@@ -23,7 +24,8 @@ if (port) {
     void ready
       .then(() => {
         const classification = classify(job.toolName, job.args);
-        const answer: ClassifyAnswer = { id: job.id, classification, masked: maskArguments(job.args, classification.signals) };
+        const secrets = classification.signals.some((s) => s.id === 'secret_leak');
+        const answer: ClassifyAnswer = { id: job.id, classification, ...(secrets ? { masked: maskArguments(job.args, classification.signals) } : {}) };
         port.postMessage(answer);
       })
       .catch((err: Error) => port.postMessage({ id: job.id, error: err.message } satisfies ClassifyAnswer));

