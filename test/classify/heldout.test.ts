@@ -284,3 +284,15 @@ describe('SQL of a red-team second round', () => {
     expect(fired('db_query', { sql })).toEqual([]);
   });
 });
+
+describe('query parameters a service puts into a command line', () => {
+  it('finds shell syntax in a host or file parameter of a requested URL, encoded or not', () => {
+    expect(fired('http_request', { method: 'GET', url: 'https://tools.example.com/api/ping?host=127.0.0.1;cat /etc/passwd' })).toContain('command_injection');
+    expect(fired('http_request', { method: 'GET', url: 'https://tools.example.com/api/ping?host=127.0.0.1%3Bcat%20/etc/passwd' })).toContain('command_injection');
+  });
+
+  it('leaves search terms and file names with a semicolon alone', () => {
+    expect(fired('http_request', { method: 'GET', url: 'https://api.example.com/search?q=a;b&path=docs/readme.md' })).toEqual([]);
+    expect(fired('http_request', { method: 'GET', url: 'https://api.example.com/files?file=report;final.pdf' })).toEqual([]);
+  });
+});

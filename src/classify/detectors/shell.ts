@@ -38,7 +38,7 @@ export function detectShell(input: DetectionInput): Signal[] {
     const taken = new Set(signals.map((s) => s.path));
     for (const field of input.fields) {
       if (taken.has(field.pointer)) continue;
-      const injected = parameterInjection(field);
+      const injected = parameterInjection(field) ?? queryParameterInjection(field);
       if (injected) signals.push(injected);
     }
   }
@@ -120,4 +120,30 @@ function codeLoadingVariable(field: StringField): Signal | undefined {
   else if (name === 'GIT_SSH_COMMAND' || name === 'GIT_SSH') why = PLAIN_SSH_RE.test(value) ? undefined : 'a command git runs in place of ssh';
   else if (CODE_VARIABLE_RE.test(name)) why = 'a command or script the program runs';
   return why ? { id: 'command_injection', severity: 'high', path: field.pointer, evidence: excerpt(`${name} in the environment names ${why}: ${value}`) } : undefined;
+}
+
+/**
+ * queryParameterInjection applies parameterInjection to the query parameters of a URL the call
+ * requests (`https://tools.example.com/api/ping?host=127.0.0.1;cat /etc/passwd`): a service that puts
+ * `host` into a command line is as injectable behind HTTP as behind a tool.
+ */
+function queryParameterInjection(field: StringField): Signal | undefined {
+  const value = field.value.trim();
+  if (value.length > 4096 || !/^https?:\/\/[^?#\s]+\?/i.test(value)) return undefined;
+  const query = value.slice(value.indexOf('?') + 1).split('#')[0]!;
+  for (const pair of query.split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) continue;
+    let name: string;
+    let param: string;
+    try {
+      name = decodeURIComponent(pair.slice(0, eq).replace(/\+/g, ' ')).toLowerCase();
+      param = decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
+    } catch {
+      continue;
+    }
+    const found = parameterInjection({ pointer: field.pointer, key: name, value: param });
+    if (found) return { ...found, evidence: excerpt(`in the URL's ${name} parameter: ${found.evidence}`) };
+  }
+  return undefined;
 }
