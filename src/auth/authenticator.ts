@@ -41,7 +41,7 @@ export class Authenticator {
     private readonly db: Db,
     private readonly cache: CredentialCache,
     private readonly tokens: AgentTokens,
-    private readonly revocations?: Pick<TokenRevocations, 'revoked'>,
+    private readonly revocations: Pick<TokenRevocations, 'revoked'>,
   ) {}
 
   async authenticateApi(apiKey: string | undefined, agentToken: string | undefined): Promise<Principal> {
@@ -55,7 +55,7 @@ export class Authenticator {
       const claims = await this.tokens.verify(agentToken);
       const orgName = claims && (await this.orgName(claims.orgId));
       if (!claims || !orgName) throw new UnauthorizedError('invalid or expired agent token');
-      if (await this.revocations?.revoked(claims)) throw new UnauthorizedError('this agent token was revoked');
+      if (await this.revocations.revoked(claims)) throw new UnauthorizedError('this agent token was revoked');
       return { orgId: claims.orgId, orgName, role: 'agent', credentialId: claims.tokenId, credentialName: claims.agentId, kind: 'agent_token', agentId: claims.agentId };
     }
     throw new UnauthorizedError('missing credentials: send X-AEGIS-API-Key or X-AEGIS-Agent-Token');

@@ -7,7 +7,7 @@ import { excerpt } from './evidence.js';
 import { findSecrets } from './secrets/scan.js';
 import { detectPii } from './detectors/pii.js';
 import { detectSecrets } from './detectors/secrets.js';
-import { collectMemberNames, collectStrings } from './walk.js';
+import { collectStrings } from './walk.js';
 
 let ready: Promise<void> | undefined;
 
@@ -37,10 +37,10 @@ export function classify(toolName: string, args: Record<string, unknown>): Class
     const prev = best.get(key);
     if (!prev || SEVERITY_RANK[s.severity] > SEVERITY_RANK[prev.severity]) best.set(key, s);
   };
-  let fields = collectStrings(args, '/arguments');
+  const names: StringField[] = [];
+  let fields = collectStrings(args, '/arguments', '', names);
   for (const s of detect({ toolName, category, fields, args, documents: [[args, '/arguments']] })) keep(s);
   // Member names that carry data (`{"ghp_…": 1}`): read for secrets and personal data, reported at the object that holds them.
-  const names = collectMemberNames(args, '/arguments');
   if (names.length > 0) {
     for (const s of [...detectSecrets({ toolName, category, fields: names }), ...detectPii({ toolName, category, fields: names })]) keep({ ...s, evidence: excerpt(`in a member name: ${s.evidence}`) });
   }

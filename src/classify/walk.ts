@@ -8,15 +8,17 @@ export function escapePointerToken(token: string): string {
 /**
  * collectStrings returns every string in `value` (object values and array items, depth-first, in
  * document order) with its JSON pointer below `base`. Numbers and booleans are not strings and are
- * skipped; object keys are not values. Requires a tree (no cycles): parsed JSON always is.
+ * skipped; object keys are not values (long ones go to `memberNames`, when given). Requires a tree (no
+ * cycles): parsed JSON always is.
  */
-export function collectStrings(value: unknown, base: string, key = ''): StringField[] {
+export function collectStrings(value: unknown, base: string, key = '', memberNames?: StringField[]): StringField[] {
   const out: StringField[] = [];
   const visit = (v: unknown, pointer: string, k: string, name: string): void => {
     if (typeof v === 'string') out.push(name === k ? { pointer, key: k, value: v } : { pointer, key: k, name, value: v });
     else if (Array.isArray(v)) v.forEach((item, i) => visit(item, `${pointer}/${i}`, k, name));
     else if (v !== null && typeof v === 'object') {
       for (const [childKey, child] of Object.entries(v as Record<string, unknown>)) {
+        if (memberNames && childKey.length >= MIN_NAME_AS_DATA) memberNames.push({ pointer, key: '', value: childKey });
         visit(child, `${pointer}/${escapePointerToken(childKey)}`, childKey.toLowerCase(), childKey);
       }
     }
@@ -25,25 +27,9 @@ export function collectStrings(value: unknown, base: string, key = ''): StringFi
   return out;
 }
 
-/** Member names shorter than this are names (`password`, `customer_email`), not data. */
-const MIN_NAME_AS_DATA = 12;
-
 /**
- * collectMemberNames returns the member names of `value` long enough to carry data (a token, an
- * address used as a key: `{"ghp_…": 1}`, `{"alice@corp.example": "admin"}`), each at the pointer of
- * the object that holds it: a name's own pointer would spell the secret out.
+ * Member names shorter than this are names (`password`, `customer_email`), not data. Longer ones may
+ * carry data (a token, an address used as a key: `{"ghp_…": 1}`): collectStrings hands them to
+ * `memberNames`, each at the pointer of the object that holds it (its own pointer would spell it out).
  */
-export function collectMemberNames(value: unknown, base: string): StringField[] {
-  const out: StringField[] = [];
-  const visit = (v: unknown, pointer: string): void => {
-    if (Array.isArray(v)) v.forEach((item, i) => visit(item, `${pointer}/${i}`));
-    else if (v !== null && typeof v === 'object') {
-      for (const [name, child] of Object.entries(v as Record<string, unknown>)) {
-        if (name.length >= MIN_NAME_AS_DATA) out.push({ pointer, key: '', value: name });
-        visit(child, `${pointer}/${escapePointerToken(name)}`);
-      }
-    }
-  };
-  visit(value, base);
-  return out;
-}
+const MIN_NAME_AS_DATA = 12;

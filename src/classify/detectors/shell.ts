@@ -1,6 +1,7 @@
 import { analyzeCodeField, analyzeCommand, warmUpAnalysis } from '../shell/analyze.js';
 import { commandFields } from '../shell/fields.js';
 import { openParseBudget } from '../shell/parse.js';
+import { isPlantedLibrary } from '../shell/paths.js';
 import { evidenceOf, SEVERITY_RANK, type Finding } from '../shell/findings.js';
 import { excerpt } from '../evidence.js';
 import type { DetectionInput, Signal, StringField } from '../types.js';
@@ -104,9 +105,7 @@ function parameterInjection(field: StringField): Signal | undefined {
 const CODE_VARIABLE_RE = /^(?:BASH_ENV|PROMPT_COMMAND|PYTHONSTARTUP|PERL5OPT|PERL5DB|GIT_EXTERNAL_DIFF|LD_AUDIT)$/;
 /** `ssh -i ~/.ssh/deploy_key -o StrictHostKeyChecking=no`: the ssh git should run, as CI sets it; anything else, or shell syntax, runs other code. */
 const PLAIN_SSH_RE = /^\s*(?:\S*\/)?ssh(?:\s+[^;|&`$()<>\n]*)?$/;
-const PRELOAD_VARIABLE_RE = /^(?:LD_PRELOAD|DYLD_INSERT_LIBRARIES)$/;
-/** Where a preloaded library belongs to the system (a memory allocator, a sanitiser): not the caller's code. */
-const SYSTEM_LIBRARY_RE = /^(?:\/usr\/(?:local\/)?lib(?:64)?|\/lib(?:64)?|\/opt\/homebrew\/lib)\/[^\s:]+$/;
+const PRELOAD_VARIABLE_RE = /^(?:LD_PRELOAD|LD_LIBRARY_PATH|DYLD_INSERT_LIBRARIES)$/;
 
 /** codeLoadingVariable reports an environment of a call (`{ env: { BASH_ENV: … } }`) that runs code. */
 function codeLoadingVariable(field: StringField): Signal | undefined {
@@ -114,7 +113,8 @@ function codeLoadingVariable(field: StringField): Signal | undefined {
   if (!/\/(?:env|environment|envs|env_vars|environment_variables)\/[^/]+$/i.test(field.pointer) || field.value.trim() === '') return undefined;
   const value = field.value.trim();
   let why: string | undefined;
-  if (PRELOAD_VARIABLE_RE.test(name)) why = value.split(/[\s:]+/).every((lib) => SYSTEM_LIBRARY_RE.test(lib)) ? undefined : 'a library loaded into every process';
+  // As for `LD_PRELOAD=… cmd` on a command line (credentialAccess): a library from a scratch or hidden place.
+  if (PRELOAD_VARIABLE_RE.test(name)) why = isPlantedLibrary(value) ? 'a library loaded into every process' : undefined;
   else if (name === 'NODE_OPTIONS') why = /(?:^|\s)(?:-r|--require|--import|--loader|--experimental-loader)(?:\s|=)/.test(value) ? 'a module loaded before the program' : undefined;
   else if (name === 'RUBYOPT') why = /(?:^|\s)-r/.test(value) ? 'a library loaded before the program' : undefined;
   else if (name === 'GIT_SSH_COMMAND' || name === 'GIT_SSH') why = PLAIN_SSH_RE.test(value) ? undefined : 'a command git runs in place of ssh';

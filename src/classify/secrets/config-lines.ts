@@ -1,7 +1,7 @@
-import { shannonEntropy } from './entropy.js';
+import { isLiteralPassword } from './curl.js';
 import { classifyKeyName } from './key-name.js';
 import type { SecretFinding } from './structured.js';
-import { isCredentialValue, isPlaceholder } from './value.js';
+import { isCredentialValue } from './value.js';
 
 /**
  * Credentials written in the shapes of particular files and languages, which no `name = value`
@@ -26,10 +26,6 @@ const BASE64_PEM_RE = /LS0tLS1CRUdJTi[A-Za-z0-9+/]{60,}={0,2}/g;
 /** PuTTY's .ppk: the key's private part follows `Private-Lines: N`. */
 const PPK_PRIVATE_RE = /\bPrivate-Lines:[ \t]*\d+[ \t]*\r?\n((?:[ \t]*[A-Za-z0-9+/=]{8,}[ \t]*(?:\r?\n|$))+)/g;
 
-function password(secret: string): boolean {
-  return shannonEntropy(secret) > 2 && !isPlaceholder(secret) && !/^[$%*<{]|\{\{/.test(secret);
-}
-
 export function findConfigCredentials(text: string, lower: string): SecretFinding[] {
   const out: SecretFinding[] = [];
   const add = (kind: string, severity: SecretFinding['severity'], start: number, secret: string): void => {
@@ -37,15 +33,15 @@ export function findConfigCredentials(text: string, lower: string): SecretFindin
   };
   const at = (m: RegExpExecArray, group: number): number => m.index + m[0].lastIndexOf(m[group]!);
   if (lower.includes('identified')) {
-    for (const m of text.matchAll(IDENTIFIED_BY_RE)) if (password(m[2]!)) add('Password in a SQL IDENTIFIED BY clause', 'high', at(m, 2), m[2]!);
+    for (const m of text.matchAll(IDENTIFIED_BY_RE)) if (isLiteralPassword(m[2]!)) add('Password in a SQL IDENTIFIED BY clause', 'high', at(m, 2), m[2]!);
   }
   if (lower.includes('requirepass') || lower.includes('masterauth')) {
-    for (const m of text.matchAll(REDIS_CONF_RE)) if (password(m[2]!)) add('Redis password (requirepass)', 'high', at(m, 2), m[2]!);
+    for (const m of text.matchAll(REDIS_CONF_RE)) if (isLiteralPassword(m[2]!)) add('Redis password (requirepass)', 'high', at(m, 2), m[2]!);
   }
   if (lower.includes('password') && (lower.includes('machine') || lower.includes('default'))) {
-    for (const m of text.matchAll(NETRC_LINE_RE)) if (password(m[1]!)) add('.netrc password', 'high', at(m, 1), m[1]!);
+    for (const m of text.matchAll(NETRC_LINE_RE)) if (isLiteralPassword(m[1]!)) add('.netrc password', 'high', at(m, 1), m[1]!);
     if (/\bmachine\s/.test(lower) && /\blogin\s/.test(lower)) {
-      for (const m of text.matchAll(NETRC_PASSWORD_LINE_RE)) if (password(m[1]!)) add('.netrc password', 'high', at(m, 1), m[1]!);
+      for (const m of text.matchAll(NETRC_PASSWORD_LINE_RE)) if (isLiteralPassword(m[1]!)) add('.netrc password', 'high', at(m, 1), m[1]!);
     }
   }
   if (text.includes('="') || text.includes('= "')) {

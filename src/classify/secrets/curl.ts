@@ -81,10 +81,18 @@ const AZ_LOGIN_RE = /\baz\s+(?:acr\s+)?login\b[^\n;|&]{0,300}?\s(?:-p|--password
  * -uroot -pS3cret`, `sshpass -p S3cret ssh …`, `docker login -p …`, `redis-cli -a …` (where
  * `--password=…` is an assignment and found as one).
  */
+/**
+ * isLiteralPassword: a password written as it is — not one of a single character class repeated, a
+ * placeholder, a variable (`$PASS`, `%PASS%`), a template (`{{ pass }}`, `<password>`), a hash (`*6BB4…`).
+ */
+export function isLiteralPassword(secret: string): boolean {
+  return shannonEntropy(secret) > 2 && !isPlaceholder(secret) && !/^[$%*<{]|\{\{/.test(secret);
+}
+
 export function findCliPasswords(text: string, lower: string): SecretFinding[] {
   const out: SecretFinding[] = [];
   const keep = (secret: string, start: number, kind: string): void => {
-    if (shannonEntropy(secret) > 2 && !isPlaceholder(secret) && !/^\$|\{\{/.test(secret)) out.push({ kind, severity: 'high', start, end: start + secret.length });
+    if (isLiteralPassword(secret)) out.push({ kind, severity: 'high', start, end: start + secret.length });
   };
   if (lower.includes('mysql') || lower.includes('mariadb')) {
     for (const m of text.matchAll(MYSQL_CLIENT_RE)) {

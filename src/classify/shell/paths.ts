@@ -1,3 +1,5 @@
+import { escapeRegex } from '../../util/glob.js';
+
 /** What the shell rules know about paths: credential files, temporary and system locations. */
 
 /** Files whose contents are credentials or password hashes (reading them is reconnaissance or theft). */
@@ -61,7 +63,7 @@ function globRegex(glob: string): RegExp | undefined {
       const body = glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
       out += `[${body}]`;
       i = end;
-    } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
+    } else out += escapeRegex(c);
   }
   try {
     return new RegExp(`^${out}$`);
@@ -79,6 +81,14 @@ export function isCredentialPath(p: string): boolean {
   if (!/[*?[]/.test(n) || !n.startsWith('/') || !/[A-Za-z_].*[A-Za-z_]/.test(n.slice(n.lastIndexOf('/') + 1).replace(/\[[^\]]*\]/g, ''))) return false;
   const re = globRegex(n);
   return re !== undefined && GLOB_TARGETS.some((t) => re.test(t));
+}
+
+/**
+ * isPlantedLibrary: a library to preload from a scratch or hidden place (`/tmp/.x/libhide.so`,
+ * `/dev/shm/x.so`) — how rootkits hide and hijack programs; jemalloc from /usr/lib is how allocators are swapped.
+ */
+export function isPlantedLibrary(lib: string): boolean {
+  return lib.split(/[\s:]+/).some((l) => isTempPath(l) || /(^|\/)\.[^/.]/.test(l) || /^\/dev\/shm\//.test(l));
 }
 
 /** isTempPath reports whether a path is inside a temporary directory (`/tmp/x`, `$TMPDIR/x`). */

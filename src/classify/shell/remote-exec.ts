@@ -1,6 +1,6 @@
 import { FETCHERS, INTERPRETERS, NETCATS, SHELLS, positionals, type CommandView, type NestedProgram } from './commands.js';
 import type { Finding } from './findings.js';
-import { isCredentialPath, isTempPath, normalizePath } from './paths.js';
+import { isCredentialPath, isPlantedLibrary, normalizePath } from './paths.js';
 import type { ShellCommand, ShellWord } from './script.js';
 import { ownerOf, viewOf, type ScriptView } from './view.js';
 
@@ -508,7 +508,7 @@ export function credentialAccess(sv: ScriptView): Finding[] {
     // how rootkits hide and hijack privileged programs. jemalloc from /usr/lib is how allocators are swapped.
     for (const a of cmd.assigns) {
       const lib = a.value?.value ?? '';
-      if ((a.name === 'LD_PRELOAD' || a.name === 'LD_LIBRARY_PATH' || a.name === 'DYLD_INSERT_LIBRARIES') && (isTempPath(lib) || /(^|\/)\.[^/.]/.test(lib) || /^\/dev\/shm\//.test(lib))) {
+      if ((a.name === 'LD_PRELOAD' || a.name === 'LD_LIBRARY_PATH' || a.name === 'DYLD_INSERT_LIBRARIES') && isPlantedLibrary(lib)) {
         out.push({ id: 'command_injection', severity: 'high', label: `${a.name} from ${lib}`, text: src, start: cmd.start, end: cmd.end });
       }
     }
