@@ -1,7 +1,7 @@
 import { categorize } from './category.js';
 import { DETECTORS, INITIALIZERS } from './detectors/index.js';
 import type { Category, Classification, DetectionInput, Signal, StringField } from './types.js';
-import { base64Fields } from './encoded.js';
+import { base64Fields, encodedTexts } from './encoded.js';
 import { embeddedJson } from './embedded.js';
 import { excerpt } from './evidence.js';
 import { findSecrets } from './secrets/scan.js';
@@ -50,6 +50,8 @@ export function classify(toolName: string, args: Record<string, unknown>): Class
     for (const s of detect({ toolName, category, fields: decoded, embedded: true })) keep({ ...s, evidence: excerpt(`base64-decoded: ${s.evidence}`) });
     fields = [...fields, ...decoded];
   }
+  // Tokens sent encoded inside a string (`body: "Z2hwXzFh…"`, a hex dump): read for secrets, reported at the string.
+  for (const s of detectSecrets({ toolName, category, fields: encodedTexts(fields) })) keep({ ...s, evidence: excerpt(`encoded: ${s.evidence}`) });
   // Every string read, at the call's pointer that holds it: for keeping secrets out of evidence.
   const read: StringField[] = [...fields];
   // Each level of embedded documents is read in one pass per category, not one per document.

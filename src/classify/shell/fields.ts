@@ -1,4 +1,5 @@
 import { embeddedJson } from '../embedded.js';
+import { persistedProgram } from './persistence.js';
 import type { DetectionInput, StringField } from '../types.js';
 
 /** A string of the call that holds a command line (`shell`) or a program (`code`). */
@@ -104,6 +105,17 @@ export function commandFields(input: DetectionInput): CommandField[] {
       taken.add(s.pointer);
     }
   }
+  // `write_file { path: "~/.bashrc", content: "curl … | sh" }`: text written into a file that runs by itself later is a program.
+  for (const f of scalars) {
+    if (!WRITTEN_KEY.test(f.key) || taken.has(f.pointer)) continue;
+    const holder = parentOf(f.pointer);
+    const target = scalars.find((s) => TARGET_KEY.test(s.key) && parentOf(s.pointer) === holder);
+    const program = target ? persistedProgram(target.value, f.value) : undefined;
+    if (program) {
+      out.push({ pointer: f.pointer, text: program, kind: 'shell', language: '' });
+      taken.add(f.pointer);
+    }
+  }
   if (out.length === 0 && shellCategory) {
     // JSON text is a document, read as arguments of its own (classify()), not a command line.
     for (const f of scalars) if (!PROSE_KEY.test(f.key) && !ARGV_KEY.test(f.key) && embeddedJson(f.value) === undefined) out.push({ pointer: f.pointer, text: f.value, kind: 'shell', language: '' });
@@ -111,6 +123,10 @@ export function commandFields(input: DetectionInput): CommandField[] {
   }
   return out;
 }
+
+/** Keys of the file a write goes to, and of the text written. */
+const TARGET_KEY = /^(?:path|file|file_?path|filename|file_?name|target|target_?file|dest|destination|output|output_?path)$/;
+const WRITTEN_KEY = /^(?:content|contents|text|data|body|new_?string|new_?str|new_?content|new_?text|append|line|lines|insert|insert_?text|file_?text)$/;
 
 /** A shell or interpreter named alone (or with `-s`, `-`): it runs what it reads from stdin. */
 const STDIN_PROGRAM_RE = /^\s*(?:sudo\s+)?(?:\/\S*\/)?((?:ba|z|da|k|a|fi)?sh|python[23]?(?:\.\d+)?|node|perl|ruby|php)(?:\s+(?:-s|-|-i|-l|--login|-x|-e))*\s*$/i;

@@ -1,6 +1,7 @@
-import { FETCHERS, INTERPRETERS, NETCATS, SHELLS, positionals, type CommandView, type NestedProgram } from './commands.js';
+import { FETCHERS, INTERPRETERS, NETCATS, SHELLS, positionals, quoteJoin, type CommandView, type NestedProgram } from './commands.js';
 import type { Finding } from './findings.js';
 import { isCredentialPath, isPlantedLibrary, normalizePath } from './paths.js';
+import { cronCommands, persistedProgram } from './persistence.js';
 import type { ShellCommand, ShellWord } from './script.js';
 import { ownerOf, viewOf, type ScriptView } from './view.js';
 
@@ -74,11 +75,6 @@ function printedText(v: CommandView | undefined): string | undefined {
   return undefined;
 }
 
-/** Files cron reads jobs from: the system ones name the user before the command. */
-const CRON_FILE = /^\/etc\/(?:crontab|cron\.d\/[^/]+)$|^\/var\/spool\/cron\/(?:crontabs\/)?[^/]+$/;
-/** A crontab line's schedule (five fields, or `@reboot`, `@daily`…): what follows it is the command. */
-const CRON_SCHEDULE = /^\s*(?:@\w+|(?:\S+\s+){5})/;
-
 /**
  * pipedPrograms lists the command text a script writes and runs, or schedules, itself: printed into a
  * shell (`echo "rm -rf /" | sh`, `cat <<EOF | bash`), into `at`/`batch`, into `crontab -` or a cron
@@ -96,7 +92,7 @@ export function pipedPrograms(sv: ScriptView): NestedProgram[] {
       if ((cron || runs) && printed.length > 0) {
         for (const text of printed) {
           if (!cron) out.push({ language: 'shell', text });
-          else for (const line of text.split('\n')) if (CRON_SCHEDULE.test(line)) out.push({ language: 'shell', text: line.replace(CRON_SCHEDULE, '') });
+          else for (const line of cronCommands(text, false)) out.push({ language: 'shell', text: line });
         }
         printed = [];
       }
@@ -104,14 +100,37 @@ export function pipedPrograms(sv: ScriptView): NestedProgram[] {
       if (text?.trim()) printed.push(text);
     }
   }
-  // Lines printed into a cron file (`echo "* * * * * root curl … | sh" > /etc/cron.d/x`): each one's
-  // command after its schedule (and, in the system files, the user it runs as).
+  // Text printed into a file that runs by itself later — a cron file (each line's command after its schedule), a shell's
+  // startup file, a git hook, a systemd unit's Exec= lines (`echo "* * * * * root curl … | sh" > /etc/cron.d/x`,
+  // `echo 'bash -i >& /dev/tcp/…' >> ~/.bashrc`, `… | tee -a ~/.profile`).
   sv.script.commands.forEach((cmd, i) => {
-    const target = cmd.redirs.find((r) => (r.op === '>' || r.op === '>>' || r.op === '>|') && r.target && CRON_FILE.test(r.target.value))?.target?.value;
-    const text = target ? printedText(sv.views[i]) : undefined;
-    if (!target || !text) return;
-    const system = !/\/var\/spool\/cron\//.test(target);
-    for (const line of text.split('\n')) if (CRON_SCHEDULE.test(line)) out.push({ language: 'shell', text: line.replace(CRON_SCHEDULE, '').replace(system ? /^\s*\S+\s+/ : /^/, '') });
+    const text = printedText(sv.views[i]);
+    if (!text) return;
+    for (const r of cmd.redirs) {
+      const program = (r.op === '>' || r.op === '>>' || r.op === '>|') && r.target ? persistedProgram(r.target.value, text) : undefined;
+      if (program) out.push({ language: 'shell', text: program });
+    }
+  });
+  for (const pipe of sv.pipelines) {
+    for (let k = 1; k < pipe.length; k++) {
+      const tee = viewOf(sv, pipe[k]!);
+      const text = tee?.name === 'tee' ? printedText(viewOf(sv, pipe[k - 1]!)) : undefined;
+      if (!text) continue;
+      for (const file of positionals(tee!.args)) {
+        const program = persistedProgram(file, text);
+        if (program) out.push({ language: 'shell', text: program });
+      }
+    }
+  }
+  // `set -- rm -rf /; "$@"`: the positional parameters a script set itself, run as a command.
+  let positional: string[] | undefined;
+  sv.script.commands.forEach((cmd, i) => {
+    const v = sv.views[i];
+    if (v?.name === 'set' && v.args[1] === '--') positional = v.args.slice(2);
+    const first = cmd.argv[0];
+    if (positional && positional.length > 0 && first?.pieces.length === 1 && first.pieces[0]!.kind === 'param' && /^[@*1]$/.test(first.pieces[0]!.param ?? '')) {
+      out.push({ language: 'shell', text: [quoteJoin(positional), ...cmd.argv.slice(1).map((w) => w.raw)].join(' ') });
+    }
   });
   for (const subst of sv.script.substs) {
     const inner = sv.sequences.get(subst.sequence) ?? [];

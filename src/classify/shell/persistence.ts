@@ -1,0 +1,80 @@
+import { quoteJoin } from './commands.js';
+import { normalizePath } from './paths.js';
+
+/**
+ * Files something runs later on its own — at every login or shell, on a schedule, at boot, on a git
+ * commit — so text written into them is a program, and a download-and-run or a reverse shell planted
+ * there is persistence. persistedProgram returns the shell text such a file will run.
+ */
+
+/** Read whole as shell: startup files of shells, boot scripts, git hooks, ssh's rc, the MOTD scripts. */
+const HOME = String.raw`(?:\/home\/[^/]+|\/root|\/Users\/[^/]+)`;
+const SHELL_FILES: RegExp[] = [
+  new RegExp(String.raw`^${HOME}\/\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|zlogin|zlogout|kshrc|mkshrc|cshrc|tcshrc|login|xprofile|xinitrc|xsession|xsessionrc)$`),
+  new RegExp(String.raw`^${HOME}\/\.config\/fish\/(?:config\.fish|conf\.d\/[^/]+)$`),
+  new RegExp(String.raw`^${HOME}\/\.ssh\/rc$`),
+  /^\/etc\/(?:profile|bashrc|bash\.bashrc|zshrc|zprofile|zshenv|zsh\/\w+|rc\.local|ssh\/sshrc|X11\/Xsession\.d\/[^/]+)$/,
+  /^\/etc\/(?:profile\.d|init\.d|rc\d\.d|update-motd\.d|network\/if-(?:up|pre-up|down|post-down)\.d|NetworkManager\/dispatcher\.d|apt\/apt\.conf\.d)\/[^/]+$/,
+  // A repository's hooks run at the next commit, checkout or push (not the *.sample files git ships).
+  /(?:^|\/)\.git\/hooks\/(?!.*\.sample$)[^/]+$/,
+  /(?:^|\/)\.husky\/(?!_\/)[^/]+$/,
+];
+
+/** Files cron reads jobs from: the system ones name the user before the command. */
+const CRON_FILE = /^\/etc\/(?:crontab|cron\.d\/[^/]+)$|^\/var\/spool\/cron\/(?:crontabs\/)?[^/]+$/;
+/** A crontab line's schedule (five fields, or `@reboot`, `@daily`…): what follows it is the command. */
+const CRON_SCHEDULE = /^\s*(?:@\w+|(?:\S+\s+){5})/;
+/** Periodic cron scripts (`/etc/cron.daily/x`) are run whole. */
+const CRON_SCRIPT = /^\/etc\/cron\.(?:hourly|daily|weekly|monthly)\/[^/]+$/;
+
+/** Unit files of systemd (system and user), whose Exec…= lines run at boot, at login or on a timer. */
+const SYSTEMD_UNIT = new RegExp(
+  String.raw`^(?:\/etc\/systemd\/(?:system|user)|\/(?:usr\/)?lib\/systemd\/(?:system|user)|${HOME}\/\.config\/systemd\/user|\/run\/systemd\/(?:system|user))\/[^/]+\.(?:service|socket)(?:\.d\/[^/]+\.conf)?$`,
+);
+const SYSTEMD_EXEC = /^\s*Exec(?:Start|StartPre|StartPost|Stop|StopPost|Reload|Condition)\s*=\s*[-@:+!]*(.*)$/gm;
+/** Desktop-session autostart entries (`~/.config/autostart/x.desktop`, `/etc/xdg/autostart/`). */
+const AUTOSTART = new RegExp(String.raw`^(?:${HOME}\/\.config|\/etc\/xdg)\/autostart\/[^/]+\.desktop$`);
+const DESKTOP_EXEC = /^\s*Exec\s*=\s*(.*)$/gm;
+/** launchd jobs of macOS (`~/Library/LaunchAgents/x.plist`): the ProgramArguments run at login or boot. */
+const LAUNCHD_JOB = new RegExp(String.raw`^(?:${HOME}|)\/Library\/Launch(?:Agents|Daemons)\/[^/]+\.plist$`);
+const LAUNCHD_ARGS = /<key>\s*ProgramArguments\s*<\/key>\s*<array>([\s\S]*?)<\/array>|<key>\s*Program\s*<\/key>\s*<string>([^<]*)<\/string>/g;
+
+/** cronCommands returns the commands of crontab lines (after the schedule and, in system files, the user). */
+export function cronCommands(text: string, system: boolean): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (/^\s*#/.test(line) || !CRON_SCHEDULE.test(line)) continue;
+    out.push(line.replace(CRON_SCHEDULE, '').replace(system ? /^\s*\S+\s+/ : /^/, ''));
+  }
+  return out;
+}
+
+/**
+ * persistedProgram returns the shell text that a file at `path` will run when `text` is written into
+ * it, or undefined when nothing runs that file by itself (a source file, a document).
+ */
+export function persistedProgram(path: string, text: string): string | undefined {
+  if (path.length > 512 || text.trim() === '') return undefined;
+  const p = normalizePath(path.trim().replace(/^["']|["']$/g, ''));
+  if (SHELL_FILES.some((re) => re.test(p)) || CRON_SCRIPT.test(p)) return text;
+  if (CRON_FILE.test(p)) return joined(cronCommands(text, !/\/var\/spool\/cron\//.test(p)));
+  if (SYSTEMD_UNIT.test(p)) return joined([...text.matchAll(SYSTEMD_EXEC)].map((m) => m[1]!));
+  if (AUTOSTART.test(p)) return joined([...text.matchAll(DESKTOP_EXEC)].map((m) => m[1]!.replace(/%[fFuUdDnNickvm]/g, '')));
+  if (LAUNCHD_JOB.test(p)) {
+    return joined(
+      [...text.matchAll(LAUNCHD_ARGS)].map((m) =>
+        quoteJoin(m[1] !== undefined ? [...m[1].matchAll(/<string>([^<]*)<\/string>/g)].map((a) => xmlText(a[1]!)) : [xmlText(m[2]!)]),
+      ),
+    );
+  }
+  return undefined;
+}
+
+function joined(lines: string[]): string | undefined {
+  const kept = lines.map((l) => l.trim()).filter(Boolean);
+  return kept.length > 0 ? kept.join('\n') : undefined;
+}
+
+function xmlText(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+}
