@@ -27,7 +27,9 @@ export interface Row {
 }
 
 export function datasetsDir(given?: string): string {
-  const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+  // The checkout holding this file, whether it runs from tools/eval (tsx) or dist/tools/eval (built).
+  let repo = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(repo, 'package.json')) && path.dirname(repo) !== repo) repo = path.dirname(repo);
   return path.resolve(given ?? process.env.AEGIS_DATASETS ?? path.join(repo, '..', 'shared', 'datasets'));
 }
 
