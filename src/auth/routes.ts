@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireRole } from '../http/auth.js';
 import { recordAudit } from '../audit/audit.js';
 import { actorOf, principalOf, type AppContext, type AppState } from '../http/state.js';
-import { pageQuery, uuidParam, validate } from '../http/validate.js';
+import { nameText, pageQuery, uuidParam, validate } from '../http/validate.js';
 import type { Db } from '../db/knex.js';
 import type { AgentTokens } from './agent-tokens.js';
 import { AGENT_TOKEN_REVOCATIONS_CHANNEL, type TokenRevocations } from './token-revocations.js';
@@ -13,7 +13,7 @@ import { ValidationError } from '../errors.js';
 import { isUserActive } from '../scim/reviewers.js';
 import { ROLES } from './roles.js';
 
-const name = z.string().trim().min(1).max(128);
+const name = nameText(128);
 export const CreateApiKeyBody = z.strictObject({ name, role: z.enum(ROLES), user_id: z.uuid({ error: 'must be a UUID' }).optional() });
 export const CreateScimTokenBody = z.strictObject({ name: name.default('scim') });
 export const AgentIdParam = z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');

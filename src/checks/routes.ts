@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { requireRole } from '../http/auth.js';
 import { principalOf, type AppState } from '../http/state.js';
-import { pageQuery, queryInt, uuidParam, validate } from '../http/validate.js';
+import { freeText, nameText, pageQuery, queryInt, uuidParam, validate } from '../http/validate.js';
 import { presentCheck, presentDecision, presentVerdict } from './presenter.js';
 import type { ReviewService } from './review.js';
 import { CheckBody, Identifier } from './schema.js';
@@ -16,13 +16,8 @@ const RESERVED_DECIDERS = /^(?:policy|timeout|kill-switch|kill_switch|anomaly|sy
 export const ReviewBody = z.strictObject({
   decision: z.enum(['allow', 'block']),
   // The names the gateway decides under: a reviewer's decision must not read as a timeout or a kill switch in the log.
-  decided_by: z
-    .string()
-    .trim()
-    .min(1)
-    .max(256)
-    .refine((v) => !RESERVED_DECIDERS.test(v), 'names a decider the gateway reserves for itself (policy, timeout, kill-switch, anomaly, system:…)'),
-  reason: z.string().max(2000).optional(),
+  decided_by: nameText(256).refine((v) => !RESERVED_DECIDERS.test(v), 'names a decider the gateway reserves for itself (policy, timeout, kill-switch, anomaly, system:…)'),
+  reason: freeText(2000).optional(),
 });
 export const DecisionQuery = z.object({ wait: queryInt(0, 60).default(0) });
 export const ChecksQuery = pageQuery.extend({ status: z.enum(['pending', 'decided']).optional(), agent_id: Identifier.optional() });

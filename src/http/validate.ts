@@ -104,3 +104,22 @@ export const pageQuery = z.object({
 
 /** A UUID in any letter case, as the lower-case form every id is stored and named in (workflow ids, long-poll channels). */
 export const uuidParam = z.uuid({ error: 'must be a UUID' }).transform((id) => id.toLowerCase());
+
+/** Characters that have no place in a name: C0 and C1 controls (line breaks included), DEL, and the bidirectional overrides that make text read other than it is stored ("Trojan Source"). */
+// eslint-disable-next-line no-control-regex -- control characters are what is refused
+const NAME_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+/** The same in free text (a reason, a description), which may hold tabs and line breaks. */
+// eslint-disable-next-line no-control-regex -- control characters are what is refused
+const TEXT_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** nameText: a one-line name people read (a key's, a policy's), trimmed, 1..max characters, without control characters. */
+export const nameText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((v) => !NAME_FORBIDDEN.test(v), 'must not contain control characters, line breaks or bidirectional overrides');
+
+/** freeText: text people read (a reason, a description), up to max characters; tabs and line breaks allowed, other control characters not. */
+export const freeText = (max: number) => z.string().max(max).refine((v) => !TEXT_FORBIDDEN.test(v), 'must not contain control characters or bidirectional overrides');

@@ -2,14 +2,14 @@ import { Router } from '@koa/router';
 import { z } from 'zod';
 import { requireRole } from '../http/auth.js';
 import { actorOf, principalOf, type AppContext, type AppState } from '../http/state.js';
-import { pageQuery, uuidParam, validate } from '../http/validate.js';
+import { freeText, pageQuery, uuidParam, validate } from '../http/validate.js';
 import { Identifier } from '../checks/schema.js';
 import { listKillSwitches, presentKillSwitch, type Writer } from './store.js';
 import type { KillSwitchService } from './service.js';
 import type { Db } from '../db/knex.js';
 
 export const EngageBody = z
-  .strictObject({ scope: z.enum(['org', 'agent', 'tool']), target: Identifier.optional(), reason: z.string().trim().min(1).max(1000) })
+  .strictObject({ scope: z.enum(['org', 'agent', 'tool']), target: Identifier.optional(), reason: freeText(1000).trim().min(1) })
   .superRefine((v, ctx) => {
     if (v.scope !== 'org' && !v.target) ctx.addIssue({ code: 'custom', path: ['target'], message: `required for scope "${v.scope}"` });
     if (v.scope === 'org' && v.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'must be absent for scope "org"' });

@@ -5,7 +5,7 @@ import type { Db } from '../db/knex.js';
 import { ValidationError } from '../errors.js';
 import { requireRole } from '../http/auth.js';
 import { actorOf, principalOf, type AppContext, type AppState } from '../http/state.js';
-import { pageQuery, validate } from '../http/validate.js';
+import { freeText, nameText, pageQuery, validate } from '../http/validate.js';
 import { DECISIONS, RISK_LEVELS } from '../orgs/settings.js';
 import type { PolicyCache } from './cache.js';
 import { PLATFORM_DEFAULTS } from './defaults.js';
@@ -18,8 +18,8 @@ const globs = z.array(z.string().min(1).max(200)).max(100);
 export const PolicyMatchSchema = z.strictObject({ tool_names: globs.optional(), agent_ids: globs.optional(), categories: z.array(z.enum(CATEGORIES)).max(8).optional() });
 
 const policyFields = {
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(2000).default(''),
+  name: nameText(200),
+  description: freeText(2000).default(''),
   policy_schema: z.record(z.string(), z.unknown()).optional(),
   risk_level: z.enum(RISK_LEVELS).optional(),
   match: PolicyMatchSchema.nullable().optional(),

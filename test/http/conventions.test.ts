@@ -165,6 +165,31 @@ describe('error envelope', () => {
     expect(missing.body.error.details).toEqual([{ path: '(body)', message: 'request body is required (JSON)' }]);
   });
 
+  it('refuses control characters and bidirectional overrides in names and reasons people read, and creates nothing', async () => {
+    const refused: Array<[string, string, Record<string, unknown>, string]> = [
+      ['POST', '/api/v1/api-keys', { name: 'ci\u001b[2Jbot', role: 'viewer' }, 'name'],
+      ['POST', '/api/v1/api-keys', { name: 'deploy\nrole: admin', role: 'viewer' }, 'name'],
+      ['POST', '/api/v1/scim-tokens', { name: 'okta\u202egnp.exe' }, 'name'],
+      ['POST', '/api/v1/policies', { id: 'ctl-name', name: 'no \u0007 bells', description: '', policy_schema: {}, risk_level: 'LOW' }, 'name'],
+      ['POST', '/api/v1/policies', { id: 'ctl-desc', name: 'fine', description: 'hides\u0001 a control', policy_schema: {}, risk_level: 'LOW' }, 'description'],
+      ['POST', '/api/v1/kill-switches', { scope: 'org', reason: 'incident\u0008\u0008\u0008 nothing to see' }, 'reason'],
+    ];
+    for (const [method, path, body, field] of refused) {
+      const res = await call(gw.url, method, path, { key: org.adminKey, body });
+      expect(res.status, `${path} ${JSON.stringify(body)}`).toBe(400);
+      expectEnvelope(res.body, 'VALIDATION_ERROR');
+      expect(res.body.error.details).toEqual([{ path: field, message: expect.stringMatching(/control characters/) }]);
+    }
+    const keys = await call(gw.url, 'GET', '/api/v1/api-keys?limit=200', { key: org.adminKey });
+    expect(keys.body.data.map((k: { name: string }) => k.name)).not.toContain('deploy\nrole: admin');
+    expect((await call(gw.url, 'GET', '/api/v1/policies/ctl-desc', { key: org.adminKey })).status).toBe(404);
+    expect((await call(gw.url, 'GET', '/api/v1/kill-switches?active=true', { key: org.adminKey })).body.data).toEqual([]);
+    // Line breaks and tabs stay allowed where text runs over lines, and non-ASCII names are names.
+    const multiline = await call(gw.url, 'POST', '/api/v1/policies', { key: org.adminKey, body: { id: 'multi-line', name: 'Zugriff für Prüfer', description: 'line one\n\tline two', policy_schema: {}, risk_level: 'LOW' } });
+    expect(multiline.status).toBe(201);
+    expect(multiline.body).toMatchObject({ name: 'Zugriff für Prüfer', description: 'line one\n\tline two' });
+  });
+
   it('answers bodies over 1 MiB with 413 PAYLOAD_TOO_LARGE and keeps nothing', async () => {
     const name = 'x'.repeat(1024 * 1024);
     const res = await call(gw.url, 'POST', '/api/v1/api-keys', { key: org.adminKey, body: { name, role: 'viewer' } });
