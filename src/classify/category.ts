@@ -7,7 +7,7 @@ const NAME_RULES: Array<[Category, RegExp]> = [
   ['database', /(sql|db_|_db|database|query|postgres|mysql|sqlite|mongo|redis|bigquery|snowflake|table)/],
   ['code', /(code|python|eval|javascript|typescript|node_|repl|notebook|jupyter|compile)/],
   ['shell', /(shell|bash|exec|command|terminal|cmd|run_|subprocess|spawn|powershell|ssh|script)/],
-  ['filesystem', /(file|fs_|_fs|read|write|path|dir|folder|upload|download|storage|s3|blob)/],
+  ['filesystem', /(file|fs_|_fs|read|write|path|dir|folder|upload|download|storage|s3|blob|symlink|hardlink)/],
   ['network', /(http|fetch|url|request|web|browse|curl|api_call|webhook|scrape|crawl|get_page)/],
 ];
 

@@ -194,6 +194,9 @@ describe('detectPaths()', () => {
 
   it('flags a climb to a sensitive file in free text, not an ordinary relative link', () => {
     expect(run('shell', { command: 'cat ../../../../etc/passwd' })[0]).toMatchObject({ severity: 'high', path: '/arguments/command' });
+    // Backslashes encoded once or twice climb on Windows servers just the same.
+    expect(run('get_attachment', { name: '..%5c..%5c..%5cboot.ini' })[0]).toMatchObject({ id: 'path_traversal', path: '/arguments/name' });
+    expect(run('get_attachment', { name: '..%255c..%255c..%255cwindows%255cwin.ini' })[0]).toMatchObject({ id: 'path_traversal', path: '/arguments/name' });
     expect(run('shell', { command: 'cd ../.. && ls -la' })).toEqual([]);
     expect(run('send_email', { to: 'a', body: 'See [the guide](../../docs/guide.md).' })).toEqual([]);
   });
@@ -208,6 +211,14 @@ describe('detectPaths()', () => {
 describe('classify() with detectPaths', () => {
   beforeAll(async () => {
     await initClassifier();
+  });
+
+  it('reads where a link points and what it is named, and a Windows user registry hive', () => {
+    expect(classify('create_symlink', { target: '/etc/shadow', link_name: 'uploads/avatar.png' }).signals).toContainEqual(expect.objectContaining({ id: 'path_traversal', severity: 'critical', path: '/arguments/target' }));
+    const tar = classify('extract_archive', { archive: 'bundle.tar', dest: 'work/', members: [{ name: 'data', type: 'symlink', linkname: '/root' }] });
+    expect(tar.signals).toContainEqual(expect.objectContaining({ id: 'path_traversal', path: '/arguments/members/0/linkname' }));
+    expect(classify('read_file', { path: 'C:\\Users\\Administrator\\NTUSER.DAT' }).signals).toContainEqual(expect.objectContaining({ id: 'path_traversal', severity: 'critical' }));
+    expect(classify('create_symlink', { target: 'releases/v2.3.1', link_name: 'current' }).signals).toEqual([]);
   });
 
   it('reports path_traversal on a read_file call', () => {

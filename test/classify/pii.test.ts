@@ -35,6 +35,14 @@ describe('detectPii()', () => {
     ['an Aadhaar number', 'Aadhaar 2341 2341 2346', 'Aadhaar number', 'high'],
     ['an Italian codice fiscale', 'codice fiscale RSSMRA85T10A562S', 'Italian codice fiscale', 'high'],
     ['a passport number', 'passport no. X1234567, born 1990-01-01', 'Passport number', 'medium'],
+    ['a Brazilian CPF', 'CPF do titular: 111.444.777-35', 'Brazilian CPF', 'high'],
+    ['a Canadian SIN', 'Social Insurance Number 130-692-544', 'Canadian SIN', 'high'],
+    ['a German tax ID', 'Steuer-IdNr. 36 574 261 809', 'German tax ID', 'high'],
+    ['an Indian PAN', 'PAN card: ABCPD1234E', 'Indian PAN', 'high'],
+    ['a Swedish personnummer', 'personnummer 811228-9874', 'Swedish personal identity number', 'high'],
+    ['a Polish PESEL', 'PESEL: 44051401359', 'Polish PESEL', 'high'],
+    ['a French NIR', 'Numéro de sécurité sociale : 2 95 10 99 126 111 93', 'French social security number', 'high'],
+    ['a Belgian national number', 'Rijksregisternummer 85.07.30-033.28', 'Belgian national number', 'high'],
   ])('finds %s', (_name, text, evidence, severity) => {
     expect(piiSignals({ channel: '#support', text })).toEqual([{ id: 'pii', severity, path: '/arguments/text', evidence: expect.stringContaining(evidence) }]);
   });
@@ -68,6 +76,13 @@ describe('detectPii()', () => {
     ['a code shaped like a codice fiscale with a wrong check character', 'SKU RSSMRA85T10A562T'],
     ['an NI-shaped code without its words', 'part AB123456C'],
     ['a passport word without a number', 'the passport photo booth is at gate 12'],
+    ['a CPF failing its check digits', 'CPF 111.444.777-36'],
+    ['a SIN failing Luhn', 'SIN 130 692 545'],
+    ['a German tax ID failing its check digit', 'Steuer-ID 36574261808'],
+    ['a PESEL failing its check digit', 'PESEL 44051401358'],
+    ['a NIR with a wrong key', 'NIR 2 95 10 99 126 111 92'],
+    ['a Belgian number failing mod 97', 'national number 85.07.30-033.27'],
+    ['a PAN-shaped code without its words', 'build ABCPD1234E'],
   ])('ignores %s', (_name, text) => {
     expect(piiSignals({ channel: '#support', text })).toEqual([]);
   });
@@ -78,12 +93,18 @@ describe('detectPii()', () => {
     ['driver_license_number', 'D1234567', 'US driver licence'],
     ['nhs_number', '9434765919', 'UK NHS number'],
     ['passport', 'X1234567', 'Passport number'],
+    ['cpf', '111.444.777-35', 'Brazilian CPF'],
+    ['sin', '130692544', 'Canadian SIN'],
+    ['ni_number', 'JG 10 37 59 A', 'UK National Insurance number'],
+    ['pan', 'ABCPD1234E', 'Indian PAN'],
   ])('reads a %s argument as labelled by its name', (key, value, kind) => {
     expect(piiSignals({ [key]: value }, 'create_contact')).toEqual([expect.objectContaining({ path: `/arguments/${key}`, evidence: expect.stringContaining(kind) })]);
   });
 
   it('does not read an unrelated argument name as a label', () => {
     expect(piiSignals({ order_id: '4155550132' }, 'create_contact')).toEqual([]);
+    // `company`, `using`, `business` hold the letters of `pan` and `sin`, not the words; a book's number is no phone.
+    expect(piiSignals({ company_name: 'ABCPD1234E', business_id: '130692544', isbn10: '0-596-52068-9' }, 'create_contact')).toEqual([]);
   });
 
   it('does not report the recipient of a message', () => {

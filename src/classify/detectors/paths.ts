@@ -5,7 +5,7 @@ import { normalizePath, pathScope } from '../shell/paths.js';
 import type { DetectionInput, Signal, StringField } from '../types.js';
 
 /** Keys whose value is a file-system path by name: `path`, `file_path`, `outputdir`, `destination`… */
-const PATH_KEY_RE = /(?:path|paths|file|files|filename|filenames|member|members|entry_?name|arcname|dir|dirs|directory|directories|folder|folders|dest|destination|cwd|workdir|include|template|attachments?)$|(?:^|_)(?:src|dst)$/;
+const PATH_KEY_RE = /(?:path|paths|file|files|filename|filenames|member|members|entry_?name|arcname|dir|dirs|directory|directories|folder|folders|dest|destination|cwd|workdir|include|template|attachments?|link_?name|link_?target)$|(?:^|_)(?:src|dst)$/;
 /** Keys that hold contents, not a location, even in a file-system tool (`write_file {path, content}`). */
 const CONTENT_KEY_RE = /^(?:content|contents|data|body|text|message|code|source|query|sql|command|cmd|script|description|comment|prompt|patch|diff|old_str|new_str|old_string|new_string|replacement|pattern|search|encoding|mode)$/;
 /** One token that starts at a root, a home or a climb: `/etc/x`, `~/.ssh/id_rsa`, `../x`, `C:\\x`. */
@@ -16,7 +16,7 @@ const WEB_URL_RE = /^(?:https?|wss?):\/\//i;
 const MAX_PATH = 4096;
 
 /** What a token of free text needs before it is worth analysing: a climb, an encoded dot, a wrapper. */
-const FREE_TEXT_HINT_RE = /\.\.[\\/]|%(?:25)*(?:2e|c0|c1|e0|u)|0x2e|\uff0e|(?:php|phar|expect):/i;
+const FREE_TEXT_HINT_RE = /\.\.(?:[\\/]|%(?:25)*(?:2f|5c))|%(?:25)*(?:2e|c0|c1|e0|u)|0x2e|\uff0e|(?:php|phar|expect):/i;
 /** Prose beyond this is not scanned: a path worth flagging does not hide 64 KiB into a message. */
 const MAX_TEXT = 65_536;
 const TOKEN_RE = /[^\s"'`<>()[\]{},;|&]+/g;

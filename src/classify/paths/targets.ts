@@ -47,6 +47,8 @@ const RULES: TargetRule[] = [
   rule('(?:^|/)proc/(?:self|thread-self|\\d+)/environ', 'process environment (secrets)', 'critical'),
   rule('(?:^|/)proc/(?:self|thread-self|\\d+)(?:/|$)', 'process internals', 'high'),
   rule('(?:^|/)(?:(?:windows|winnt)/system32/config|repair|regback)/(?:sam|system|security|software|default)', 'Windows registry hive', 'critical'),
+  // A user's own hives: the HKCU keys, saved credentials and the Run entries that start programs at logon.
+  rule('(?:^|/)(?:ntuser\\.dat|appdata/local/microsoft/windows/usrclass\\.dat)$', 'Windows registry hive', 'critical'),
   rule(`(?:^|/)(?:(?:auto)?unattend(?:ed)?\\.xml|sysprep(?:\\.inf|\\.xml|/)|panther/)`, 'Windows setup credentials', 'critical'),
   // The user's Credential Manager vaults and DPAPI master keys (what credential dumpers read), and the domain controller's database.
   rule('(?:^|/)appdata/(?:roaming|local)/microsoft/(?:credentials|protect|vault)(?:/|$)|(?:^|/)ntds/ntds\\.dit$|(?:^|/)ntds\\.dit$', 'Windows credential store', 'critical'),

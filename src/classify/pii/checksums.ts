@@ -84,3 +84,53 @@ export function codiceFiscaleValid(cf: string): boolean {
   }
   return String.fromCharCode(65 + (sum % 26)) === cf[15];
 }
+
+/** cpfValid checks a Brazilian CPF's two mod-11 check digits (11 digits; not all one digit). */
+export function cpfValid(digits: string): boolean {
+  if (!/^\d{11}$/.test(digits) || /^(\d)\1{10}$/.test(digits)) return false;
+  const check = (n: number): number => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += (digits.charCodeAt(i) - 48) * (n + 1 - i);
+    const r = (sum * 10) % 11;
+    return r === 10 ? 0 : r;
+  };
+  return check(9) === digits.charCodeAt(9) - 48 && check(10) === digits.charCodeAt(10) - 48;
+}
+
+/** steuerIdValid checks a German tax identification number (11 digits, no leading 0): its ISO 7064 MOD 11,10 check digit. */
+export function steuerIdValid(digits: string): boolean {
+  if (!/^[1-9]\d{10}$/.test(digits)) return false;
+  let product = 10;
+  for (let i = 0; i < 10; i++) {
+    let sum = (digits.charCodeAt(i) - 48 + product) % 10;
+    if (sum === 0) sum = 10;
+    product = (sum * 2) % 11;
+  }
+  const check = 11 - product;
+  return (check === 10 ? 0 : check) === digits.charCodeAt(10) - 48;
+}
+
+/** peselValid checks a Polish PESEL (11 digits): weights 1-3-7-9 over the first ten, the last digit completes a multiple of 10. */
+export function peselValid(digits: string): boolean {
+  if (!/^\d{11}$/.test(digits)) return false;
+  const w = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
+  let sum = 0;
+  for (let i = 0; i < 10; i++) sum += (digits.charCodeAt(i) - 48) * w[i]!;
+  return (10 - (sum % 10)) % 10 === digits.charCodeAt(10) - 48;
+}
+
+/** nirValid checks a French social security number (NIR: 13 characters, Corsica's 2A/2B read as 19/18, and a 2-digit key = 97 − n mod 97). */
+export function nirValid(nir: string): boolean {
+  const m = /^([12]\d{4}(?:\d{2}|2A|2B)\d{6})(\d{2})$/i.exec(nir);
+  if (!m) return false;
+  const n = BigInt(m[1]!.toUpperCase().replace('2A', '19').replace('2B', '18'));
+  return 97n - (n % 97n) === BigInt(m[2]!);
+}
+
+/** belgianNationalNumberValid checks a Belgian national register number (11 digits): 97 − (first nine mod 97), with a 2 in front for births from 2000. */
+export function belgianNationalNumberValid(digits: string): boolean {
+  if (!/^\d{11}$/.test(digits)) return false;
+  const check = Number(digits.slice(9));
+  const body = BigInt(digits.slice(0, 9));
+  return 97n - (body % 97n) === BigInt(check) || 97n - ((2_000_000_000n + body) % 97n) === BigInt(check);
+}

@@ -1,8 +1,26 @@
-import { bsnValid, codiceFiscaleValid, dniLetterValid, nhsNumberValid, verhoeffValid } from './checksums.js';
+import { belgianNationalNumberValid, bsnValid, codiceFiscaleValid, cpfValid, dniLetterValid, luhnValid, nhsNumberValid, nirValid, peselValid, steuerIdValid, verhoeffValid } from './checksums.js';
 
 /** A national identifier found in a text. */
 export interface IdMatch {
-  kind: 'US SSN' | 'US ITIN' | 'UK NHS number' | 'US driver licence' | 'UK National Insurance number' | 'Spanish DNI/NIE' | 'Dutch BSN' | 'Aadhaar number' | 'Italian codice fiscale' | 'Passport number';
+  kind:
+    | 'US SSN'
+    | 'US ITIN'
+    | 'UK NHS number'
+    | 'US driver licence'
+    | 'UK National Insurance number'
+    | 'Spanish DNI/NIE'
+    | 'Dutch BSN'
+    | 'Aadhaar number'
+    | 'Italian codice fiscale'
+    | 'Brazilian CPF'
+    | 'Canadian SIN'
+    | 'German tax ID'
+    | 'Indian PAN'
+    | 'Swedish personal identity number'
+    | 'Polish PESEL'
+    | 'French social security number'
+    | 'Belgian national number'
+    | 'Passport number';
   start: number;
   end: number;
   value: string;
@@ -82,7 +100,10 @@ export function findDriverLicences(text: string): IdMatch[] {
  * Other countries' identifiers, each after the words that name it (their formats alone are too short
  * or too plain to tell from codes and numbers) and each with its own check: the UK National
  * Insurance number's prefix rules, the Spanish DNI/NIE check letter (mod 23), the Dutch BSN's 11-test,
- * Aadhaar's Verhoeff digit. A passport number has no check: only its words and shape.
+ * Aadhaar's Verhoeff digit, the Brazilian CPF's two mod-11 digits, the Canadian SIN's and the Swedish
+ * personnummer's Luhn digit, the German tax ID's ISO 7064 MOD 11,10 digit, PESEL's weighted digit, the
+ * French NIR's and the Belgian national number's mod-97 keys. An Indian PAN and a passport number have
+ * no check: only their words and shape.
  */
 const CONTEXT_IDS: Array<{ kind: IdMatch['kind']; re: RegExp; valid: (value: string) => boolean }> = [
   {
@@ -97,6 +118,38 @@ const CONTEXT_IDS: Array<{ kind: IdMatch['kind']; re: RegExp; valid: (value: str
   },
   { kind: 'Dutch BSN', re: /\b(?:BSN|burgerservicenummer|sofinummer)\b[^\n\d]{0,24}?(?<![\d.])(\d{4}[. ]?\d{2}[. ]?\d{3}|\d{9})(?![\d.])/gi, valid: (v) => bsnValid(v.replace(/\D/g, '')) },
   { kind: 'Aadhaar number', re: /\b(?:aadhaa?r|UIDAI)\b[^\n\d]{0,24}?(?<!\d)([2-9]\d{3} ?\d{4} ?\d{4})(?!\d)/gi, valid: (v) => verhoeffValid(v.replace(/\D/g, '')) },
+  {
+    kind: 'Brazilian CPF',
+    re: /\b(?:CPF|cadastro de pessoas?)\b[^\n\d]{0,24}?(?<![\d.])(\d{3}\.?\d{3}\.?\d{3}-?\d{2})(?![\d.-])/gi,
+    valid: (v) => cpfValid(v.replace(/\D/g, '')),
+  },
+  {
+    kind: 'Canadian SIN',
+    re: /\b(?:SIN|social insurance|NAS|num[ée]ro d'assurance sociale)\b[^\n\d]{0,24}?(?<![\d.-])([1-79]\d{2}([- ]?)\d{3}\2\d{3})(?![\d.-])/gi,
+    valid: (v) => luhnValid(v.replace(/\D/g, '')),
+  },
+  {
+    kind: 'German tax ID',
+    re: /\b(?:Steuer-?ID(?:-?Nr\.?)?|Steuer-?Identifikationsnummer|Steuer-?IdNr\.?|IdNr\.?|steuerliche Identifikationsnummer)(?![A-Za-z])[^\n\d]{0,24}?(?<!\d)([1-9]\d(?: ?\d{3}){3})(?!\d)/gi,
+    valid: (v) => steuerIdValid(v.replace(/\D/g, '')),
+  },
+  { kind: 'Indian PAN', re: /\b(?:(?:PAN|[Pp]an)(?: [Cc]ard| [Nn]o\.?| [Nn]umber)?|[Pp]ermanent [Aa]ccount [Nn]umber)\b[^\n]{0,24}?(?<![A-Za-z0-9])([A-Z]{3}[ABCFGHJLPT][A-Z]\d{4}[A-Z])(?![A-Za-z0-9])/g, valid: () => true },
+  {
+    kind: 'Swedish personal identity number',
+    re: /\b(?:personnummer|personnr|person number|samordningsnummer)\b[^\n\d]{0,24}?(?<![\d-])((?:19|20)?\d{6}[-+]?\d{4})(?![\d-])/gi,
+    valid: (v) => luhnValid(v.replace(/\D/g, '').slice(-10)),
+  },
+  { kind: 'Polish PESEL', re: /\bPESEL\b[^\n\d]{0,24}?(?<!\d)(\d{11})(?!\d)/gi, valid: (v) => peselValid(v) },
+  {
+    kind: 'French social security number',
+    re: /\b(?:NIR|INSEE|s[ée]curit[ée] sociale|num[ée]ro de s[ée]cu)\b[^\n\d]{0,24}?(?<![\dA-Za-z])([12] ?\d{2} ?\d{2} ?(?:\d{2}|2A|2B) ?\d{3} ?\d{3} ?\d{2})(?![\dA-Za-z])/gi,
+    valid: (v) => nirValid(v.replace(/ /g, '')),
+  },
+  {
+    kind: 'Belgian national number',
+    re: /\b(?:national (?:register )?number|rijksregisternummer|num[ée]ro national|INSZ|NISS|NN)\b[^\n\d]{0,24}?(?<![\d.-])(\d{2}\.?\d{2}\.?\d{2}[-. ]?\d{3}[-. ]?\d{2})(?![\d.-])/gi,
+    valid: (v) => belgianNationalNumberValid(v.replace(/\D/g, '')),
+  },
   { kind: 'Passport number', re: /\bpassport(?:\s+(?:no\.?|number|#|num))?\s*[:#]?\s*(?<![A-Za-z0-9])([A-Z]{0,2}\d{6,9})(?![A-Za-z0-9])/gi, valid: () => true },
 ];
 

@@ -18,12 +18,16 @@ export interface PiiFinding {
 /** Argument names that address a message: their e-mail addresses and phone numbers are recipients, not leaked data. */
 const RECIPIENT_KEY_RE = /^(?:to|cc|bcc|from|sender|recipients?|reply[_-]?to|to[_-](?:email|address|number|phone)|(?:email|phone)[_-]?to|attendees?|invitees?)$/;
 
+const ISBN_KEY_RE = /isbn/i;
+
 /** Argument names that say what kind of number their value is. */
-const CONTEXT_KEY_RE = /(?:phone|mobile|fax|ssn|social|itin|tax[_-]?id|nhs|licen[cs]e|card|iban|passport|dni|nie|bsn|aadhaa?r|nino|national[_-]?insurance)/;
+const CONTEXT_KEY_RE =
+  /(?:phone|mobile|fax|ssn|social|itin|tax[_-]?id|nhs|licen[cs]e|card|iban|passport|dni|nie|bsn|aadhaa?r|nino|national[_-]?insurance|cpf|steuer|idnr|personnummer|pesel|insee|rijksregister)|(?:^|[_-])(?:sin|pan|nir|ni[_-]?(?:number|no)|national[_-]?number)(?:[_-]|$)/;
 
 /**
  * findPii returns the payment cards, IBANs, US SSNs/ITINs, UK NHS numbers, other national identifiers
- * (UK NINO, Spanish DNI/NIE, Dutch BSN, Aadhaar, Italian codice fiscale, passport numbers), US driver licences,
+ * (UK NINO, Spanish DNI/NIE, Dutch BSN, Aadhaar, Italian codice fiscale, Brazilian CPF, Canadian SIN, German
+ * tax ID, Indian PAN, Swedish personnummer, PESEL, French NIR, Belgian national number, passport numbers), US driver licences,
  * e-mail addresses and phone numbers in `text`, non-overlapping (checksummed kinds first), in text
  * order. Under a recipient key (`to`, `cc`…) addresses and phone numbers are not reported.
  */
@@ -51,7 +55,8 @@ export function findPii(text: string, fieldKey = ''): PiiFinding[] {
   const recipient = RECIPIENT_KEY_RE.test(fieldKey);
   if (!recipient) {
     for (const e of findEmails(text)) add({ kind: 'E-mail address', severity: 'medium', start: e.start, end: e.end, masked: `${e.local[0] ?? ''}***@${e.domain}` });
-    if (hasDigits) for (const p of findPhones(text)) add({ kind: 'Phone number', severity: 'medium', start: p.start, end: p.end, masked: maskDigits(text.slice(p.start, p.end), 2) });
+    // A book's number (`isbn: 0-596-52068-9`) is dialled by nobody.
+    if (hasDigits && !ISBN_KEY_RE.test(fieldKey)) for (const p of findPhones(text)) add({ kind: 'Phone number', severity: 'medium', start: p.start, end: p.end, masked: maskDigits(text.slice(p.start, p.end), 2) });
   }
   return found.sort((a, b) => a.start - b.start);
 }

@@ -180,20 +180,24 @@ export function downloadExec(sv: ScriptView): Finding[] {
   return out;
 }
 
-/** downloadThenRun finds `curl -o f URL; sh f` / `wget URL -O f && chmod +x f && ./f`. */
+/**
+ * downloadThenRun finds `curl -o f URL; sh f` / `wget URL -O f && chmod +x f && ./f`, and on Windows
+ * `curl URL -o %TEMP%\x.exe && %TEMP%\x.exe` / `certutil -urlcache -f URL x.exe & x.exe`.
+ */
 function downloadThenRun(sv: ScriptView): Finding[] {
   const saved = new Map<string, ShellCommand>();
   const out: Finding[] = [];
   sv.script.commands.forEach((cmd, i) => {
     const v = sv.views[i];
     if (!v) return;
-    if (v.name === 'curl' || v.name === 'wget') {
+    if (v.name === 'curl' || v.name === 'wget' || v.name === 'certutil') {
       for (const f of downloadedFiles(v)) saved.set(baseName(f), cmd);
       return;
     }
     if (saved.size === 0) return;
     const pos = positionals(v.args);
-    const runs = INTERPRETERS.has(v.name) ? pos[0] : v.args[0]!.includes('/') ? v.args[0] : undefined;
+    // A program run by its path, or a Windows executable by its name (the working directory is searched first there).
+    const runs = INTERPRETERS.has(v.name) ? pos[0] : v.args[0]!.includes('/') || WINDOWS_PROGRAM.test(v.args[0]!) ? v.args[0] : undefined;
     if (runs && saved.has(baseName(runs))) {
       const from = saved.get(baseName(runs))!;
       out.push({ id: 'command_injection', severity: 'critical', label: 'download and execute', text: sv.script.source, start: from.start, end: cmd.end });
@@ -202,9 +206,19 @@ function downloadThenRun(sv: ScriptView): Finding[] {
   return out;
 }
 
+const WINDOWS_PROGRAM = /\.(?:exe|com|bat|cmd|ps1|vbs|js|hta|scr|msi)$/i;
+
 function downloadedFiles(v: CommandView): string[] {
   const files: string[] = [];
   const a = v.args;
+  if (v.name === 'certutil') {
+    // `certutil -urlcache [-split] -f URL [file]`: the file, or the URL's last name.
+    const pos = positionals(a);
+    const url = pos.findIndex((p) => /^\w+:\/\//.test(p));
+    if (url < 0 || !a.some((x) => /^[-/]urlcache$/i.test(x))) return files;
+    files.push(pos[url + 1] ?? pos[url]!.split('?')[0]!);
+    return files;
+  }
   for (let i = 1; i < a.length; i++) {
     if (/^(-o|--output|-O|--output-document)$/.test(a[i]!) && a[i + 1] && !a[i + 1]!.startsWith('-')) files.push(a[i + 1]!);
     else if (/^--output(-document)?=/.test(a[i]!)) files.push(a[i]!.split('=')[1]!);
@@ -216,7 +230,8 @@ function downloadedFiles(v: CommandView): string[] {
 }
 
 function baseName(p: string): string {
-  return p.replace(/\/+$/, '').split('/').pop() ?? p;
+  // `%TEMP%\x.exe` reaches the rules as `%TEMP%x.exe` (the backslash read as an escape): the name after the variable.
+  return (p.replace(/\/+$/, '').split('/').pop() ?? p).replace(/^(?:%\w+%|\$\{?\w+\}?)/, '');
 }
 
 const AWKS = new Set(['awk', 'gawk']);
