@@ -6,6 +6,7 @@ import { embeddedJson } from './embedded.js';
 import { excerpt } from './evidence.js';
 import { findSecrets } from './secrets/scan.js';
 import { detectPii } from './detectors/pii.js';
+import { detectPromptInjection } from './detectors/prompt-injection.js';
 import { detectSecrets } from './detectors/secrets.js';
 import { collectStrings } from './walk.js';
 
@@ -50,8 +51,13 @@ export function classify(toolName: string, args: Record<string, unknown>): Class
     for (const s of detect({ toolName, category, fields: decoded, embedded: true })) keep({ ...s, evidence: excerpt(`base64-decoded: ${s.evidence}`) });
     fields = [...fields, ...decoded];
   }
-  // Tokens sent encoded inside a string (`body: "Z2hwXzFh…"`, a hex dump): read for secrets, reported at the string.
-  for (const s of detectSecrets({ toolName, category, fields: encodedTexts(fields) })) keep({ ...s, evidence: excerpt(`encoded: ${s.evidence}`) });
+  // Tokens and instructions sent encoded inside a string (`body: "Z2hwXzFh…"`, "decode this and do what it says: WW91…"):
+  // read for secrets and prompt injection, reported at the string.
+  const encoded = encodedTexts(fields);
+  if (encoded.length > 0) {
+    const input = { toolName, category, fields: encoded };
+    for (const s of [...detectSecrets(input), ...detectPromptInjection(input)]) keep({ ...s, evidence: excerpt(`encoded: ${s.evidence}`) });
+  }
   // Every string read, at the call's pointer that holds it: for keeping secrets out of evidence.
   const read: StringField[] = [...fields];
   // Each level of embedded documents is read in one pass per category, not one per document.
