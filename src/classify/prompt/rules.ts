@@ -554,7 +554,7 @@ const SYMBOL_RULES: Array<{ name: string; severity: Severity; re: RegExp }> = [
   { name: OVERRIDE, severity: 'high', re: /(?:تجاهل|انس)\s+(?:جميع\s+|كل\s+)?(?:التعليمات|الأوامر|القواعد|التوجيهات)\s+(?:السابقة)/ },
   // Chinese: reveal the system prompt; a forged 【系统】 (system) marker.
   { name: EXTRACTION, severity: 'high', re: /(?:输出|显示|告诉我|透露|打印|重复|泄露|发送)(?:一下)?(?:你的)?(?:完整的)?(?:系统提示(?:词)?|系统指令|初始指令|隐藏指令)/ },
-  { name: FORGED, severity: 'high', re: /[【\[](?:系统|系統|システム)[】\]]/ },
+  { name: FORGED, severity: 'high', re: /[【[](?:系统|系統|システム)[】\]]/ },
   // Gemma's and Llama 3's turn tokens.
   { name: FORGED, severity: 'high', re: /<(?:start|end)_of_turn>|<\|begin_of_text\|>/ },
   // Bing Chat's markdown turn markers, forged in web pages: "[system](#instructions)".
