@@ -107,6 +107,9 @@ describe('ssrfProblem()', () => {
     ['http://[::1/', 'loopback address ::1'],
     ['https://example.com/?next=http://127.0.0.1:8080/admin', 'nested URL: loopback address 127.0.0.1'],
     ['https://example.com/r?u=http%3A%2F%2F169.254.169.254%2Flatest', 'nested URL: cloud metadata address'],
+    ['https://proxy.example/fetch/169.254.169.254/latest/meta-data/', 'cloud metadata address in the URL path or query'],
+    ['https://proxy.example/?target=169.254.169.254', 'cloud metadata address in the URL path or query'],
+    ['http://nicob.net/redir-http-169.254.169.254:80-', 'cloud metadata address in the URL path or query'],
     // Schemes that are not HTTP.
     ['gopher://127.0.0.1:6379/_FLUSHALL', 'non-HTTP scheme gopher: to loopback address 127.0.0.1'],
     ['gopher://example.com/_x', 'non-HTTP scheme gopher:'],
@@ -144,6 +147,7 @@ describe('ssrfProblem()', () => {
     'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html',
     'https://medium.com/@someone/ssrf-to-cloud-metadata-1234',
     'https://www.google.com/search?q=127.0.0.1',
+    'https://raw.githubusercontent.com/acme/notes/main/169.254.169.254-hardening.md',
     'https://github.com/assetnote/blind-ssrf-chains#redis',
     'wss://stream.example.com/socket',
     'example.com',

@@ -58,6 +58,8 @@ const AUTHORITY_SPLIT_RE = /[@#?\\\s,;!&+'"<>()|`{}^\u0000]+/;
 /** A URL inside a URL (`?url=http://127.0.0.1`, `/proxy/http://…`), possibly percent-encoded. */
 const NESTED_URL_RE = /(?:https?|gopher|dict|file|ftp|ldap|tftp)(?::|%3a)(?:\/|%2f){2}/i;
 const METADATA_LITERAL_RE = /169\.254\.169\.254|169\.254\.170\.2(?!\d)|168\.63\.129\.16(?!\d)|fd00:ec2::254|100\.100\.100\.200|metadata\.google\.internal/i;
+/** The address as a whole path segment or parameter value (`/proxy/169.254.169.254/latest`, `?target=169.254.169.254`), not inside a file's name (`/169.254.169.254-hardening.md`). */
+const METADATA_IN_REST_RE = new RegExp(String.raw`(?:^|[/=@:.-]|%2f|%3a|%40|%3d)(?:${METADATA_LITERAL_RE.source})(?=$|[/?&#:;,]|%2f|%3a|%3f|%26)`, 'i');
 /** A search box's terms (`?q=169.254.169.254`): words looked up, not an address fetched. A URL as the term (`q=http://…`) stays. */
 const SEARCH_TERMS_RE = /(?<=[?&;])(?:q|query|search|search_query|s|term|terms|keywords?|text)=(?!(?:[a-z][a-z0-9+.-]*)(?::|%3a)(?:\/|%2f))[^&#]*/gi;
 /** Enclosed alphanumerics, fullwidth forms and other compatibility spellings of ASCII in a host. */
@@ -110,7 +112,7 @@ export function assessUrl(url: string, options: AssessOptions, depth = 0): UrlFi
   found = worse(found, spelling);
   const rest = afterHost(text, scheme);
   if (rest) {
-    if (METADATA_LITERAL_RE.test(rest.replace(SEARCH_TERMS_RE, ''))) found = worse(found, { severity: 'high', reason: 'cloud metadata address in the URL path or query (proxy or redirector)' });
+    if (METADATA_IN_REST_RE.test(rest.replace(SEARCH_TERMS_RE, ''))) found = worse(found, { severity: 'high', reason: 'cloud metadata address in the URL path or query (proxy or redirector)' });
     if (depth === 0 && NESTED_URL_RE.test(rest)) found = worse(found, nestedFinding(rest));
   }
   return found;
