@@ -86,7 +86,8 @@ export function configRoutes(db: Db, settings: NotifiedCache<OrgSettings>, opts:
   router.get('/config/webhook-secret', requireRole('admin'), async (ctx) => {
     ctx.body = { secret: await webhookSecret(db, principalOf(ctx).orgId) };
   });
-  router.post('/config/webhook-secret/rotate', requireRole('admin'), async (ctx) => {
+  // Nothing to give: an empty object or no body; anything else is refused rather than ignored.
+  router.post('/config/webhook-secret/rotate', requireRole('admin'), validate({ body: z.strictObject({}).optional() }, async (ctx) => {
     const orgId = principalOf(ctx).orgId;
     const secret = await db.transaction(async (trx) => {
       const s = await webhookSecret(trx, orgId, true);
@@ -94,6 +95,6 @@ export function configRoutes(db: Db, settings: NotifiedCache<OrgSettings>, opts:
       return s;
     });
     ctx.body = { secret };
-  });
+  }));
   return router;
 }

@@ -247,6 +247,27 @@ describe('the reviewer webhook', () => {
   });
 });
 
+describe('the reviewer webhook secret', () => {
+  it('is rotated by admins only, audited, and the rotate takes no body but an empty one', async () => {
+    const o = await newOrg(gw);
+    const first = (await call(gw.url, 'GET', '/api/v1/config/webhook-secret', { key: o.adminKey })).body.secret;
+    expect(first).toEqual(expect.any(String));
+    expect((await call(gw.url, 'GET', '/api/v1/config/webhook-secret', { key: o.adminKey })).body.secret).toBe(first);
+    const rotated = await call(gw.url, 'POST', '/api/v1/config/webhook-secret/rotate', { key: o.adminKey });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(first);
+    expect((await call(gw.url, 'GET', '/api/v1/config/webhook-secret', { key: o.adminKey })).body.secret).toBe(rotated.body.secret);
+    expect((await call(gw.url, 'POST', '/api/v1/config/webhook-secret/rotate', { key: o.adminKey, body: {} })).status).toBe(200);
+    const extra = await call(gw.url, 'POST', '/api/v1/config/webhook-secret/rotate', { key: o.adminKey, body: { secret: 'mine' } });
+    expect(extra.status).toBe(400);
+    expect(extra.body.error.code).toBe('VALIDATION_ERROR');
+    expect((await call(gw.url, 'POST', '/api/v1/config/webhook-secret/rotate', { key: await o.keyFor('reviewer') })).status).toBe(403);
+    const audit = await call(gw.url, 'GET', '/api/v1/audit-log?action=config.webhook_secret.rotate', { key: o.adminKey });
+    expect(audit.body.total).toBe(2);
+    expect(JSON.stringify(audit.body)).not.toContain(rotated.body.secret);
+  });
+});
+
 describe('pendingCheck workflow', () => {
   it('replays its recorded histories deterministically', async () => {
     expect(finished.length).toBeGreaterThanOrEqual(3);
