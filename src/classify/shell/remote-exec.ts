@@ -128,7 +128,7 @@ export function pipedPrograms(sv: ScriptView): NestedProgram[] {
     const v = sv.views[i];
     if (v?.name === 'set' && v.args[1] === '--') positional = v.args.slice(2);
     const first = cmd.argv[0];
-    if (positional && positional.length > 0 && first?.pieces.length === 1 && first.pieces[0]!.kind === 'param' && /^[@*1]$/.test(first.pieces[0]!.param ?? '')) {
+    if (positional && positional.length > 0 && first?.pieces.length === 1 && first.pieces[0]!.kind === 'param' && /^[@*]$/.test(first.pieces[0]!.param ?? '')) {
       out.push({ language: 'shell', text: [quoteJoin(positional), ...cmd.argv.slice(1).map((w) => w.raw)].join(' ') });
     }
   });
