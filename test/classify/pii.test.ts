@@ -83,6 +83,7 @@ describe('detectPii()', () => {
     ['a NIR with a wrong key', 'NIR 2 95 10 99 126 111 92'],
     ['a Belgian number failing mod 97', 'national number 85.07.30-033.27'],
     ['a PAN-shaped code without its words', 'build ABCPD1234E'],
+    ['the Spanish word "sin" before a number', 'Pedido sin cargo, referencia 130 692 544'],
   ])('ignores %s', (_name, text) => {
     expect(piiSignals({ channel: '#support', text })).toEqual([]);
   });

@@ -125,7 +125,8 @@ const CONTEXT_IDS: Array<{ kind: IdMatch['kind']; re: RegExp; valid: (value: str
   },
   {
     kind: 'Canadian SIN',
-    re: /\b(?:SIN|social insurance|NAS|num[ée]ro d'assurance sociale)\b[^\n\d]{0,24}?(?<![\d.-])([1-79]\d{2}([- ]?)\d{3}\2\d{3})(?![\d.-])/gi,
+    // Case-sensitive: "sin" is Spanish for "without", "nas" Portuguese for "in the".
+    re: /\b(?:SIN|[Ss]in(?=:)|[Ss]ocial [Ii]nsurance(?: [Nn]umber)?|NAS|[Nn]um[ée]ro d'assurance sociale)\b[^\n\d]{0,24}?(?<![\d.-])([1-79]\d{2}([- ]?)\d{3}\2\d{3})(?![\d.-])/g,
     valid: (v) => luhnValid(v.replace(/\D/g, '')),
   },
   {
@@ -147,7 +148,7 @@ const CONTEXT_IDS: Array<{ kind: IdMatch['kind']; re: RegExp; valid: (value: str
   },
   {
     kind: 'Belgian national number',
-    re: /\b(?:national (?:register )?number|rijksregisternummer|num[ée]ro national|INSZ|NISS|NN)\b[^\n\d]{0,24}?(?<![\d.-])(\d{2}\.?\d{2}\.?\d{2}[-. ]?\d{3}[-. ]?\d{2})(?![\d.-])/gi,
+    re: /\b(?:[Nn]ational (?:[Rr]egister )?[Nn]umber|[Rr]ijksregisternummer|[Nn]um[ée]ro national|INSZ|NISS|NN)\b[^\n\d]{0,24}?(?<![\d.-])(\d{2}\.?\d{2}\.?\d{2}[-. ]?\d{3}[-. ]?\d{2})(?![\d.-])/g,
     valid: (v) => belgianNationalNumberValid(v.replace(/\D/g, '')),
   },
   { kind: 'Passport number', re: /\bpassport(?:\s+(?:no\.?|number|#|num))?\s*[:#]?\s*(?<![A-Za-z0-9])([A-Z]{0,2}\d{6,9})(?![A-Za-z0-9])/gi, valid: () => true },
