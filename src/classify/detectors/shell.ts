@@ -51,13 +51,13 @@ export function detectShell(input: DetectionInput): Signal[] {
  * a name, an address, a file, a version. None of them ever holds a shell separator.
  */
 const PARAMETER_KEY =
-  /^(?:host|hostname|hosts|ip|ip_?addr(?:ess)?|address|domain|target|server|node|port|user|username|login|file|filename|file_?name|path|filepath|file_?path|dir|directory|folder|input|output|in_?file|out_?file|(?:input|output|source|src|target|dest)_?(?:file|path|dir|name)|dest|destination|dst|archive|member|branch|ref|tag|commit|sha|revision|repo|repository|package|pkg|module|version|image|container|pod|namespace|service|interface|iface|device|disk|volume|bucket|region|zone|cluster)$/;
+  /^(?:host|hostname|hosts|ip|ip_?addr(?:ess)?|address|domain|target|server|node|port|user|username|login|file|filename|file_?name|path|filepath|file_?path|dir|directory|folder|files|input|output|in_?file|out_?file|(?:input|output|source|src|target|dest)_?(?:file|path|dir|name)|dest|destination|dst|archive|member|branch|ref|tag|commit|sha|revision|repo|repository|package|pkg|module|version|image|container|pod|namespace|service|interface|iface|device|disk|volume|bucket|region|zone|cluster)$/;
 /**
  * A name-like value that a shell separator or substitution continues (commix's payload shapes):
  * `127.0.0.1;id`, `db-01 | nc …`, `x && curl …`, `` a`sleep 5` ``, `a$(id)`, `a${IFS}…`, a newline, and
  * their URL-encoded forms. Not a lone `&` (`R&D/report.pdf`) nor `${VAR}` (`/home/${USER}/src`, a template).
  */
-const SEPARATOR_AFTER_NAME = /^[\w.:/@~+=,\-[\]]{0,256}?[ \t]*(?:;|\|\|?|&&|`|\$\(|\$\{IFS\}|\n|\r|%0a|%0d|%3b|%7c|%26%26|%60|%24%28)\s*\S/i;
+const SEPARATOR_AFTER_NAME = /^[\w.:/@~+=,\-[\]"']{0,256}?[ \t]*(?:;|\|\|?|&&|`|\$\(|\$\{IFS\}|\n|\r|%0a|%0d|%3b|%7c|%26%26|%60|%24%28)\s*\S/i;
 
 /**
  * Programs a payload runs after a plain separator. A backtick, `$(`, `${IFS}` or a newline is shell
@@ -86,7 +86,16 @@ function parameterInjection(field: StringField): Signal | undefined {
   if ((PARAMETER_KEY.test(field.key) || SOURCE_KEY.test(field.key)) && value.length <= 4096 && EXEC_OPTION.test(value)) {
     return { id: 'command_injection', severity: 'high', path: field.pointer, evidence: excerpt(`a ${field.key} value that is an option running a command (argument injection): ${value}`) };
   }
-  if (!PARAMETER_KEY.test(field.key) || value.length > 4096 || /^[a-z][\w+.-]*:\/\//i.test(value)) return undefined;
+  if (value.length > 4096) return undefined;
+  if (/^[a-z][\w+.-]*:\/\//i.test(value)) {
+    // A URL holds `;` and `&` of its own; a command after a blank and a separator is not part of it
+    // (`https://github.com/foo/bar.git; rm -f /tmp/f; mkfifo /tmp/f …`).
+    if (!PARAMETER_KEY.test(field.key) && !SOURCE_KEY.test(field.key)) return undefined;
+    const chained = /^\S+?\s*(?:;|&&|\|\|?)\s*(\S.*)$/s.exec(value);
+    if (!chained || !/\s/.test(value) || !PAYLOAD_PROGRAM.test(chained[1]!)) return undefined;
+    return { id: 'command_injection', severity: 'high', path: field.pointer, evidence: excerpt(`a command chained after the ${field.key} URL: ${value}`) };
+  }
+  if (!PARAMETER_KEY.test(field.key)) return undefined;
   const m = SEPARATOR_AFTER_NAME.exec(value);
   if (!m) return undefined;
   const separator = /(;|\|\|?|&&|%3b|%7c|%26%26)\s*\S$/i.exec(m[0]);

@@ -56,8 +56,17 @@ export function commandFields(input: DetectionInput): CommandField[] {
       out.push({ pointer, text: t === cli || t.startsWith(`${cli} `) ? t : `${cli} ${t}`, kind: 'shell', language: '' });
       taken.add(pointer);
     };
-    for (const f of scalars) if (/^\/arguments\/[^/]+$/.test(f.pointer) && (COMMAND_KEY.test(f.key) || ARGV_KEY.test(f.key) || f.key === 'subcommand')) withCli(f.pointer, f.value);
-    for (const [ptr, items] of arrays) if (/^\/arguments\/[^/]+$/.test(ptr) && (COMMAND_KEY.test(items[0]!.key) || ARGV_KEY.test(items[0]!.key))) withCli(ptr, joinArgv(items.map((i) => i.value)));
+    // `git { subcommand: "push", args: ["--force", "origin", "main"] }`: one command line, the subcommand first.
+    const sub = scalars.find((f) => f.pointer === '/arguments/subcommand');
+    const subArgs = arrays.get('/arguments/args') ?? arrays.get('/arguments/argv') ?? arrays.get('/arguments/arguments');
+    const subLine = scalars.find((f) => /^\/arguments\/(?:args|argv|arguments)$/.test(f.pointer));
+    if (sub && (subArgs || subLine)) {
+      withCli(sub.pointer, `${sub.value} ${subArgs ? joinArgv(subArgs.map((i) => i.value)) : subLine!.value}`);
+      if (subArgs) taken.add(parentOf(subArgs[0]!.pointer));
+      if (subLine) taken.add(subLine.pointer);
+    }
+    for (const f of scalars) if (/^\/arguments\/[^/]+$/.test(f.pointer) && !taken.has(f.pointer) && (COMMAND_KEY.test(f.key) || ARGV_KEY.test(f.key) || f.key === 'subcommand')) withCli(f.pointer, f.value);
+    for (const [ptr, items] of arrays) if (/^\/arguments\/[^/]+$/.test(ptr) && !taken.has(ptr) && (COMMAND_KEY.test(items[0]!.key) || ARGV_KEY.test(items[0]!.key))) withCli(ptr, joinArgv(items.map((i) => i.value)));
     // An AWS call as structured data: `{ service: "ec2", operation: "TerminateInstances" }`.
     const service = scalars.find((f) => f.pointer === '/arguments/service')?.value;
     const operation = scalars.find((f) => /^\/arguments\/(?:operation|action|api|method)$/.test(f.pointer));

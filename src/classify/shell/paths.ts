@@ -22,10 +22,13 @@ const CREDENTIAL_FILES: RegExp[] = [
   // Every file of a credential directory, named by a variable or a glob (`~/.ssh/$f`, `~/.aws/*`).
   /(^|\/)\.(ssh|aws|gnupg|kube)\/(\$\{?\w+\}?|\*(?![^/]*\.pub$)[^/]*)$/,
   /(^|\/)etc\/ssl\/private\//,
-  /(^|\/)proc\/(self|\d+|\*)\/environ$/,
+  /(^|\/)proc\/(self|\d+|\*|\[0-9\]\*|\[0-9\]\+)\/environ$/,
   /(^|\/)\.env(\.(local|prod|production|dev|development|staging|test))?$/,
   /(^|\/)\.(bash|zsh|sh|mysql|psql)_history$/,
   /(^|\/)wp-config\.php$/,
+  // Browsers' saved passwords and cookies (Chrome/Chromium/Edge/Brave profiles, Firefox's logins and key store).
+  /(^|\/)(?:google-chrome|chromium|BraveSoftware\/Brave-Browser|microsoft-edge|Google\/Chrome|Microsoft\/Edge)\/[^/]+\/(?:Login Data|Cookies|Web Data)$/i,
+  /(^|\/)\.mozilla\/firefox\/[^/]+\/(?:logins\.json|key[34]\.db|cookies\.sqlite)$/,
   /(^|[\\/])(repair|config)[\\/](sam|system|security)$/i,
   /(^|[\\/])(boot|win)\.ini$/i,
   /(^|[\\/])(unattend|sysprep)\.xml$/i,
