@@ -51,13 +51,28 @@ export function cronCommands(text: string, system: boolean): string[] {
   return out;
 }
 
+/** npm runs these scripts of a package by itself, on `npm install` of it or of the project. */
+const NPM_INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'preprepare', 'prepare', 'postprepare', 'prepublish'];
+const PACKAGE_JSON = /(?:^|\/)package\.json$/;
+const GITHUB_WORKFLOW = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
+const GITLAB_CI = /(?:^|\/)\.gitlab-ci\.ya?ml$/;
+const TERRAFORM = /\.tf$/;
+const LOCAL_EXEC = /provisioner\s+"local-exec"\s*\{[^}]*?\bcommand\s*=\s*"((?:[^"\\\n]|\\.)*)"/g;
+
 /**
  * persistedProgram returns the shell text that a file at `path` will run when `text` is written into
- * it, or undefined when nothing runs that file by itself (a source file, a document).
+ * it, or undefined when nothing runs that file by itself (a source file, a document). Besides
+ * startup files, hooks, cron and service units: a package's install scripts, the `run` steps of a
+ * GitHub workflow, the `script` lines of a GitLab pipeline and Terraform's `local-exec` commands,
+ * which run at the next install, push or apply, with that machine's secrets.
  */
 export function persistedProgram(path: string, text: string): string | undefined {
   if (path.length > 512 || text.trim() === '') return undefined;
   const p = normalizePath(path.trim().replace(/^["']|["']$/g, ''));
+  if (PACKAGE_JSON.test(p)) return joined(npmInstallScripts(text));
+  if (GITHUB_WORKFLOW.test(p)) return joined(yamlCommands(text, /^(?:-\s+)?run$/).map(githubExpressions));
+  if (GITLAB_CI.test(p)) return joined(yamlCommands(text, /^(?:before_script|script|after_script)$/));
+  if (TERRAFORM.test(p)) return joined([...text.matchAll(LOCAL_EXEC)].map((m) => m[1]!.replace(/\\(["\\])/g, '$1')));
   if (SHELL_FILES.some((re) => re.test(p)) || CRON_SCRIPT.test(p)) return text;
   if (CRON_FILE.test(p)) return joined(cronCommands(text, !/\/var\/spool\/cron\//.test(p)));
   if (SYSTEMD_UNIT.test(p)) return joined([...text.matchAll(SYSTEMD_EXEC)].map((m) => m[1]!));
@@ -70,6 +85,61 @@ export function persistedProgram(path: string, text: string): string | undefined
     );
   }
   return undefined;
+}
+
+function npmInstallScripts(text: string): string[] {
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const scripts = (pkg as { scripts?: unknown } | null)?.scripts;
+  if (!scripts || typeof scripts !== 'object') return [];
+  return NPM_INSTALL_SCRIPTS.map((k) => (scripts as Record<string, unknown>)[k]).filter((v): v is string => typeof v === 'string');
+}
+
+/**
+ * yamlCommands reads the commands under the keys `key` matches from CI YAML, as text, without a
+ * YAML parser: `run: cmd`, a `run: |` block, and `script:` lists (`- cmd`, or `[a, b]`).
+ */
+function yamlCommands(text: string, key: RegExp): string[] {
+  const out: string[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s*)((?:-\s+)?[\w-]+)\s*:\s*(.*)$/.exec(lines[i]!);
+    if (!m || !key.test(m[2]!)) continue;
+    const indent = m[1]!.length + (m[2]!.startsWith('-') ? 2 : 0);
+    const value = m[3]!.trim();
+    if (value !== '' && !/^[|>][-+]?$/.test(value)) {
+      if (value.startsWith('[')) out.push(...value.slice(1, -1).split(',').map(unquote));
+      else out.push(unquote(value));
+      continue;
+    }
+    // A block (`run: |`) or a list (`script:` then `- cmd` lines): everything indented deeper.
+    for (let j = i + 1; j < lines.length; j++) {
+      const line = lines[j]!;
+      if (line.trim() === '') continue;
+      if (line.length - line.trimStart().length <= indent && !(value === '' && /^\s*-\s/.test(line) && line.length - line.trimStart().length === indent)) break;
+      out.push(value === '' ? unquote(line.trim().replace(/^-\s+/, '')) : line.trim());
+      i = j;
+    }
+  }
+  return out;
+}
+
+/**
+ * githubExpressions writes a workflow's `${{ … }}` expressions as the shell sees them once expanded:
+ * a variable, named as a secret when the expression reads the repository's secrets, so that
+ * `echo "${{ toJSON(secrets) }}" | curl -d @- …` is a secret sent over the network.
+ */
+function githubExpressions(command: string): string {
+  return command.replace(/\$\{\{((?:(?!\}\}).){0,200})\}\}/g, (_all, expr: string) => (/\bsecrets\b/.test(expr) ? '$GITHUB_SECRETS' : '$GITHUB_EXPRESSION'));
+}
+
+function unquote(s: string): string {
+  const t = s.trim();
+  return /^(["']).*\1$/s.test(t) ? t.slice(1, -1) : t;
 }
 
 function joined(lines: string[]): string | undefined {
