@@ -234,6 +234,8 @@ describe('detectShell()', () => {
       const ordinary: Array<Record<string, unknown>> = [
         { path: 'package.json', content: pkg({ build: 'rm -rf dist && tsc', prepare: 'husky install', postinstall: 'node scripts/patch.js' }) },
         { path: 'package.json', content: '{ not json' },
+        // A build step's clean-up is a medium finding on a command line; written into CI for later, only the severe count.
+        { path: '.github/workflows/clean.yml', content: 'jobs:\n  b:\n    steps:\n      - run: rm -rf dist && npm ci && npm run build\n' },
         { path: '.github/workflows/ci.yml', content: 'jobs:\n  b:\n    steps:\n      - uses: actions/checkout@v4\n      - name: test\n        run: |\n          npm ci\n          npm test\n      - run: curl -H "Authorization: Bearer ${{ secrets.GITHUB_TOKEN }}" https://api.github.com/repos/${{ github.repository }}/releases\n' },
         { path: '.gitlab-ci.yml', content: 'test:\n  script: ["npm ci", "npm test"]\n' },
         { path: 'main.tf', content: 'provisioner "local-exec" {\n  command = "echo ${self.private_ip} >> hosts.txt"\n}\n' },

@@ -26,6 +26,7 @@ export function detectShell(input: DetectionInput): Signal[] {
     const findings = field.kind === 'shell' ? analyzeCommand(field.text) : analyzeCodeField(field.text, field.language);
     const worst = new Map<Finding['id'], Finding>();
     for (const f of findings) {
+      if (field.written && SEVERITY_RANK[f.severity] < SEVERITY_RANK.high) continue;
       const prev = worst.get(f.id);
       if (!prev || SEVERITY_RANK[f.severity] > SEVERITY_RANK[prev.severity]) worst.set(f.id, f);
     }

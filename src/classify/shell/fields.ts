@@ -9,6 +9,8 @@ export interface CommandField {
   kind: 'shell' | 'code';
   /** The interpreter a `code` field is for (`python`, `node`…), '' if unknown. */
   language: string;
+  /** Text written into a file that runs later (persistedProgram): only what is severe counts, not a build step's `rm -rf dist`. */
+  written?: boolean;
 }
 
 const COMMAND_KEY = /^(command|commands|cmd|cmds|cmdline|command_?line|script|scripts|shell|shell_?command|bash|bash_?command|sh|exec|entrypoint|run)$|[_-](command|cmd|script)$/;
@@ -121,7 +123,7 @@ export function commandFields(input: DetectionInput): CommandField[] {
     const target = scalars.find((s) => TARGET_KEY.test(s.key) && parentOf(s.pointer) === holder);
     const program = target ? persistedProgram(target.value, f.value) : undefined;
     if (program) {
-      out.push({ pointer: f.pointer, text: program, kind: 'shell', language: '' });
+      out.push({ pointer: f.pointer, text: program, kind: 'shell', language: '', written: true });
       taken.add(f.pointer);
     }
   }
