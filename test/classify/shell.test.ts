@@ -438,6 +438,7 @@ describe('detectShell()', () => {
       ['a heredoc given to cat', 'cat <<EOF\nrm -rf /\ngit reset --hard\nEOF'],
       ['a here-string given to wc', "wc -c <<< 'kubectl delete ns prod'"],
       ['a command looked up, not run', 'command -v rm && type git'],
+      ['a file system made in an image file', 'dd if=/dev/zero of=disk.img bs=1M count=64 && mkfs.ext4 -F ./disk.img'],
       ['help for rm', 'rm --help'],
       ['rm of a temporary directory', 'rm -rf /tmp/build-42'],
       ['rm under $TMPDIR', 'rm -rf "$TMPDIR/cache"'],

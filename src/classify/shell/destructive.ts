@@ -208,9 +208,13 @@ function fileVerdict(view: CommandView, remote: boolean): Verdict | undefined {
     case 'nft':
       return pos[0] === 'flush' ? { severity: 'medium', label: 'nft flush' } : undefined;
   }
-  if (/^mkfs(\.\w+)?$/.test(name) && pos.length > 0) return { severity: 'critical', label: `${name} ${pos.join(' ')}` };
+  // A file system made on a device wipes it; one made in an image file (`mkfs.ext4 ./disk.img`) builds an image.
+  if (/^mkfs(\.\w+)?$/.test(name) && pos.length > 0 && pos.some((p) => !IMAGE_FILE_RE.test(p))) return { severity: 'critical', label: `${name} ${pos.join(' ')}` };
   return undefined;
 }
+
+/** A disk image file, not a device (`./disk.img`, `/tmp/rootfs.ext4`, `build/boot.raw`). */
+const IMAGE_FILE_RE = /^(?!\/dev\/)[^$`]*\.(?:img|image|raw|ext[234]|iso|qcow2?|vhdx?|vmdk|bin|fs)$/i;
 
 /** find deletes with -delete or -exec rm; broad when it starts at /, ~ or a system dir, or has no filter. */
 function findVerdict(view: CommandView): Verdict | undefined {
