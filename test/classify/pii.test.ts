@@ -112,6 +112,8 @@ describe('detectPii()', () => {
     const args = { to: 'jane.doe@acme-mail.io', cc: ['bob@acme-mail.io'], subject: 'Hi', body: 'See you soon' };
     expect(piiSignals(args, 'send_email')).toEqual([]);
     expect(piiSignals({ to: '+14155550132', message: 'Your order shipped' }, 'send_sms')).toEqual([]);
+    // A message's own id is written like an address.
+    expect(piiSignals({ message_id: '<CAF3x9kQ@mail.gmail.com>', in_reply_to: '<abc.123@mx.example.com>' }, 'read_email')).toEqual([]);
   });
 
   it('reports personal data in the body of a message', () => {

@@ -310,6 +310,13 @@ describe('filters of tools that are not database tools', () => {
     for (const value of ['ORD-2024-0042', "O'Brien", 'a--b']) expect(classify('get_customer', { customer_id: value, last_name: value }).signals, value).toEqual([]);
   });
 
+  it('reads references, charges and search boxes the same way; a comment alone in a search box is punctuation', () => {
+    expect(classify('search_orders', { customer_ref: "C-1029' AND SLEEP(5)-- -" }).signals).toEqual([expect.objectContaining({ id: 'sql_injection', path: '/arguments/customer_ref' })]);
+    expect(classify('stripe.create_refund', { charge: "ch_3PQx9' OR '1'='1" }).signals).toEqual([expect.objectContaining({ id: 'sql_injection' })]);
+    expect(classify('search_products', { q: "shoes' UNION SELECT null, table_name, null FROM information_schema.tables--" }).signals).toEqual([expect.objectContaining({ id: 'sql_injection', severity: 'critical' })]);
+    for (const q of ["O'Reilly books -- second hand", "Joe's café; best -- ever", 'rock and roll t-shirts']) expect(classify('search_products', { q }).signals, q).toEqual([]);
+  });
+
   it('leaves other filter syntaxes and ordinary conditions alone', () => {
     for (const filter of ['label:bug is:open', 'price > 10 OR price < 5', "status = 'open' AND assignee = 'me'", "name eq 'O''Brien'"]) {
       expect(classify('list_tickets', { filter }).signals, filter).toEqual([]);

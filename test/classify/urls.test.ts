@@ -182,6 +182,12 @@ describe('detectUrls()', () => {
     expect(run('publish', { broker_url: 'amqp://10.0.0.5:5672/' })[0]?.evidence).toMatch(/^private address 10\.0\.0\.5/);
   });
 
+  it("leaves the private host an ssh or ansible tool logs in to alone, not a metadata service", () => {
+    expect(run('ssh_exec', { host: '10.0.2.14', command: 'df -h' })).toEqual([]);
+    expect(run('ansible_run', { hosts: 'localhost', playbook: 'site.yml' })).toEqual([]);
+    expect(run('ssh_exec', { host: '169.254.169.254', command: 'id' })[0]).toMatchObject({ severity: 'critical', path: '/arguments/host' });
+  });
+
   it('does not treat non-URL keys that merely end like one as URLs', () => {
     expect(run('db_query', { sql: 'SELECT 1', database: 'car_racing' })).toEqual([]);
     expect(run('create_pr', { base: 'main', head: 'feature' })).toEqual([]);

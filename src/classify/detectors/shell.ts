@@ -52,7 +52,7 @@ export function detectShell(input: DetectionInput): Signal[] {
  * a name, an address, a file, a version. None of them ever holds a shell separator.
  */
 const PARAMETER_KEY =
-  /^(?:host|hostname|hosts|ip|ip_?addr(?:ess)?|address|domain|target|server|node|port|user|username|login|file|filename|file_?name|path|filepath|file_?path|dir|directory|folder|files|input|output|in_?file|out_?file|(?:input|output|source|src|target|dest)_?(?:file|path|dir|name)|dest|destination|dst|archive|member|branch|ref|tag|commit|sha|revision|repo|repository|package|pkg|module|version|image|container|pod|namespace|service|interface|iface|device|disk|volume|bucket|region|zone|cluster)$/;
+  /^(?:host|hostname|hosts|ip|ip_?addr(?:ess)?|address|domain|target|server|node|port|user|username|login|file|filename|file_?name|path|filepath|file_?path|dir|directory|folder|files|input|output|in_?file|out_?file|(?:input|output|source|src|target|dest)_?(?:file|path|dir|name)|dest|destination|dst|archive|member|branch|ref|tag|commit|sha|revision|repo|repository|package|packages|pkg|module|version|image|container|pod|namespace|service|interface|iface|device|disk|volume|bucket|region|zone|cluster)$|(?:^|_)(?:id|ref)$/;
 /**
  * A name-like value that a shell separator or substitution continues (commix's payload shapes):
  * `127.0.0.1;id`, `db-01 | nc …`, `x && curl …`, `` a`sleep 5` ``, `a$(id)`, `a${IFS}…`, a newline, and

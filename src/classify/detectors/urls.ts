@@ -36,8 +36,11 @@ export function ssrfProblem(url: string): string | undefined {
  */
 export function detectUrls(input: DetectionInput): Signal[] {
   const signals: Signal[] = [];
+  const remoteLogin = REMOTE_LOGIN_TOOL_RE.test(input.toolName);
   for (const field of input.fields) {
     const found = analyseField(field, carriesText(input.category));
+    // An ssh/ansible tool's host is where it logs in, private hosts included: only a metadata service there is a finding.
+    if (found && remoteLogin && HOST_KEY_RE.test(field.key) && found.finding.severity !== 'critical') continue;
     if (found) signals.push({ id: 'ssrf', severity: found.finding.severity, path: field.pointer, evidence: evidenceOf(found.finding, field.value, found.at) });
   }
   return signals;
@@ -76,6 +79,10 @@ function analyseField(field: StringField, carrier: boolean): Located | undefined
   }
   return best;
 }
+
+/** Tools that log in to the host they are given (ssh, sftp, scp, rsync, ansible, WinRM). */
+const REMOTE_LOGIN_TOOL_RE = /(?:^|[_\-.\s])(?:ssh|sftp|scp|rsync|ansible|mosh|winrm)(?:$|[_\-.\s])|^(?:ssh|sftp|scp|rsync|ansible|winrm)/i;
+const HOST_KEY_RE = /^(?:host|hosts|hostname|server|target|address|addr|ip|remote)$/;
 
 /** Keys of text that is read by people or rendered, not run: a URL there is mentioned, not requested. */
 const CONTENT_KEY_RE = /^(?:body|content|contents|text|message|messages|description|comment|comments|note|notes|summary|markdown|md|title|subject|caption|bio|readme|reply|answer|html|xml|svg)$/;

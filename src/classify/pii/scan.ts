@@ -19,6 +19,7 @@ export interface PiiFinding {
 const RECIPIENT_KEY_RE = /^(?:to|cc|bcc|from|sender|recipients?|reply[_-]?to|to[_-](?:email|address|number|phone)|(?:email|phone)[_-]?to|attendees?|invitees?)$/;
 
 const ISBN_KEY_RE = /isbn/i;
+const MESSAGE_ID_KEY_RE = /^(?:message[_-]?id|msg[_-]?id|in[_-]reply[_-]to|references|thread[_-]?id|mid)$/i;
 
 /** Argument names that say what kind of number their value is. */
 const CONTEXT_KEY_RE =
@@ -54,7 +55,8 @@ export function findPii(text: string, fieldKey = ''): PiiFinding[] {
   }
   const recipient = RECIPIENT_KEY_RE.test(fieldKey);
   if (!recipient) {
-    for (const e of findEmails(text)) add({ kind: 'E-mail address', severity: 'medium', start: e.start, end: e.end, masked: `${e.local[0] ?? ''}***@${e.domain}` });
+    // A Message-ID (`<CAF3x9@mail.gmail.com>`) names a message, not a person.
+    if (!MESSAGE_ID_KEY_RE.test(fieldKey)) for (const e of findEmails(text)) add({ kind: 'E-mail address', severity: 'medium', start: e.start, end: e.end, masked: `${e.local[0] ?? ''}***@${e.domain}` });
     // A book's number (`isbn: 0-596-52068-9`) is dialled by nobody.
     if (hasDigits && !ISBN_KEY_RE.test(fieldKey)) for (const p of findPhones(text)) add({ kind: 'Phone number', severity: 'medium', start: p.start, end: p.end, masked: maskDigits(text.slice(p.start, p.end), 2) });
   }

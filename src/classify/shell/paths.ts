@@ -22,6 +22,8 @@ const CREDENTIAL_FILES: RegExp[] = [
   // Every file of a credential directory, named by a variable or a glob (`~/.ssh/$f`, `~/.aws/*`).
   /(^|\/)\.(ssh|aws|gnupg|kube)\/(\$\{?\w+\}?|\*(?![^/]*\.pub$)[^/]*)$/,
   /(^|\/)etc\/ssl\/private\//,
+  // A Kubernetes pod's service-account token: the pod's identity towards the API server.
+  /(^|\/)(?:var\/)?run\/secrets\/kubernetes\.io\/serviceaccount\/token$/,
   /(^|\/)proc\/(self|\d+|\*|\[0-9\]\*|\[0-9\]\+)\/environ$/,
   /(^|\/)\.env(\.(local|prod|production|dev|development|staging|test))?$/,
   /(^|\/)\.(bash|zsh|sh|mysql|psql)_history$/,

@@ -52,7 +52,8 @@ const SUSPICIOUS = /['";#]|--|\/\*|\b(or|and|union|select|sleep|benchmark|waitfo
 
 /** Where a database tool's other arguments land in the query it builds, by their key. */
 /** Keys of the values a tool looks records up by: ids, numbers, codes, user names. */
-const LOOKUP_KEY = /^(?:id|ids|uuid|sku|slug|username|user_?name|login|email|account|customer|order|product|item)$|(?:_id|id|_ids|_number|_no|_code|_sku|_slug|_name)$/;
+const LOOKUP_KEY = /^(?:id|ids|uuid|sku|slug|username|user_?name|login|email|account|customer|order|product|item|ref|reference|charge|invoice|q|search|term|keyword)$|(?:_id|id|_ids|_number|_no|_code|_sku|_slug|_name|_ref|_reference)$/;
+const SEARCH_BOX_KEY = /^(?:q|search|term|keyword)$/;
 const WHERE_KEY = /^(where|filter|filters|condition|conditions|predicate|criteria|having|clause|where_?clause)$/;
 const PLACES: Array<[RegExp, (v: string) => string]> = [
   [WHERE_KEY, (v) => `SELECT * FROM t WHERE ${v}`],
@@ -84,7 +85,10 @@ export function analyzeFragment(field: StringField, category: Category): Finding
   }
   const place = PLACES.find(([key]) => key.test(field.key))?.[1];
   const queries = place ? [place(value)] : [`SELECT * FROM t WHERE c = '${value}'`, ...(/^\s*-?\d/.test(value) ? [`SELECT * FROM t WHERE c = ${value}`] : [])];
-  const findings = queries.flatMap((q) => analyzeSql(q).findings).filter((f) => !f.evidence.startsWith('unbalanced quote'));
+  // What people type into a search box ("O'Reilly books -- second hand") closes no quote on purpose: there a
+  // comment alone is punctuation, and only a tautology, a UNION, a delay or a statement of its own counts.
+  const typed = SEARCH_BOX_KEY.test(field.key);
+  const findings = queries.flatMap((q) => analyzeSql(q).findings).filter((f) => !f.evidence.startsWith('unbalanced quote') && !(typed && f.evidence.startsWith('comment truncation')));
   // A value that ends its number or its literal and goes on with UNION SELECT reads another table.
   const union = UNION_AFTER_VALUE.exec(value);
   if (union && !findings.some((f) => f.id === 'sql_injection')) findings.push(finding('sql_injection', 'critical', 'UNION-based', value.slice(union.index, union.index + 60)));
