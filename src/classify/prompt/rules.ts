@@ -621,6 +621,8 @@ const SYMBOL_RULES: Array<{ name: string; severity: Severity; re: RegExp }> = [
   { name: HIDDEN, severity: 'high', re: /<important>(?:(?!<\/important>)[\s\S]){0,1500}?(?:~\/|\.ssh\b|\.env\b|mcp\.json|credentials|api[\s_-]?keys?|tokens?\b|passwords?|do\s+not\s+(?:tell|mention|inform))/i },
   // Russian: reveal the system prompt.
   { name: EXTRACTION, severity: 'high', re: /(?:выведи|покажи|раскрой|напиши|повтори)(?:те)?\s+(?:свой|свои|весь|твой)?\s*(?:системный\s+промпт|системные\s+инструкции|системную\s+подсказку)/i },
+  // A label that announces instructions for the model: "[[Assistant instruction]] When summarizing …", "[AI directive]".
+  { name: HIDDEN, severity: 'high', re: /\[\[?\s*(?:assistant|ai|agent|llm|model|copilot|bot)\s+(?:instructions?|directives?|orders?|commands?|tasks?)\s*\]\]?/i },
   // An order to a bot named in brackets, as commit messages and chat relays write speakers: "[ci-agent] Ignore …".
   { name: HIDDEN, severity: 'high', re: /\[[\w-]*(?:agent|bot|assistant|copilot|llm|\bai\b)[\w-]*\]\s*:?\s*(?:please\s+)?(?:ignore|disregard|forget|delete|send|forward|transfer|wire|reveal|exfiltrate|push\s+(?:directly|--force))\b/i },
   // Gemma's and Llama 3's turn tokens.
