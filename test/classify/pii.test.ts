@@ -43,6 +43,9 @@ describe('detectPii()', () => {
     ['a Polish PESEL', 'PESEL: 44051401359', 'Polish PESEL', 'high'],
     ['a French NIR', 'Numéro de sécurité sociale : 2 95 10 99 126 111 93', 'French social security number', 'high'],
     ['a Belgian national number', 'Rijksregisternummer 85.07.30-033.28', 'Belgian national number', 'high'],
+    ['a medical record number', 'Patient Maria Lopez, MRN 00482211, HIV test result: positive', 'Medical record number', 'high'],
+    ['a date of birth', 'Olivia Hartley (DOB 21/06/1992) - your results are ready', 'Date of birth', 'medium'],
+    ['a date of birth in words', 'date of birth: March 4, 1972', 'Date of birth', 'medium'],
   ])('finds %s', (_name, text, evidence, severity) => {
     expect(piiSignals({ channel: '#support', text })).toEqual([{ id: 'pii', severity, path: '/arguments/text', evidence: expect.stringContaining(evidence) }]);
   });
@@ -84,6 +87,7 @@ describe('detectPii()', () => {
     ['a Belgian number failing mod 97', 'national number 85.07.30-033.27'],
     ['a PAN-shaped code without its words', 'build ABCPD1234E'],
     ['the Spanish word "sin" before a number', 'Pedido sin cargo, referencia 130 692 544'],
+    ['a date that is no birth date', 'Build date 2024-05-01; Adobe 2023-01-01 release; patient zero of the outage'],
   ])('ignores %s', (_name, text) => {
     expect(piiSignals({ channel: '#support', text })).toEqual([]);
   });
@@ -98,6 +102,8 @@ describe('detectPii()', () => {
     ['sin', '130692544', 'Canadian SIN'],
     ['ni_number', 'JG 10 37 59 A', 'UK National Insurance number'],
     ['pan', 'ABCPD1234E', 'Indian PAN'],
+    ['dob', '1956-08-30', 'Date of birth'],
+    ['mrn', 'MRN-00482913', 'Medical record number'],
   ])('reads a %s argument as labelled by its name', (key, value, kind) => {
     expect(piiSignals({ [key]: value }, 'create_contact')).toEqual([expect.objectContaining({ path: `/arguments/${key}`, evidence: expect.stringContaining(kind) })]);
   });

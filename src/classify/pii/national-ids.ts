@@ -20,6 +20,8 @@ export interface IdMatch {
     | 'Polish PESEL'
     | 'French social security number'
     | 'Belgian national number'
+    | 'Medical record number'
+    | 'Date of birth'
     | 'Passport number';
   start: number;
   end: number;
@@ -150,6 +152,13 @@ const CONTEXT_IDS: Array<{ kind: IdMatch['kind']; re: RegExp; valid: (value: str
     kind: 'Belgian national number',
     re: /\b(?:[Nn]ational (?:[Rr]egister )?[Nn]umber|[Rr]ijksregisternummer|[Nn]um[ée]ro national|INSZ|NISS|NN)\b[^\n\d]{0,24}?(?<![\d.-])(\d{2}\.?\d{2}\.?\d{2}[-. ]?\d{3}[-. ]?\d{2})(?![\d.-])/g,
     valid: (v) => belgianNationalNumberValid(v.replace(/\D/g, '')),
+  },
+  // Health records: a medical record number after its words; a date of birth after its words (not any date).
+  { kind: 'Medical record number', re: /\b(?:MRN|[Mm]edical [Rr]ecord(?: [Nn]umber| [Nn]o\.?| #)?|[Pp]atient (?:ID|[Ii]d|[Nn]umber|[Nn]o\.?))\b[^\n\d]{0,16}?(?<![A-Za-z0-9])([A-Z]{0,4}-?\d{5,12})(?![A-Za-z0-9])/g, valid: () => true },
+  {
+    kind: 'Date of birth',
+    re: /\b(?:DOB|D\.O\.B\.?|dob|[Dd]ate of [Bb]irth|[Bb]irth ?[Dd]ate|[Bb]orn(?: on)?|geb\.|[Gg]eboren(?: am)?|[Ff]echa de nacimiento|n[ée]e? le)(?![A-Za-z])[:\s(]{0,3}((?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?:19|20)\d{2}|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d{2}))(?![\d])/g,
+    valid: () => true,
   },
   { kind: 'Passport number', re: /\bpassport(?:\s+(?:no\.?|number|#|num))?\s*[:#]?\s*(?<![A-Za-z0-9])([A-Z]{0,2}\d{6,9})(?![A-Za-z0-9])/gi, valid: () => true },
 ];

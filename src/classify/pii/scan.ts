@@ -23,7 +23,7 @@ const MESSAGE_ID_KEY_RE = /^(?:message[_-]?id|msg[_-]?id|in[_-]reply[_-]to|refer
 
 /** Argument names that say what kind of number their value is. */
 const CONTEXT_KEY_RE =
-  /(?:phone|mobile|fax|ssn|social|itin|tax[_-]?id|nhs|licen[cs]e|card|iban|passport|dni|nie|bsn|aadhaa?r|nino|national[_-]?insurance|cpf|steuer|idnr|personnummer|pesel|insee|rijksregister)|(?:^|[_-])(?:sin|pan|nir|ni[_-]?(?:number|no)|national[_-]?number)(?:[_-]|$)/;
+  /(?:phone|mobile|fax|ssn|social|itin|tax[_-]?id|nhs|licen[cs]e|card|iban|passport|dni|nie|bsn|aadhaa?r|nino|national[_-]?insurance|cpf|steuer|idnr|personnummer|pesel|insee|rijksregister|birth|mrn|medical[_-]?record)|(?:^|[_-])dob(?:[_-]|$)|(?:^|[_-])(?:sin|pan|nir|ni[_-]?(?:number|no)|national[_-]?number)(?:[_-]|$)/;
 
 /**
  * findPii returns the payment cards, IBANs, US SSNs/ITINs, UK NHS numbers, other national identifiers
@@ -50,7 +50,7 @@ export function findPii(text: string, fieldKey = ''): PiiFinding[] {
     for (const i of findIbans(text)) add({ kind: 'IBAN', severity: 'high', start: i.start, end: i.end, masked: `${i.iban.slice(0, 4)}${'*'.repeat(i.iban.length - 8)}${i.iban.slice(-4)}` });
     for (const s of findSsns(text)) add({ kind: s.kind, severity: 'high', start: s.start, end: s.end, masked: maskDigits(s.value, 4) });
     for (const n of findNhsNumbers(text)) add({ kind: n.kind, severity: 'medium', start: n.start, end: n.end, masked: maskDigits(n.value, 3) });
-    for (const n of findContextIds(text)) add({ kind: n.kind, severity: n.kind === 'Passport number' ? 'medium' : 'high', start: n.start, end: n.end, masked: `${'*'.repeat(Math.max(4, n.value.length - 3))}${n.value.slice(-3)}` });
+    for (const n of findContextIds(text)) add({ kind: n.kind, severity: n.kind === 'Passport number' || n.kind === 'Date of birth' ? 'medium' : 'high', start: n.start, end: n.end, masked: `${'*'.repeat(Math.max(4, n.value.length - 3))}${n.value.slice(-3)}` });
     for (const d of findDriverLicences(text)) add({ kind: d.kind, severity: 'medium', start: d.start, end: d.end, masked: `${d.value[0] ?? ''}${'*'.repeat(Math.max(4, d.value.length - 3))}${d.value.slice(-2)}` });
   }
   const recipient = RECIPIENT_KEY_RE.test(fieldKey);
