@@ -52,6 +52,7 @@ describe('detectSecrets()', () => {
     ['a private key', `-----BEGIN RSA PRIVATE KEY-----\n${pemBody}\n-----END RSA PRIVATE KEY-----`, 'Private key', 'critical'],
     ['a JWT', `Authorization: Bearer ${jwt}`, 'JSON Web Token', 'high'],
     ['credentials in a URL', `DATABASE_URL=postgres://app:${fake(ALNUM, 14, 21)}@db.internal:5432/prod`, 'Credentials in URL', 'high'],
+    ['a DSN password holding # and ?', `DATABASE_URL=postgres://app_admin:Xk9#mQ2v?Lp7zR@prod-db.internal:5432/app`, 'Credentials in URL', 'high'],
     ['a Basic auth header', `curl -H "Authorization: Basic ${Buffer.from(`deploy:${fake(ALNUM, 12, 22)}`).toString('base64')}" https://ci.internal`, 'Basic auth', 'high'],
     ['a bearer token header', `-H "Authorization: Bearer ${fake(ALNUM, 40, 23)}"`, 'Authorization token', 'high'],
     ['a generic api_key assignment', `api_key = "${fake(ALNUM, 32, 24)}"`, 'Credential in api_key', 'high'],

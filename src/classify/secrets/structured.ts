@@ -81,7 +81,8 @@ export const findJwts: Finder = (text, lower) => {
 /** Passwords of documentation and local-development URLs: `postgres://postgres:postgres@localhost`. */
 const DEFAULT_PASSWORD_RE = /^(?:pass|passwd|pwd|secret|admin|root|guest|changeme|changeit|postgres|mysql|redis|rabbitmq|mongo|test|user|demo)$/i;
 /** From the `://` on (a literal V8 finds fast); the scheme before it is checked separately. */
-const URL_CREDENTIALS_RE = /:\/\/([^\s:@/?#"'`<>\\[\]]{0,128}):([^\s@/?#"'`<>\\[\]]{1,256})@([\w.[\]-]+)/g;
+// A password may hold `#` and `?` as written in a DSN (`postgres://app:Xk9#mQ2v@db`), which a URL parser would cut.
+const URL_CREDENTIALS_RE = /:\/\/([^\s:@/?#"'`<>\\[\]]{0,128}):([^\s@/"'`<>\\[\]]{1,256})@([\w.[\]-]+)/g;
 /** Hosts of a developer's own machine and of documentation: `postgres://user:password@localhost` is an example. */
 const LOCAL_HOST_RE = /^(?:localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0|host\.docker\.internal|[\w-]+\.(?:local|localhost|test|example)|example\.(?:com|org|net))$/i;
 const URL_SCHEME_RE = /(?:^|[^A-Za-z0-9_])([a-z][a-z0-9+.-]{1,30})$/i;
