@@ -42,6 +42,9 @@ export interface DecisionOutcome {
   reason: string | null;
 }
 
+/** Deciders only the workflow itself (timeout) or the check pipeline (policy, anomaly, system) record. */
+const SYSTEM_DECIDERS = /^(?:policy|timeout|anomaly|system(?::.*)?)$/i;
+
 /** The reviewer's decision. The validator rejects anything after the first decision (first wins). */
 export const decide = defineUpdate<DecisionOutcome, [DecideInput]>('decide');
 /** The decision so far (null while pending); for operators, not for polling (that reads PostgreSQL). */
@@ -91,6 +94,11 @@ export async function pendingCheck(input: PendingCheckInput): Promise<DecisionOu
         if (chosen) throw ApplicationFailure.nonRetryable(`already decided: ${chosen.decision} by ${chosen.decided_by}`, 'AlreadyDecided');
         if (d?.decision !== 'allow' && d?.decision !== 'block') throw ApplicationFailure.nonRetryable('decision must be "allow" or "block"', 'InvalidDecision');
         if (typeof d.decided_by !== 'string' || d.decided_by.length === 0) throw ApplicationFailure.nonRetryable('decided_by is required', 'InvalidDecision');
+        // The names the gateway decides under itself: never a reviewer's, and a kill switch only ever blocks.
+        // (An Update sent straight to Temporal, past the API, must not read as a timeout or a policy in the log.)
+        if (SYSTEM_DECIDERS.test(d.decided_by.trim()) || (/^kill[-_]switch$/i.test(d.decided_by.trim()) && d.decision !== 'block')) {
+          throw ApplicationFailure.nonRetryable(`decided_by "${d.decided_by}" is reserved for the gateway`, 'InvalidDecision');
+        }
       },
     },
   );

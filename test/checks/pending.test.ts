@@ -195,6 +195,26 @@ describe('a pending check', () => {
     expect((await call(gw.url, 'GET', '/api/v1/checks?status=pending&agent_id=lister', { key: other.adminKey })).body.total).toBe(0);
   });
 
+  it("refuses an Update sent past the API that decides under the gateway's own names", async () => {
+    const id = await pendingCheck(gw.url, org.adminKey, 'direct-update');
+    const handle = new Client({ connection }).workflow.getHandle(id);
+    await eventually(async () => {
+      await handle.describe();
+    }, 10_000, 100);
+    for (const input of [
+      { decision: 'allow', decided_by: 'policy' },
+      { decision: 'allow', decided_by: 'timeout' },
+      { decision: 'allow', decided_by: 'system:reconcile' },
+      { decision: 'allow', decided_by: 'kill-switch' },
+    ]) {
+      const err = await handle.executeUpdate('decide', { args: [input] }).then(() => undefined, (e: Error & { cause?: Error }) => e);
+      expect(err?.cause?.message, JSON.stringify(input)).toMatch(/reserved for the gateway/);
+    }
+    // Still pending, and a reviewer decides it normally.
+    expect((await call(gw.url, 'GET', `/api/v1/check/${id}`, { key: org.adminKey })).body.status).toBe('pending');
+    expect((await decide(id, { decision: 'block', decided_by: 'alice@example.com' })).status).toBe(200);
+  });
+
   it('can be found in Temporal by its search attributes while it waits', async () => {
     const id = await pendingCheck(gw.url, org.adminKey, 'sa-agent');
     const client = new Client({ connection });

@@ -6,7 +6,8 @@ import type { ScriptView } from './view.js';
  * hostEscape finds commands that give a container, or whoever runs it, the host: a container started
  * with the host's root file system, its Docker socket or its process namespace (`docker run -v /:/host
  * … chroot /host`, `--privileged --pid=host`), entering PID 1's namespaces (`nsenter -t 1 -m -p`),
- * driving the host's Docker daemon through its socket, and the cgroup `release_agent` escape.
+ * driving the host's Docker daemon through its socket, and the cgroup `release_agent` escape. Also
+ * the control plane behind the gateway: workflows changed on a Temporal server directly.
  */
 export function hostEscape(sv: ScriptView): Finding[] {
   const out: Finding[] = [];
@@ -36,6 +37,16 @@ export function hostEscape(sv: ScriptView): Finding[] {
       else if (privileged && args.some((a) => /^(?:nsenter|chroot|mount)$/.test(a))) add(cmd, 'critical', 'starts a privileged container that enters the host');
       return;
     }
+    // Deciding, signalling or ending workflows on a Temporal server directly, past whatever API fronts it — this
+    // gateway's own pending checks among them (an agent approving its own call).
+    if ((v.name === 'temporal' || v.name === 'tctl') && /^(?:workflow|wf|batch|operator|schedule)$/.test(args[1] ?? '') && args.slice(2, 5).some((a) => TEMPORAL_WRITES.test(a))) {
+      add(cmd, 'high', `changes workflows on a Temporal server directly (${args.slice(0, 4).join(' ')})`);
+      return;
+    }
+    if (v.name === 'curl' && args.some((a) => /\/api\/v1\/namespaces\/[^/]+\/workflows\/[^/]+\/(?:update|signal|terminate|cancel|reset)\b/.test(a))) {
+      add(cmd, 'high', "changes a workflow through Temporal's HTTP API");
+      return;
+    }
     // Talking to the host's Docker daemon through its socket from inside: `curl --unix-socket /var/run/docker.sock …/containers/create`, `docker -H unix:///var/run/docker.sock run …`.
     if ((v.name === 'curl' && hasPair(args, /^--unix-socket$/, /docker\.sock$/)) || (v.name === 'docker' && args.some((a) => /docker\.sock$/.test(a)) && args.some((a) => a === 'run' || a === 'exec'))) {
       add(cmd, 'high', "drives the host's Docker daemon through its socket");
@@ -53,6 +64,8 @@ export function hostEscape(sv: ScriptView): Finding[] {
 }
 
 const CONTAINER_CLIS = new Set(['docker', 'podman', 'nerdctl']);
+/** Temporal CLI subcommands that change a workflow (not list, describe, show, count, query). */
+const TEMPORAL_WRITES = /^(?:update|execute-update|start-update|signal|terminate|cancel|reset|delete|signal-with-start|create|delete-namespace|namespace)$/;
 
 /** `nsenter -t 1`, `--target 1`, `--target=1`, `-t1`. */
 function targetsInit(args: string[]): boolean {
