@@ -256,6 +256,14 @@ describe('file tools that delete', () => {
     ['a system directory', 'fs_remove', { path: '/etc', recursive: true }, 'deletes a system directory'],
     ['Windows itself', 'deleteDirectory', { path: 'C:\\Windows' }, 'deletes a system directory'],
     ['the home directory through an action', 'file_manager', { action: 'delete', path: '~/' }, 'deletes a home directory'],
+    ['the root climbed to from /tmp', 'delete_file', { path: '/tmp/..' }, 'deletes the root of the file system'],
+    ['the root climbed to from a home', 'delete_file', { path: '/home/u/../../' }, 'deletes the root of the file system'],
+    ['a drive climbed to from Windows', 'delete_file', { path: 'C:\\Windows\\..' }, 'deletes the root of the file system'],
+    ['the root as a target', 'fs_remove', { target: '/', recursive: true }, 'deletes the root of the file system'],
+    ['a system directory as a location', 'fs_remove', { location: '/etc' }, 'deletes a system directory'],
+    ['the root through a recursive_delete action', 'file_manager', { action: 'recursive_delete', path: '/' }, 'deletes the root of the file system'],
+    ['the root by a full-width tool name', 'ｄｅｌｅｔｅ_ｆｉｌｅ', { path: '/' }, 'deletes the root of the file system'],
+    ['the root by a namespaced tool name', 'files/delete', { p: '/' }, 'deletes the root of the file system'],
   ])('reports deleting %s', (_what, tool, args, evidence) => {
     expect(destructive(tool, args)).toEqual([expect.objectContaining({ severity: 'critical', evidence: expect.stringContaining(evidence) })]);
   });
@@ -267,6 +275,8 @@ describe('file tools that delete', () => {
     ['a file through an action', 'file_manager', { action: 'delete', path: 'old/report.txt' }],
     ['the root listed', 'list_directory', { path: '/' }],
     ['the root read through an action', 'file_manager', { action: 'list', path: '/' }],
+    ['a climb that stays in a directory', 'delete_file', { path: '/tmp/../tmp/build' }],
+    ['a file by its name', 'delete_file', { name: 'report.pdf' }],
   ])('leaves %s alone', (_what, tool, args) => {
     expect(destructive(tool, args)).toEqual([]);
   });

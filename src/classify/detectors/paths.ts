@@ -28,9 +28,13 @@ const TOKEN_RE = /[^\s"'`<>()[\]{},;|&]+/g;
  */
 export function detectPaths(input: DetectionInput): Signal[] {
   const signals: Signal[] = [];
-  const deletes = input.category === 'filesystem' && (DELETE_TOOL_RE.test(input.toolName) || input.fields.some((f) => ACTION_KEY_RE.test(f.key) && DELETE_ACTION_RE.test(f.value)));
+  // `ｄｅｌｅｔｅ_ｆｉｌｅ`, `files/delete`, `files:delete` name the same deletion.
+  const toolName = input.toolName.normalize('NFKC');
+  const deletes = (input.category === 'filesystem' || DELETE_TOOL_RE.test(toolName)) && (DELETE_TOOL_RE.test(toolName) || input.fields.some((f) => ACTION_KEY_RE.test(f.key) && DELETE_ACTION_RE.test(f.value)));
   for (const field of input.fields) {
-    const gone = deletes && PATH_KEY_RE.test(field.key) ? wholeTree(field.value) : undefined;
+    // A deletion's target by any name (`target`, `location`, `p`), or any value written as a rooted path.
+    const target = deletes && (PATH_KEY_RE.test(field.key) || DELETE_TARGET_KEY_RE.test(field.key) || (!CONTENT_KEY_RE.test(field.key) && ROOTED_TOKEN_RE.test(field.value.trim())));
+    const gone = target ? wholeTree(field.value) : undefined;
     if (gone) signals.push({ id: 'destructive_operation', severity: 'critical', path: field.pointer, evidence: excerpt(`deletes ${gone}: ${field.value}`) });
     // A location field by tool alone only among the call's own arguments: the members of a JSON document
     // being written (`{"img": "data:image/png;base64,…"}`) are its data, read as paths by their names only.
@@ -92,11 +96,13 @@ function compactPath(value: string): string {
 }
 
 /** File tools that delete what they are given: `delete_file`, `fs_remove`, `removeDirectory`, `rmdir`… */
-const DELETE_TOOL_RE = /(?:^|[_\-.\s]|[a-z](?=[A-Z]))(?:delete|remove|rm|rmdir|unlink|erase|wipe|purge|destroy|trash)(?:$|[_\-.\s]|(?<=[a-z])(?=[A-Z]))|^(?:delete|remove|rm|rmdir|unlink|erase|wipe|purge|destroy|trash)/i;
+const DELETE_TOOL_RE = /(?:^|[_\-.\s/:]|[a-z](?=[A-Z]))(?:delete|remove|rm|rmdir|unlink|erase|wipe|purge|destroy|trash)(?:$|[_\-.\s/:]|(?<=[a-z])(?=[A-Z]))|^(?:delete|remove|rm|rmdir|unlink|erase|wipe|purge|destroy|trash)/i;
+/** Keys a deletion's target goes by besides the path words: `fs_remove {target}`, `{location}`, `{pathname}`, `{name}`, `{p}`. */
+const DELETE_TARGET_KEY_RE = /^(?:target|targets|location|pathname|name|names|p|item|items|resource|entry|node)$/;
 
 /** `file_manager { action: "delete", path }` */
 const ACTION_KEY_RE = /^(?:action|operation|op|command|mode)$/;
-const DELETE_ACTION_RE = /^\s*(?:delete|remove|rm|rmdir|unlink|erase|wipe|purge|destroy|trash)\s*$/i;
+const DELETE_ACTION_RE = /^\s*(?:(?:recursive|force|bulk|hard)[_-]?)?(?:delete|remove|rm|rmdir|unlink|erase|wipe|purge|destroy|trash)(?:[_-]?(?:recursive|all|force|tree|dir|directory|folder|rf))?\s*$/i;
 
 /**
  * wholeTree names what deleting `value` destroys when that is the root, a home directory or a
@@ -104,12 +110,29 @@ const DELETE_ACTION_RE = /^\s*(?:delete|remove|rm|rmdir|unlink|erase|wipe|purge|
  * the shell rules' own path scope; a file inside a system directory (`/etc/hosts`) is not the tree.
  */
 function wholeTree(value: string): string | undefined {
-  const scope = pathScope(value.trim());
+  const scope = pathScope(withoutDots(value.trim()));
   if (scope === 'root') return 'the root of the file system';
   if (scope === 'home') return 'a home directory';
   if (scope !== 'system') return undefined;
-  const n = normalizePath(value.trim().replace(/["']/g, '')).replace(/\/+$/, '');
+  const n = normalizePath(withoutDots(value.trim()).replace(/["']/g, '')).replace(/\/+$/, '');
   return /^\/[^/]+$|^[a-z]:\/[^/]+$/i.test(n) ? 'a system directory' : undefined;
+}
+
+/**
+ * withoutDots resolves `.` and `..` in an absolute path the way the file system does (`/tmp/..` is `/`,
+ * `/home/u/../../` is `/`, `C:\\Windows\\..` is `C:\\`); a relative path is left as it is.
+ */
+function withoutDots(p: string): string {
+  const m = /^(~[^/\\]*|\$\{?HOME\}?|[A-Za-z]:|)([/\\].*)$/.exec(p);
+  if (!m || !/(?:^|[/\\])\.\.?(?:[/\\]|$)/.test(m[2]!)) return p;
+  const sep = m[2]!.includes('\\') && !m[2]!.includes('/') ? '\\' : '/';
+  const out: string[] = [];
+  for (const part of m[2]!.split(/[/\\]+/)) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return `${m[1]}${sep}${out.join(sep)}`;
 }
 
 /** analyseFreeText looks at the tokens of prose, commands or code that carry a traversal hint. */
