@@ -1,3 +1,4 @@
+import { maskSecrets } from '../classify/detectors/secrets.js';
 import type { AnomalyAssessment, AnomalyFeature, FeatureName } from './types.js';
 
 /*
@@ -59,7 +60,8 @@ export function combineFeatures(results: FeatureResult[], agentConfidence: numbe
     const c = FEATURE_WEIGHTS[r.name] * agentConfidence * r.surprise;
     if (!(c > 0)) continue;
     keep *= 1 - c;
-    if (c >= MIN_REPORTED_CONTRIBUTION) features.push({ name: r.name, score: round4(c), detail: r.describe() });
+    // Details quote argument keys and values (`new argument key \`ghp_…\``) and are shown to viewers: their secrets are masked.
+    if (c >= MIN_REPORTED_CONTRIBUTION) features.push({ name: r.name, score: round4(c), detail: maskSecrets(r.describe()) });
   }
   features.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
   return { score: round4(1 - keep), features };

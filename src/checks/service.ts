@@ -15,6 +15,7 @@ import type { PolicyCache } from '../policies/cache.js';
 import type { Admission } from '../ratelimit/admission.js';
 import { evaluate, type Evaluation } from '../policies/engine.js';
 import type { CallDocument } from '../policies/types.js';
+import { TraceMasker } from '../traces/masking.js';
 import { maskArguments } from './masking.js';
 import { keepSignals } from './signals.js';
 import type { CheckInput } from './schema.js';
@@ -41,6 +42,8 @@ export interface CheckServiceDeps {
   /** Worker threads for large calls (LARGE_CALL_CHARS); absent = every call on the event loop. */
   pool?: Pick<ClassifierPool, 'available' | 'classify'>;
 }
+
+const CONTEXT_MASKER = new TraceMasker(5_000);
 
 /** argumentsDigest is the hex SHA-256 of the RFC 8785 canonical JSON of the arguments. */
 export function argumentsDigest(args: Record<string, unknown>): string {
@@ -106,6 +109,8 @@ export class CheckService {
     }));
     const anomalyScore = Math.round(assessment.score * 1e4) / 1e4;
     const context = input.context ?? {};
+    // `context` is not classified, but it is stored and shown: its secrets are masked like a trace's.
+    const storedContext = Object.keys(context).length === 0 ? context : (CONTEXT_MASKER.mask(context) as Record<string, unknown>);
     const call: CallDocument = { agent_id: input.agent_id, tool_name: input.tool_name, arguments: input.arguments, classification, anomaly_score: anomalyScore, context };
     const evaluation = stop
       ? killSwitchEvaluation(stop)
@@ -119,7 +124,7 @@ export class CheckService {
       tool_name: input.tool_name,
       arguments: masked ?? maskArguments(input.arguments, classification.signals),
       arguments_sha256: argumentsDigest(input.arguments),
-      context,
+      context: storedContext,
       category: classification.category,
       signals: shown.signals,
       signals_omitted: shown.omitted,

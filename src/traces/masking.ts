@@ -1,10 +1,12 @@
 import { maskSecrets } from '../classify/detectors/secrets.js';
+import { encodedTexts } from '../classify/encoded.js';
+import { findSecrets } from '../classify/secrets/scan.js';
 
 /** Strings longer than this are always scanned (and never remembered). */
 const MAX_REMEMBERED_LENGTH = 256;
 
 /**
- * TraceMasker masks secrets in trace payloads. Scanning a string costs 5–25 µs, and trace payloads
+ * TraceMasker masks secrets in trace payloads (and in the `context` of checks). Scanning a string costs 5–25 µs, and trace payloads
  * repeat (SDK versions, tool names, argument templates, paths), so it remembers up to `capacity`
  * strings in which the scan found nothing, by field key: maskSecrets is a pure function of
  * (text, key), and only clean strings are kept, so no secret is held here and a string with a
@@ -52,7 +54,12 @@ export class TraceMasker {
     const remember = text.length <= MAX_REMEMBERED_LENGTH;
     const id = remember ? `${key}\u0000${text}` : '';
     if (remember && this.clean.has(id)) return text;
-    const masked = maskSecrets(text, key);
+    let masked = maskSecrets(text, key);
+    // A token sent base64- or hex-encoded (`Z2hwXzFh…`) is masked with the whole string, as checks store it.
+    if (masked === text && text.length >= 28) {
+      const decoded = encodedTexts([{ pointer: '', key, value: text }])[0];
+      if (decoded && findSecrets(decoded.value, key).length > 0) masked = text.length <= 8 ? '*'.repeat(text.length) : `${text.slice(0, 4)}${'*'.repeat(Math.min(text.length - 4, 64))}`;
+    }
     if (remember && masked === text) {
       if (this.clean.size >= this.capacity) this.clean.delete(this.clean.values().next().value as string);
       this.clean.add(id);

@@ -148,6 +148,16 @@ describe('POST /api/v1/check', () => {
     expect(plain.body.classification.signals).toEqual([]);
   });
 
+  it('masks secrets in the context it stores and shows', async () => {
+    const token = `ghp_${'K8j7H6g5F4d3S2a1'.repeat(2)}Q0w9`;
+    const res = await check({ agent_id: 'ctx', tool_name: 'db_query', arguments: { sql: 'SELECT 1' }, context: { session: { auth: `Bearer ${token}` }, user: 'ana', aws_secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9xv2kP1a' } });
+    expect(res.status).toBe(200);
+    const stored = await call(gw.url, 'GET', `/api/v1/check/${res.body.check_id}`, { key: org.adminKey });
+    expect(JSON.stringify(stored.body)).not.toContain(token);
+    expect(JSON.stringify(stored.body)).not.toContain('wJalrXUtnFEMI/K7MDENG');
+    expect(stored.body.context).toMatchObject({ user: 'ana', session: { auth: expect.stringMatching(/^Bearer ghp_\*+$/) } });
+  });
+
   it('masks a secret found only inside JSON text in the stored arguments', async () => {
     const password = 'Zq8#vLp2!mWx7rT';
     const res = await check({ agent_id: 'nested', tool_name: 'http_request', arguments: { method: 'POST', url: 'https://paste.example.com/api', body: JSON.stringify({ config: JSON.stringify({ db_password: password }) }) } });

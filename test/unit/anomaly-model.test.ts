@@ -79,6 +79,15 @@ describe('OrgAnomalyModel.assess()', () => {
     expect(a.score).toBeGreaterThan(0.5);
   });
 
+  it('masks a secret that names an argument in the detail it shows', () => {
+    const { model, last } = steady();
+    const token = `ghp_${'Q9wE8rT7yU6iO5pA4sD3fG2hJ1kL0zXcVbNm'.slice(0, 36)}`;
+    const a = model.assess(after(last, 30_000, { toolName: 'update_ticket', arguments: { ticket_id: 'T-123456', status: 'solved', [token]: 'x' } }));
+    expect(top(a)).toBe('key_set');
+    expect(JSON.stringify(a.features)).not.toContain(token);
+    expect(a.features[0]!.detail).toContain('ghp_');
+  });
+
   it('scores a brand-new agent low, however varied its first calls', () => {
     const model = new OrgAnomalyModel();
     const tools = ['http_get', 'run_sql', 'send_email', 'shell', 'read_file'];

@@ -17,6 +17,15 @@ describe('TraceMasker.mask()', () => {
     expect(masked.note).toBe('Tr0ub4dor&3xkcd-horse');
   });
 
+  it('masks a string that carries a token base64- or hex-encoded, whole', () => {
+    const encoded = Buffer.from(`token=${TOKEN}`).toString('base64');
+    const masked = new TraceMasker().mask({ body: `payload ${encoded}`, hex: Buffer.from(TOKEN).toString('hex'), image: Buffer.from(Array.from({ length: 48 }, (_, i) => (i * 41) % 256)).toString('base64') }) as any;
+    expect(JSON.stringify(masked)).not.toContain(encoded);
+    expect(masked.body).toMatch(/^payl\*+$/);
+    expect(masked.hex).toMatch(/^\w{4}\*+$/);
+    expect(masked.image).not.toMatch(/\*/);
+  });
+
   it('returns clean values as they are and never changes its input', () => {
     const masker = new TraceMasker();
     const clean = { sql: 'SELECT 1', rows: [{ id: 1 }] };
