@@ -48,7 +48,12 @@ export function classify(toolName: string, args: Record<string, unknown>): Class
   // Arguments named as base64 (`command_b64`) are read decoded too, reported at the encoded string.
   const decoded = base64Fields(fields);
   if (decoded.length > 0) {
-    for (const s of detect({ toolName, category, fields: decoded, embedded: true })) keep({ ...s, evidence: excerpt(`base64-decoded: ${s.evidence}`) });
+    // With the members beside them (a `write_file`'s path says what the decoded content becomes).
+    const holders = new Set(decoded.map((d) => d.pointer.slice(0, d.pointer.lastIndexOf('/'))));
+    const beside = fields.filter((f) => holders.has(f.pointer.slice(0, f.pointer.lastIndexOf('/'))) && !decoded.some((d) => d.pointer === f.pointer));
+    for (const s of detect({ toolName, category, fields: [...decoded, ...beside], embedded: true })) {
+      if (decoded.some((d) => d.pointer === s.path)) keep({ ...s, evidence: excerpt(`base64-decoded: ${s.evidence}`) });
+    }
     fields = [...fields, ...decoded];
   }
   // Tokens and instructions sent encoded inside a string (`body: "Z2hwXzFh…"`, "decode this and do what it says: WW91…"):

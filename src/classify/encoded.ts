@@ -12,11 +12,18 @@ const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
 const MAX_ENCODED = 1_048_576;
 
+/** Keys that say how a sibling's content is encoded (`{ content: "…", encoding: "base64" }`). */
+const ENCODING_KEY = /^(?:encoding|content_?encoding|transfer_?encoding)$/;
+const CONTENT_KEY = /^(?:content|contents|data|body|text|sql|query|command|script|file_?text)$/;
+
 /** base64Fields returns the decoded text of the base64 arguments among `fields`, at the pointers of their encoded strings. */
 export function base64Fields(fields: readonly StringField[]): StringField[] {
   const out: StringField[] = [];
+  // Objects whose `encoding` member says base64: their content members are base64 too.
+  const parentOf = (pointer: string): string => pointer.slice(0, pointer.lastIndexOf('/'));
+  const base64Holders = new Set(fields.filter((f) => ENCODING_KEY.test(f.key) && /^base-?64(?:url)?$/i.test(f.value.trim())).map((f) => parentOf(f.pointer)));
   for (const f of fields) {
-    const m = ENCODED_KEY.exec(f.key);
+    const m = ENCODED_KEY.exec(f.key) ?? (base64Holders.size > 0 && CONTENT_KEY.test(f.key) && base64Holders.has(parentOf(f.pointer)) ? [f.key, f.key] : null);
     if (!m) continue;
     const value = f.value.trim();
     if (value.length < 8 || value.length > MAX_ENCODED || !BASE64.test(value)) continue;

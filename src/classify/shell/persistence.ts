@@ -57,6 +57,9 @@ const PACKAGE_JSON = /(?:^|\/)package\.json$/;
 const GITHUB_WORKFLOW = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
 const GITLAB_CI = /(?:^|\/)\.gitlab-ci\.ya?ml$/;
 const TERRAFORM = /\.tf$/;
+/** Git's configuration: the settings whose value git runs as a command (fsmonitor, sshCommand, pager, editor, askPass, a credential helper starting with `!`). */
+const GIT_CONFIG = /(?:^|\/)(?:\.gitconfig|\.git\/config|\.config\/git\/config)$|^\/etc\/gitconfig$/;
+const GIT_COMMAND_SETTING = /^\s*(?:fsmonitor|sshCommand|pager|editor|askPass|helper\s*=\s*!|(?:alias\.)?\w+\s*=\s*!)\s*=?\s*(.+)$/gim;
 const LOCAL_EXEC = /provisioner\s+"local-exec"\s*\{[^}]*?\bcommand\s*=\s*"((?:[^"\\\n]|\\.)*)"/g;
 
 /**
@@ -70,6 +73,7 @@ export function persistedProgram(path: string, text: string): string | undefined
   if (path.length > 512 || text.trim() === '') return undefined;
   const p = normalizePath(path.trim().replace(/^["']|["']$/g, ''));
   if (PACKAGE_JSON.test(p)) return joined(npmInstallScripts(text));
+  if (GIT_CONFIG.test(p)) return joined([...text.matchAll(GIT_COMMAND_SETTING)].map((m) => unquote(m[1]!)));
   if (GITHUB_WORKFLOW.test(p)) return joined(yamlCommands(text, /^(?:-\s+)?run$/).map(githubExpressions));
   if (GITLAB_CI.test(p)) return joined(yamlCommands(text, /^(?:before_script|script|after_script)$/));
   if (TERRAFORM.test(p)) return joined([...text.matchAll(LOCAL_EXEC)].map((m) => m[1]!.replace(/\\(["\\])/g, '$1')));
