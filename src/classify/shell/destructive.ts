@@ -55,6 +55,8 @@ function redirectVerdict(cmd: ShellCommand): Verdict | undefined {
     if (!r.target || !/^(>|>\||&>|>>)$/.test(r.op) || r.fd === '0') continue;
     const t = r.target.value;
     if (BLOCK_DEVICE.test(t)) return { severity: 'critical', label: `overwrites disk ${t}` };
+    // The kernel's magic keys: `c` crashes the machine, `b` reboots it, `o` powers it off, `e`/`i` kill every process.
+    if (/^\/proc\/sysrq-trigger$/.test(t)) return { severity: 'critical', label: 'writes to /proc/sysrq-trigger (crash, reboot or kill all)' };
     if (r.op !== '>>' && /^\/(etc|boot|bin|sbin|usr|lib|lib64)\//.test(t) && !/^\/etc\/(hosts|motd)$/.test(t)) return { severity: 'high', label: `overwrites ${t}` };
     // A file of a database's data directory emptied (`: > …/global/pg_control`): the database no longer starts.
     if (r.op !== '>>' && pathScope(t) === 'system' && /^\/var\/lib\//.test(t)) return { severity: 'high', label: `overwrites ${t}` };

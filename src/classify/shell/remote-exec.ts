@@ -34,6 +34,18 @@ function isDecoder(view: CommandView | undefined): boolean {
   return false;
 }
 
+/**
+ * isGenerator: a program whose output is a command line written at run time, so that no filter sees it —
+ * `tr` rotating letters (`tr a-z n-za-m`), an interpreter printing one (`python3 -c 'print(…)'`, `awk 'BEGIN{printf…}'`).
+ */
+function isGenerator(view: CommandView | undefined): boolean {
+  if (!view) return false;
+  if (view.name === 'tr') return view.args.slice(1).some((a) => /^\[?[a-zA-Z]-[a-zA-Z]/.test(a)) && view.args.slice(1).some((a) => /[n-zN-Z]-[za-mZA-M]/.test(a));
+  if (view.name === 'awk' || view.name === 'gawk' || view.name === 'mawk') return view.args.some((a) => /\bBEGIN\s*\{[^}]*\bprintf?\b/.test(a));
+  if (INTERPRETERS.has(view.name) && !SHELLS.has(view.name)) return view.args.slice(1).some((a, i, rest) => /^-[a-zA-Z]*[ce]$/.test(a) && /\b(?:print|echo|puts|console\.log|say)\b/.test(rest[i + 1] ?? ''));
+  return false;
+}
+
 /** runsStdin reports whether a command runs what it reads on stdin (`sh`, `bash -s`, `python -`, `iex`). */
 function runsStdin(view: CommandView | undefined): boolean {
   if (!view || !INTERPRETERS.has(view.name)) return false;
@@ -162,6 +174,7 @@ export function downloadExec(sv: ScriptView): Finding[] {
     if (upstream.some((v) => isFetcher(v) || takesUrl(v))) out.push({ id: 'command_injection', severity: 'critical', label: 'download and execute', text: src, start, end });
     else if (upstream.some(isNetcat)) out.push({ id: 'command_injection', severity: 'critical', label: 'remote shell', text: src, start, end });
     else if (upstream.some(isDecoder)) out.push({ id: 'command_injection', severity: 'critical', label: 'decode and execute', text: src, start, end });
+    else if (upstream.some(isGenerator)) out.push({ id: 'command_injection', severity: 'high', label: 'runs the commands another program prints', text: src, start, end });
   }
   for (const subst of sv.script.substs) {
     const inner = (sv.sequences.get(subst.sequence) ?? []).map((c) => viewOf(sv, c));
@@ -319,6 +332,9 @@ function dumpsSecrets(v: CommandView): string | undefined {
       return rest.find((a) => SECRET_VARIABLE.test(a))?.match(SECRET_VARIABLE)?.[0];
     case 'cat':
       return rest.some((a) => /^\/proc\/(self|\d+)\/environ$/.test(a)) ? 'the environment' : undefined;
+    case 'gpg':
+    case 'gpg2':
+      return rest.some((a) => /^--export-secret-(?:sub)?keys$/.test(a)) ? 'the GnuPG secret keys' : undefined;
   }
   return undefined;
 }
