@@ -16,6 +16,7 @@ import type { Admission } from '../ratelimit/admission.js';
 import { evaluate, type Evaluation } from '../policies/engine.js';
 import type { CallDocument } from '../policies/types.js';
 import { TraceMasker } from '../traces/masking.js';
+import { toolKey } from '../util/tool-key.js';
 import { maskArguments } from './masking.js';
 import { keepSignals } from './signals.js';
 import type { CheckInput } from './schema.js';
@@ -111,7 +112,7 @@ export class CheckService {
     const context = input.context ?? {};
     // `context` is not classified, but it is stored and shown: its secrets are masked like a trace's.
     const storedContext = Object.keys(context).length === 0 ? context : (CONTEXT_MASKER.mask(context) as Record<string, unknown>);
-    const call: CallDocument = { agent_id: input.agent_id, tool_name: input.tool_name, arguments: input.arguments, classification, anomaly_score: anomalyScore, context };
+    const call: CallDocument = { agent_id: input.agent_id, tool_name: input.tool_name, tool_key: toolKey(input.tool_name), arguments: input.arguments, classification, anomaly_score: anomalyScore, context };
     const evaluation = stop
       ? killSwitchEvaluation(stop)
       : escalate(inSpanSync('check.policies', { 'aegis.policies': policies.length }, () => evaluate(policies, call, settings.risk_mapping)), anomalyScore, assessment.features[0]?.detail, settings.anomaly_escalate_threshold);

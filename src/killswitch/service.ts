@@ -5,7 +5,7 @@ import { NotifiedCache } from '../db/notified-cache.js';
 import type { PgListener } from '../db/notifications.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { KILL_SWITCH_CHANNEL, activeKillSwitches, engageKillSwitch, releaseKillSwitch, toolKey, type KillSwitch, type KillSwitchScope, type Writer } from './store.js';
+import { KILL_SWITCH_CHANNEL, activeKillSwitches, engageKillSwitch, releaseKillSwitch, toolKey, toolMatches, type KillSwitch, type KillSwitchScope, type Writer } from './store.js';
 
 const globToLike = (glob: string): string => glob.split('*').map(escapeLike).join('%');
 
@@ -73,11 +73,12 @@ export class KillSwitchService {
 
   /** resolvePending blocks every pending check the switch covers, through each check's workflow. */
   async resolvePending(s: KillSwitch): Promise<{ resolved: number; unresolved: number }> {
-    const q = this.db('checks').select('id').where({ org_id: s.org_id, status: 'pending' });
+    const q = this.db('checks').select('id', 'tool_name').where({ org_id: s.org_id, status: 'pending' });
     if (s.scope === 'agent' && s.target) q.andWhereRaw("agent_id like ? escape '\\'", [globToLike(s.target)]);
-    // Compared as matchKillSwitch compares them (toolKey): trimmed, lower case, blanks, `-` and `_` as one `_`.
-    if (s.scope === 'tool' && s.target) q.andWhereRaw("lower(regexp_replace(btrim(tool_name), '[[:space:]_-]+', '_', 'g')) like ? escape '\\'", [globToLike(toolKey(s.target))]);
-    const ids = ((await q) as Array<{ id: string }>).map((r) => r.id);
+    // Tool names compared as matchKillSwitch compares them (toolKey, toolMatches), here rather than in SQL:
+    // an org's pending checks are few, and the comparison folds Unicode that SQL would have to copy.
+    const rows = (await q) as Array<{ id: string; tool_name: string }>;
+    const ids = (s.scope === 'tool' && s.target ? rows.filter((r) => toolMatches(toolKey(s.target!), toolKey(r.tool_name))) : rows).map((r) => r.id);
     let resolved = 0;
     let unresolved = 0;
     const queue = [...ids];

@@ -1,3 +1,4 @@
+import { toolKey } from '../util/tool-key.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import type { Page } from '../auth/credentials.js';
 import type { Db } from '../db/knex.js';
@@ -72,12 +73,7 @@ export async function releaseKillSwitch(db: Db, w: Writer, id: string): Promise<
 
 const matches = (pattern: string, value: string): boolean => globMatcher([pattern])!(value);
 
-/**
- * toolKey is the form tool names are compared in by tool kill switches: trimmed, lower-cased, with
- * runs of blanks, `-` and `_` as one `_` — `Run_Shell`, `run-shell` and `"run_shell "` are the tool
- * a switch on `run_shell` stops, not ways around it.
- */
-export const toolKey = (name: string): string => name.trim().toLowerCase().replace(/[\s_-]+/g, '_');
+export { toolKey };
 
 /**
  * matchKillSwitch returns the engaged switch that stops this call (org, then agent, then tool), if
@@ -89,8 +85,16 @@ export function matchKillSwitch(switches: readonly KillSwitch[], agentId: string
   return (
     switches.find((s) => s.scope === 'org') ??
     switches.find((s) => s.scope === 'agent' && s.target !== null && matches(s.target, agentId)) ??
-    switches.find((s) => s.scope === 'tool' && s.target !== null && keys.some((k) => matches(toolKey(s.target!), k)))
+    switches.find((s) => s.scope === 'tool' && s.target !== null && keys.some((k) => toolMatches(toolKey(s.target!), k)))
   );
+}
+
+/**
+ * toolMatches: a tool kill switch's key (a glob) stops the tool of that key, also under a namespace
+ * (`functions.run_shell`, `mcp__server__run_shell`): a switch errs towards stopping.
+ */
+export function toolMatches(pattern: string, key: string): boolean {
+  return matches(pattern, key) || matches(`*_${pattern}`, key);
 }
 
 export function presentKillSwitch(s: KillSwitch) {

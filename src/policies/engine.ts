@@ -3,6 +3,7 @@ import type { ErrorObject } from 'ajv';
 import type { Decision, RiskLevel } from '../orgs/settings.js';
 import { explainSchemaFailure } from './explain.js';
 import { globMatcher } from '../util/glob.js';
+import { toolKey } from '../util/tool-key.js';
 import { findTemplate } from './templates.js';
 import type { CallDocument, CompiledPolicy, PolicyDefinition, PolicyMatch } from './types.js';
 
@@ -10,10 +11,11 @@ const DECISION_RANK: Record<Decision, number> = { allow: 0, pending: 1, block: 2
 const RISK_RANK: Record<RiskLevel, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 };
 
 function matcherOf(match: PolicyMatch | null): (call: CallDocument) => boolean {
-  const tool = globMatcher(match?.tool_names);
+  // Tools by their toolKey, as kill switches compare them: a policy on `run_shell` governs `Run-Shell` too.
+  const tool = globMatcher(match?.tool_names?.flatMap((g) => [toolKey(g), `*_${toolKey(g)}`]));
   const agent = globMatcher(match?.agent_ids);
   const categories = match?.categories && match.categories.length > 0 ? new Set<string>(match.categories) : undefined;
-  return (call) => (!tool || tool(call.tool_name)) && (!agent || agent(call.agent_id)) && (!categories || categories.has(call.classification.category));
+  return (call) => (!tool || tool(call.tool_key ?? toolKey(call.tool_name))) && (!agent || agent(call.agent_id)) && (!categories || categories.has(call.classification.category));
 }
 
 /**

@@ -64,7 +64,7 @@ function fromRow(r: PolicyRow): PolicyDefinition {
 }
 
 /** The smallest call document: what a new policy is run on once before it is saved. */
-const SAMPLE_CALL: CallDocument = { agent_id: 'agent', tool_name: 'tool', arguments: {}, classification: { category: 'general', signals: [] }, anomaly_score: 0, context: {} };
+const SAMPLE_CALL: CallDocument = { agent_id: 'agent', tool_name: 'tool', tool_key: 'tool', arguments: {}, classification: { category: 'general', signals: [] }, anomaly_score: 0, context: {} };
 
 export function platformDefault(id: string): PolicyDefinition | undefined {
   return PLATFORM_DEFAULTS.find((p) => p.id === id);

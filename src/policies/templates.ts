@@ -1,3 +1,4 @@
+import { toolKey } from '../util/tool-key.js';
 import { z } from 'zod';
 import { CATEGORIES, SEVERITIES, SIGNAL_IDS, type Category, type Severity, type SignalId } from '../classify/types.js';
 import type { RiskLevel } from '../orgs/settings.js';
@@ -108,7 +109,7 @@ export const TEMPLATES: readonly PolicyTemplate[] = [
     risk_level: 'HIGH',
     params: z.strictObject({ tools: stringList }),
     build: (p) => ({
-      policy_schema: { type: 'object', properties: { tool_name: { type: 'string', pattern: (p.tools as string[]).map(globToRegex).join('|') } } },
+      policy_schema: { type: 'object', properties: { tool_key: { type: 'string', pattern: toolPattern(p.tools as string[]) } } },
       match: null,
     }),
   },
@@ -117,7 +118,7 @@ export const TEMPLATES: readonly PolicyTemplate[] = [
     description: 'The listed tools (globs allowed) may not be called.',
     risk_level: 'CRITICAL',
     params: z.strictObject({ tools: stringList }),
-    build: (p) => ({ policy_schema: { type: 'object', properties: { tool_name: { not: { type: 'string', pattern: (p.tools as string[]).map(globToRegex).join('|') } } } }, match: null }),
+    build: (p) => ({ policy_schema: { type: 'object', properties: { tool_key: { not: { type: 'string', pattern: toolPattern(p.tools as string[]) } } } }, match: null }),
   },
   {
     id: 'amount-limit',
@@ -174,4 +175,12 @@ const BY_ID = new Map(TEMPLATES.map((t) => [t.id, t]));
 
 export function findTemplate(id: string): PolicyTemplate | undefined {
   return BY_ID.get(id);
+}
+
+/**
+ * toolPattern matches the listed tools (globs) by their toolKey — `Run-Shell`, `runShell` and
+ * `functions.run_shell` are the `run_shell` the list names — against the call's `tool_key`.
+ */
+function toolPattern(globs: string[]): string {
+  return globs.map((g) => { const k = toolKey(g); return `${globToRegex(k)}|${globToRegex(`*_${k}`)}`; }).join('|');
 }

@@ -33,6 +33,8 @@ export interface PolicyDefinition {
 export interface CallDocument {
   agent_id: string;
   tool_name: string;
+  /** The tool name as names are compared (util/tool-key.ts): what the tool templates match. */
+  tool_key: string;
   arguments: Record<string, unknown>;
   classification: { category: Category; signals: Signal[] };
   anomaly_score: number;

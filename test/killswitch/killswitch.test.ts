@@ -73,7 +73,7 @@ describe('kill switches', () => {
     expect((await check(gw, o, 'any', 'read_docs')).body).toMatchObject({ decision: 'block', policy_name: 'kill-switch' });
   });
 
-  it('stop a tool under any spelling of its name: case, blanks, - and _', async () => {
+  it('stop a tool under any spelling of its name: case, blanks, separators, camelCase, a namespace, invisible and look-alike letters', async () => {
     const o = await newOrg(gw);
     const review = await call(gw.url, 'POST', '/api/v1/policies', { key: o.adminKey, body: { id: 'review-shell', name: 'Review shell', risk_level: 'HIGH', match: { tool_names: ['Run-Shell'] }, policy_schema: { not: {} } } });
     expect(review.status, review.text).toBe(201);
@@ -82,7 +82,7 @@ describe('kill switches', () => {
     expect(engaged.status, engaged.text).toBe(201);
     expect(engaged.body.resolved_pending).toBe(1);
     expect((await call(gw.url, 'GET', `/api/v1/check/${waiting}/decision`, { key: o.adminKey })).body).toMatchObject({ decision: 'block', decided_by: 'kill-switch' });
-    for (const tool of ['run_shell', 'Run_Shell', 'RUN-SHELL', 'run shell', ' run_shell ', 'run__shell']) {
+    for (const tool of ['run_shell', 'Run_Shell', 'RUN-SHELL', 'run shell', ' run_shell ', 'run__shell', 'runShell', 'run.shell', 'functions.run_shell', 'run_shell\u200b', 'run_shell\u00ad', 'ｒｕｎ_ｓｈｅｌｌ', 'run_sh\u0435ll']) {
       expect((await check(gw, o, 'ops-bot', tool)).body, tool).toMatchObject({ decision: 'block', policy_name: 'kill-switch' });
     }
     expect((await check(gw, o, 'ops-bot', 'runshell')).body.decision).toBe('allow');

@@ -6,11 +6,13 @@ import { PLATFORM_DEFAULTS } from '../../src/policies/defaults.js';
 import { compilePolicy, evaluate } from '../../src/policies/engine.js';
 import { resolvePolicy, type PolicyInput } from '../../src/policies/store.js';
 import type { CallDocument, PolicyDefinition } from '../../src/policies/types.js';
+import { toolKey } from '../../src/util/tool-key.js';
 
 const mapping = DEFAULT_SETTINGS.risk_mapping;
 
 function call(over: Partial<CallDocument> = {}, signals: Signal[] = []): CallDocument {
-  return { agent_id: 'a1', tool_name: 'db_query', arguments: { sql: 'SELECT 1' }, classification: { category: 'database', signals }, anomaly_score: 0, context: {}, ...over };
+  const doc = { agent_id: 'a1', tool_name: 'db_query', arguments: { sql: 'SELECT 1' }, classification: { category: 'database' as const, signals }, anomaly_score: 0, context: {}, ...over };
+  return { ...doc, tool_key: over.tool_key ?? toolKey(doc.tool_name) };
 }
 
 function policy(input: Partial<PolicyInput> & { id: string }): PolicyDefinition {

@@ -30,6 +30,23 @@ describe('GET /api/v1/policies', () => {
     expect(res.body.total).toBe(res.body.data.length);
   });
 
+  it('deny and allow tools from the templates under any spelling of their names', async () => {
+    const o = await newOrg(gw);
+    const deny = await call(gw.url, 'POST', '/api/v1/policies', { key: o.adminKey, body: { id: 'no-shell', name: 'No shell', template: 'tool-denylist', params: { tools: ['run_shell', 'db_*'] } } });
+    expect(deny.status, deny.text).toBe(201);
+    const decide = async (tool_name: string) => (await call(gw.url, 'POST', '/api/v1/check', { key: o.adminKey, body: { agent_id: 'a', tool_name, arguments: { q: 'status' } } })).body;
+    for (const tool of ['run_shell', 'Run-Shell', 'runShell', 'functions.run_shell', 'run_shell\u200b', 'ｒｕｎ_ｓｈｅｌｌ', 'run_sh\u0435ll', 'DB.Query']) {
+      expect(await decide(tool), tool).toMatchObject({ decision: 'block', policy_name: 'no-shell' });
+    }
+    expect((await decide('read_file')).decision).toBe('allow');
+    const p = await newOrg(gw);
+    const allow = await call(gw.url, 'POST', '/api/v1/policies', { key: p.adminKey, body: { id: 'only-read', name: 'Only reads', template: 'tool-allowlist', params: { tools: ['read_file'] } } });
+    expect(allow.status, allow.text).toBe(201);
+    const decideP = async (tool_name: string) => (await call(gw.url, 'POST', '/api/v1/check', { key: p.adminKey, body: { agent_id: 'a', tool_name, arguments: { q: 'status' } } })).body.decision;
+    expect(await decideP('Read-File')).toBe('allow');
+    expect(await decideP('write_file')).not.toBe('allow');
+  });
+
   it('lists the templates', async () => {
     const res = await call(gw.url, 'GET', '/api/v1/policy-templates', { key: await org.keyFor('viewer') });
     expect(res.status).toBe(200);

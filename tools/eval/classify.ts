@@ -17,6 +17,7 @@ import { DEFAULT_SETTINGS } from '../../src/orgs/settings.js';
 import { createAjv } from '../../src/policies/ajv.js';
 import { PLATFORM_DEFAULTS } from '../../src/policies/defaults.js';
 import { compilePolicy, evaluate } from '../../src/policies/engine.js';
+import { toolKey } from '../../src/util/tool-key.js';
 
 export interface Row {
   tool_name: string;
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
       const classification = classify(row.tool_name, row.arguments);
       classifyUs += (performance.now() - t0) * 1000;
       const found = classification.signals;
-      const { decision } = evaluate(policies, { agent_id: 'eval', tool_name: row.tool_name, arguments: row.arguments, classification, anomaly_score: 0, context: {} }, DEFAULT_SETTINGS.risk_mapping);
+      const { decision } = evaluate(policies, { agent_id: 'eval', tool_name: row.tool_name, tool_key: toolKey(row.tool_name), arguments: row.arguments, classification, anomaly_score: 0, context: {} }, DEFAULT_SETTINGS.risk_mapping);
       tally[row.label][decision]++;
       const fired = found.some((s) => s.id === signal);
       if (row.label === 'malicious') {
