@@ -72,7 +72,8 @@ function checkUpstreams(body: Record<string, unknown>): void {
 export function configRoutes(db: Db, settings: NotifiedCache<OrgSettings>, opts: { allowPrivateWebhooks: boolean }): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1', sensitive: true });
   router.get('/config', requireRole('admin', 'reviewer', 'viewer'), async (ctx) => {
-    ctx.body = presentSettings(await settings.get(principalOf(ctx).orgId));
+    const principal = principalOf(ctx);
+    ctx.body = presentSettings(await settings.get(principal.orgId), { maskUrls: principal.role !== 'admin' });
   });
   router.patch('/config', requireRole('admin'), validate({ body: PatchConfigBody }, async (ctx, { body }) => {
     const orgId = principalOf(ctx).orgId;

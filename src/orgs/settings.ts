@@ -1,3 +1,4 @@
+import { maskSecrets } from '../classify/detectors/secrets.js';
 import { z } from 'zod';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import type { Db } from '../db/knex.js';
@@ -66,11 +67,13 @@ export type RateLimitSettings = OrgSettings['rate_limits'];
  * presentSettings is what the API shows of the settings: upstream header values (credentials for the
  * upstream, typically) are never shown back — not to readers, not in the audit log.
  */
-export function presentSettings(settings: OrgSettings): OrgSettings {
+export function presentSettings(settings: OrgSettings, opts: { maskUrls?: boolean } = {}): OrgSettings {
+  // For readers who did not set them (reviewers, viewers): tokens in URLs (`?api_key=sk_live_…`, a Slack webhook's path) masked too.
+  const shown = (url: string): string => (opts.maskUrls ? maskSecrets(withoutPassword(url), 'url') : withoutPassword(url));
   const upstreams = Object.fromEntries(
-    Object.entries(settings.upstreams).map(([name, u]) => [name, { ...u, url: withoutPassword(u.url), ...(u.headers ? { headers: Object.fromEntries(Object.keys(u.headers).map((h) => [h, '[redacted]'])) } : {}) }]),
+    Object.entries(settings.upstreams).map(([name, u]) => [name, { ...u, url: shown(u.url), ...(u.headers ? { headers: Object.fromEntries(Object.keys(u.headers).map((h) => [h, '[redacted]'])) } : {}) }]),
   );
-  return { ...settings, upstreams, reviewer_webhook_url: settings.reviewer_webhook_url === null ? null : withoutPassword(settings.reviewer_webhook_url) };
+  return { ...settings, upstreams, reviewer_webhook_url: settings.reviewer_webhook_url === null ? null : shown(settings.reviewer_webhook_url) };
 }
 
 /** withoutPassword shows a URL with its password (stored before PATCH refused them) as `redacted`. */

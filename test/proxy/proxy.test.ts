@@ -87,6 +87,23 @@ describe('proxy mode', () => {
     expect(JSON.stringify(audit.body)).not.toContain('upstream-secret');
   });
 
+  it('shows tokens in upstream and webhook URLs to admins only', async () => {
+    const o = await newOrg(gw);
+    const token = `sk_live_${'4eC39HqLyjWDarjtT1zdp7dc'}`;
+    const hook = `https://hooks.slack.com/services/T0A1B2C3D/B4E5F6G7H/${'q8W2e4R6t8Y0u2I4o6P8a0S2'}`;
+    const patched = await call(gw.url, 'PATCH', '/api/v1/config', { key: o.adminKey, body: { upstreams: { pay: { url: `https://tools.example/run?api_key=${token}` } }, reviewer_webhook_url: hook } });
+    expect(patched.status, patched.text).toBe(200);
+    const admin = await call(gw.url, 'GET', '/api/v1/config', { key: o.adminKey });
+    expect(admin.body.upstreams.pay.url).toContain(token);
+    for (const role of ['viewer', 'reviewer'] as const) {
+      const seen = await call(gw.url, 'GET', '/api/v1/config', { key: await o.keyFor(role) });
+      expect(seen.status).toBe(200);
+      expect(JSON.stringify(seen.body), role).not.toContain(token);
+      expect(JSON.stringify(seen.body), role).not.toContain('q8W2e4R6t8Y0u2I4o6P8a0S2');
+      expect(seen.body.upstreams.pay.url).toMatch(/^https:\/\/tools\.example\/run\?api_key=sk_l\*+$/);
+    }
+  });
+
   it('answers a blocked call with 403 POLICY_VIOLATION and does not forward it', async () => {
     const before = received.length;
     const res = await proxy('tools', { agent_id: 'p', tool_name: 'read_file', arguments: { path: '../../../etc/shadow' } });
