@@ -24,6 +24,14 @@ const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNAVAILABLE = 14;
 const GRPC_FAILED_PRECONDITION = 9;
 
+/** The names the gateway decides under: a reviewer's decision must not read as a timeout or a kill switch in the log. */
+export const RESERVED_DECIDERS = /^(?:policy|timeout|kill-switch|kill_switch|anomaly|system(?::.*)?)$/i;
+
+/** asPerson: a provisioned user whose userName is one of the gateway's own deciders (`timeout`) decides as `user:timeout`. */
+function asPerson(userName: string): string {
+  return RESERVED_DECIDERS.test(userName.trim()) ? `user:${userName}` : userName;
+}
+
 /**
  * The server turns down an Update whose workflow task failed before accepting it — typically
  * UNHANDLED_COMMAND, when an activity result (the reviewer webhook's) arrived while that task ran.
@@ -72,11 +80,11 @@ export class ReviewService {
    * without SCIM users records decided_by as given.
    */
   private async reviewer(principal: Principal, decidedBy: string): Promise<string> {
-    if (principal.user) return principal.user.userName;
+    if (principal.user) return asPerson(principal.user.userName);
     const found = await findActiveReviewer(this.db, principal.orgId, decidedBy);
     if (found === 'no-users') return decidedBy;
     if (!found) throw new ForbiddenError(`decided_by "${decidedBy}" is not an active user of this org (users are provisioned through SCIM)`);
-    return found.userName;
+    return asPerson(found.userName);
   }
 
   /** decide resolves a pending check: 200 with the final record, 409 if someone (or the timeout) was first. */

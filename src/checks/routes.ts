@@ -5,13 +5,12 @@ import { requireRole } from '../http/auth.js';
 import { principalOf, type AppState } from '../http/state.js';
 import { freeText, nameText, pageQuery, queryInt, uuidParam, validate } from '../http/validate.js';
 import { presentCheck, presentDecision, presentVerdict } from './presenter.js';
-import type { ReviewService } from './review.js';
+import { RESERVED_DECIDERS, type ReviewService } from './review.js';
 import { CheckBody, Identifier } from './schema.js';
 import type { CheckService } from './service.js';
 import { getCheck, listChecks } from './store.js';
 import { receiptOf } from '../tlog/store.js';
 
-const RESERVED_DECIDERS = /^(?:policy|timeout|kill-switch|kill_switch|anomaly|system(?::.*)?)$/i;
 
 export const ReviewBody = z.strictObject({
   decision: z.enum(['allow', 'block']),

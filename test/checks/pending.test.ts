@@ -6,6 +6,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { call, newOrg, startTestGateway, type TestGateway, type TestOrg } from '../helpers/gateway.js';
 import { pendingCheck, requireReview } from '../helpers/pending.js';
+import { scimFor } from '../scim/client.js';
 import { eventually } from '../helpers/wait.js';
 
 let gw: TestGateway;
@@ -213,6 +214,17 @@ describe('a pending check', () => {
     // Still pending, and a reviewer decides it normally.
     expect((await call(gw.url, 'GET', `/api/v1/check/${id}`, { key: org.adminKey })).body.status).toBe('pending');
     expect((await decide(id, { decision: 'block', decided_by: 'alice@example.com' })).status).toBe(200);
+  });
+
+  it("records a provisioned user named like one of the gateway's deciders as a person", async () => {
+    const o = await newOrg(gw);
+    await requireReview(gw, o);
+    const scim = await scimFor(gw, o);
+    expect((await scim('POST', '/Users', { userName: 'timeout', emails: [{ value: 't@corp.example', primary: true }] })).status).toBe(201);
+    const id = await pendingCheck(gw.url, o.adminKey, 'named-timeout');
+    const res = await call(gw.url, 'PATCH', `/api/v1/check/${id}`, { key: await o.keyFor('reviewer'), body: { decision: 'block', decided_by: 't@corp.example' } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.decided_by).toBe('user:timeout');
   });
 
   it('can be found in Temporal by its search attributes while it waits', async () => {
