@@ -2,6 +2,7 @@ import { hash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { AnomalyService } from '../anomaly/service.js';
 import type { Principal } from '../auth/authenticator.js';
+import { categorize } from '../classify/category.js';
 import { classify } from '../classify/classify.js';
 import { LARGE_CALL_CHARS, stringChars, type ClassifierPool } from '../classify/pool.js';
 import type { Classification } from '../classify/types.js';
@@ -99,7 +100,12 @@ export class CheckService {
     // A stopped agent is answered (blocked) whatever its rate; every other check counts against its limits.
     if (!stop && this.deps.admission) await this.deps.admission.admitCheck(orgId, input.agent_id, settings.rate_limits);
     const now = new Date();
-    const { classification, masked } = await this.classify(input);
+    // A stopped call is blocked whatever it holds, and is not rate limited: it is not classified either (the
+    // detectors are the costly part, and a switched-off agent must not get them unthrottled); its secrets are
+    // still masked before it is stored.
+    const { classification, masked } = stop
+      ? { classification: { category: categorize(input.tool_name, Object.keys(input.arguments)), signals: [] }, masked: CONTEXT_MASKER.mask(input.arguments) as Record<string, unknown> }
+      : await this.classify(input);
     const assessment = await inSpan('check.anomaly', {}, () => this.deps.anomaly.assess(orgId, {
       agentId: input.agent_id,
       toolName: input.tool_name,

@@ -91,6 +91,17 @@ describe('kill switches', () => {
     expect((await check(gw, o, 'any', 'payments_refund')).body.policy_name).toBe('kill-switch');
   });
 
+  it('block a stopped agent without classifying its calls, and store them with their secrets masked', async () => {
+    const o = await newOrg(gw);
+    expect((await call(gw.url, 'POST', '/api/v1/kill-switches', { key: o.adminKey, body: { scope: 'agent', target: 'stopped-bot', reason: 'incident' } })).status).toBe(201);
+    const token = `ghp_${'R4t5Y6u7I8o9P0a1S2d3'}F4g5H6j7K8l9Z0x1`;
+    const res = await call(gw.url, 'POST', '/api/v1/check', { key: o.adminKey, body: { agent_id: 'stopped-bot', tool_name: 'db_query', arguments: { sql: "SELECT * FROM users WHERE name = 'x' OR '1'='1'", note: `token ${token}` } } });
+    expect(res.body).toMatchObject({ decision: 'block', policy_name: 'kill-switch', classification: { category: 'database', signals: [] } });
+    const stored = await call(gw.url, 'GET', `/api/v1/check/${res.body.check_id}`, { key: o.adminKey });
+    expect(JSON.stringify(stored.body)).not.toContain(token);
+    expect(stored.body.arguments.note).toMatch(/^token ghp_\*+$/);
+  });
+
   it('validate their input', async () => {
     for (const body of [{ scope: 'agent', reason: 'x' }, { scope: 'org', target: 'a', reason: 'x' }, { scope: 'planet', reason: 'x' }, { scope: 'org' }]) {
       const res = await call(gw.url, 'POST', '/api/v1/kill-switches', { key: org.adminKey, body });
