@@ -271,6 +271,12 @@ describe('SQL of a red-team second round', () => {
     ["T-SQL EXEC ('…')", "EXEC ('DELETE FROM users')", 'destructive_operation'],
     ['a WHERE that reads no column', 'DELETE FROM users WHERE EXISTS (SELECT 1)', 'destructive_operation'],
     ['a WHERE of a function of constants', "DELETE FROM users WHERE length('a') = 1", 'destructive_operation'],
+    // Red team 3: dynamic SQL built from constants at run time.
+    ['EXECUTE of a format() of concatenated literals', "DO $$ BEGIN EXECUTE format('DR'||'OP TABLE %I','users'); END $$", 'destructive_operation'],
+    ['EXECUTE of hex decoded', "DO $$ BEGIN EXECUTE convert_from(decode('44524f50205441424c45207573657273','hex'),'UTF8'); END $$", 'destructive_operation'],
+    ['EXECUTE of a reversed literal', "DO $$ BEGIN EXECUTE reverse('sresu ELBAT PORD'); END $$", 'destructive_operation'],
+    ['MySQL PREPARE of a CONCAT in a variable', "SET @q=CONCAT('DR','OP TABLE users'); PREPARE s FROM @q; EXECUTE s;", 'destructive_operation'],
+    ['T-SQL EXEC of a variable built with +', "DECLARE @q NVARCHAR(100) = N'DR' + N'OP TABLE users'; EXEC(@q)", 'destructive_operation'],
   ])('finds %s', (_, sql, signal) => {
     expect(fired('db_query', { sql })).toContain(signal);
   });
@@ -280,6 +286,8 @@ describe('SQL of a red-team second round', () => {
     ['a setting that runs nothing', "ALTER SYSTEM SET work_mem = '64MB'"],
     ['a DELETE by parameter', 'DELETE FROM users WHERE id = $1'],
     ['a DELETE by subquery', 'DELETE FROM users WHERE id IN (SELECT user_id FROM bans)'],
+    ['EXECUTE of a format() over a variable', "DO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP EXECUTE format('ANALYZE %I', t); END LOOP; END $$"],
+    ['a prepared SELECT built from constants', "SET @q = CONCAT('SELECT * FROM orders WHERE id = ', 5); PREPARE s FROM @q; EXECUTE s;"],
   ])('leaves %s alone', (_, sql) => {
     expect(fired('db_query', { sql })).toEqual([]);
   });

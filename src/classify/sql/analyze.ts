@@ -1,3 +1,4 @@
+import { foldSqlString } from './fold.js';
 import { parseSync, type RawStmt } from 'libpg-query';
 import { LruCache } from './cache.js';
 import { findCommentTricks } from './comments.js';
@@ -161,13 +162,30 @@ function commentNesting(text: string): number {
  */
 const DYNAMIC_SQL_RE = /\b(?:exec(?:ute)?\s+(?:\w+\.)*sp_executesql\s+N?|exec(?:ute)?\s*\(\s*N?|prepare\s+\w+\s+from\s+)'((?:[^']|''){1,4000})'/gi;
 
+/** `SET @q = CONCAT('DR', 'OP TABLE users')`, `DECLARE @q NVARCHAR(99) = N'DR' + N'OP …'`: a variable holding built SQL. */
+const SQL_VARIABLE_RE = /\b(?:set|declare)\s+(@\w+)(?:\s+n?(?:var)?char\s*\(\s*(?:\d+|max)\s*\))?\s*(?::=|=)\s*([^;]{1,4000})/gi;
+/** What runs a variable or an expression: `PREPARE s FROM @q`, `PREPARE s FROM CONCAT(…)`, `EXEC(@q)`, `EXEC sp_executesql @q`. */
+const RUNS_BUILT_RE = /\b(?:prepare\s+\w+\s+from|exec(?:ute)?\s*\(|exec(?:ute)?\s+(?:\w+\.)*sp_executesql)\s*(@\w+|(?!')[^;)]{1,4000}\))/gi;
+
 function findInDynamicSql(text: string): Finding[] {
   if (remoteDepth >= MAX_REMOTE_DEPTH) return [];
   const out: Finding[] = [];
   remoteDepth++;
   try {
-    for (const m of text.matchAll(DYNAMIC_SQL_RE)) {
-      for (const f of analyzeSql(m[1]!.replaceAll("''", "'")).findings) out.push(finding(f.id, f.severity, `in dynamic SQL, ${f.evidence}`));
+    const dynamic = [...text.matchAll(DYNAMIC_SQL_RE)].map((m) => m[1]!.replaceAll("''", "'"));
+    // Statements built from constants at run time: folded, then read like the literal ones.
+    const variables = new Map<string, string>();
+    for (const m of text.matchAll(SQL_VARIABLE_RE)) {
+      const folded = foldSqlString(m[2]!.trim());
+      if (folded !== undefined) variables.set(m[1]!.toLowerCase(), folded);
+    }
+    for (const m of text.matchAll(RUNS_BUILT_RE)) {
+      const what = m[1]!.trim();
+      const folded = what.startsWith('@') ? variables.get(what.toLowerCase()) : foldSqlString(what.replace(/\)$/, '').trim()) ?? foldSqlString(what);
+      if (folded !== undefined) dynamic.push(folded);
+    }
+    for (const sql of dynamic) {
+      for (const f of analyzeSql(sql).findings) out.push(finding(f.id, f.severity, `in dynamic SQL, ${f.evidence}`));
     }
   } finally {
     remoteDepth--;
@@ -289,6 +307,11 @@ function findInBodies(stmts: RawStmt[]): Finding[] {
         .replace(/\bend\s*(?:\w+\s*)?;?\s*$/i, '')
         .replace(/\bperform\b/gi, 'SELECT');
       const executed = [...statements.matchAll(/\bexecute\s+'((?:[^']|'')*)'/gi)].map((m) => m[1]!.replaceAll("''", "'"));
+      // `EXECUTE format('DR' || 'OP TABLE %I', 'users')`, `EXECUTE reverse('…')`: SQL built from constants.
+      for (const m of statements.matchAll(/\bexecute\s+(?!')([^;]{1,4000}?)\s*(?:\b(?:using|into)\b[^;]*)?(?:;|$)/gi)) {
+        const folded = foldSqlString(m[1]!);
+        if (folded !== undefined) executed.push(folded);
+      }
       for (const sql of [statements.replace(/\bexecute\s+'(?:[^']|'')*'/gi, 'SELECT 1'), ...executed]) {
         for (const f of analyzeSql(sql).findings) out.push(finding(f.id, f.severity, `in a function or DO body, ${f.evidence}`));
       }
