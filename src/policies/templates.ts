@@ -148,7 +148,7 @@ export const TEMPLATES: readonly PolicyTemplate[] = [
   },
   {
     id: 'email-recipient-domains',
-    description: 'E-mail recipients (default argument `to`, a string or a list) must be on the given domains.',
+    description: 'E-mail recipients (default argument `to`, a string or a list; `cc`, `bcc` and `recipients` too) must be on the given domains.',
     risk_level: 'HIGH',
     params: z.strictObject({ domains: domainList, field: fieldName('to') }),
     build: (p) => {
@@ -156,7 +156,8 @@ export const TEMPLATES: readonly PolicyTemplate[] = [
       return {
         policy_schema: {
           type: 'object',
-          properties: { arguments: { type: 'object', properties: { [p.field as string]: { anyOf: [address, { type: 'array', items: address }] } } } },
+          // Every field a message goes to, not only the one named: a `bcc` would otherwise carry it anywhere.
+          properties: { arguments: { type: 'object', properties: Object.fromEntries([...new Set([p.field as string, 'to', 'cc', 'bcc', 'recipients'])].map((f) => [f, { anyOf: [address, { type: 'array', items: address }] }])) } },
         },
         match: { categories: ['email'] },
       };

@@ -71,6 +71,15 @@ describe('evaluate()', () => {
     expect(n.counterfactual).toBe('would be allowed if /arguments had no member named "abc"');
   });
 
+  it('checks every recipient field of a message against the allowed domains, bcc included', () => {
+    const mail = compilePolicy(createAjv(), policy({ id: 'mail', template: 'email-recipient-domains', params: { domains: ['acme.com'] } }));
+    const send = (args: Record<string, unknown>) => evaluate([mail], call({ tool_name: 'send_email', arguments: args, classification: { category: 'email', signals: [] } }), mapping).decision;
+    expect(send({ to: 'a@acme.com', cc: ['b@acme.com'], bcc: 'c@sub.acme.com' })).toBe('allow');
+    for (const args of [{ to: 'a@acme.com', bcc: 'drop@evil.example' }, { to: 'a@acme.com', cc: ['x@evil.example'] }, { recipients: ['a@acme.com', 'y@evil.example'] }]) {
+      expect(send(args), JSON.stringify(args)).not.toBe('allow');
+    }
+  });
+
   it('sees only the members a call has, not those of Object.prototype', () => {
     const requires = compilePolicy(createAjv(), policy({ id: 'req', risk_level: 'CRITICAL', policy_schema: { properties: { arguments: { required: ['constructor'] } } } }));
     expect(evaluate([requires], call({ arguments: { x: 1 } }), mapping).decision).toBe('block');
