@@ -277,6 +277,8 @@ describe('SQL of a red-team second round', () => {
     ['EXECUTE of a reversed literal', "DO $$ BEGIN EXECUTE reverse('sresu ELBAT PORD'); END $$", 'destructive_operation'],
     ['MySQL PREPARE of a CONCAT in a variable', "SET @q=CONCAT('DR','OP TABLE users'); PREPARE s FROM @q; EXECUTE s;", 'destructive_operation'],
     ['T-SQL EXEC of a variable built with +', "DECLARE @q NVARCHAR(100) = N'DR' + N'OP TABLE users'; EXEC(@q)", 'destructive_operation'],
+    ['row-level security switched off', 'ALTER TABLE invoices DISABLE ROW LEVEL SECURITY', 'destructive_operation'],
+    ["the superuser's password changed", "ALTER USER postgres WITH PASSWORD 'pwned'", 'destructive_operation'],
   ])('finds %s', (_, sql, signal) => {
     expect(fired('db_query', { sql })).toContain(signal);
   });
@@ -288,6 +290,7 @@ describe('SQL of a red-team second round', () => {
     ['a DELETE by subquery', 'DELETE FROM users WHERE id IN (SELECT user_id FROM bans)'],
     ['EXECUTE of a format() over a variable', "DO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP EXECUTE format('ANALYZE %I', t); END LOOP; END $$"],
     ['a prepared SELECT built from constants', "SET @q = CONCAT('SELECT * FROM orders WHERE id = ', 5); PREPARE s FROM @q; EXECUTE s;"],
+    ['row-level security switched on', 'ALTER TABLE invoices ENABLE ROW LEVEL SECURITY'],
   ])('leaves %s alone', (_, sql) => {
     expect(fired('db_query', { sql })).toEqual([]);
   });

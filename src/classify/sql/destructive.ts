@@ -74,6 +74,8 @@ function alterDrop(cmd: AlterTableCmd): 'high' | 'medium' | undefined {
 }
 
 /** Roles that reach the server itself or every row (PostgreSQL's predefined roles, the clouds' admin roles). */
+/** Roles that administer the server: their password is its master key. */
+const ADMIN_ROLES = /^(?:postgres|root|admin|administrator|rdsadmin|azure_superuser|cloudsqlsuperuser|supabase_admin|sa|dba)$/i;
 const POWER_ROLES = new Set(['pg_execute_server_program', 'pg_read_server_files', 'pg_write_server_files', 'pg_read_all_data', 'pg_write_all_data', 'rds_superuser', 'cloudsqlsuperuser', 'azure_pg_admin', 'postgres']);
 /** Role attributes that lift every permission check (or let the role create roles that do). */
 const POWER_OPTIONS = new Set(['superuser', 'createrole', 'bypassrls', 'replication']);
@@ -106,9 +108,12 @@ export function findDestructiveInTree(sql: ParsedSql): Finding[] {
       else if ('DropSubscriptionStmt' in n) add('high', 'DROP SUBSCRIPTION');
       else if ('TruncateStmt' in n) add('critical', 'TRUNCATE');
       else if ('AlterTableStmt' in n) {
-        const drops = (n.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [alterDrop(c.AlterTableCmd)] : []));
+        const cmds = (n.AlterTableStmt.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [c.AlterTableCmd] : []));
+        const drops = cmds.map(alterDrop);
         const severity = drops.includes('high') ? 'high' : drops.includes('medium') ? 'medium' : undefined;
         if (severity) add(severity, 'ALTER TABLE … DROP');
+        // Row-level security switched off: every row visible to every role the table is granted to (as DROP POLICY).
+        else if (cmds.some((c) => c.subtype === 'AT_DisableRowSecurity' || c.subtype === 'AT_NoForceRowSecurity')) add('high', 'row level security switched off');
       } else if ('GrantStmt' in n) {
         // GRANT ALL (no privilege list) to PUBLIC hands every right to every role; to one role it is routine set-up.
         const toPublic = (n.GrantStmt.grantees ?? []).some((g) => 'RoleSpec' in g && g.RoleSpec.roletype === 'ROLESPEC_PUBLIC');
@@ -121,6 +126,8 @@ export function findDestructiveInTree(sql: ParsedSql): Finding[] {
         const options = 'CreateRoleStmt' in n ? n.CreateRoleStmt.options : n.AlterRoleStmt.options;
         const power = (options ?? []).flatMap((o) => ('DefElem' in o ? [o.DefElem] : [])).find((d) => POWER_OPTIONS.has(d.defname ?? '') && (!d.arg || !('Boolean' in d.arg) || d.arg.Boolean.boolval === true));
         if (power) add('high', `role granted ${power.defname!.toUpperCase()}`);
+        // A superuser's password changed: whoever knew it is locked out, whoever set it is in.
+        else if ('AlterRoleStmt' in n && (options ?? []).some((o) => 'DefElem' in o && o.DefElem.defname === 'password') && ADMIN_ROLES.test(n.AlterRoleStmt.role?.rolename ?? '')) add('high', `password of ${n.AlterRoleStmt.role?.rolename} changed`);
       } else if ('MergeStmt' in n) {
         // MERGE … ON true WHEN MATCHED THEN DELETE (or UPDATE): every row of the target, as a DELETE without WHERE.
         const kinds = (n.MergeStmt.mergeWhenClauses ?? []).flatMap((c) => ('MergeWhenClause' in c && c.MergeWhenClause.matchKind === 'MERGE_WHEN_MATCHED' && !c.MergeWhenClause.condition ? [c.MergeWhenClause.commandType] : []));
