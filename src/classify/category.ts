@@ -25,7 +25,7 @@ const KEY_RULES: Array<[Category, RegExp]> = [
 /** categorize names the kind of tool from its name, then from the shape of its arguments. */
 export function categorize(toolName: string, argumentKeys: string[]): Category {
   // Full-width and other compatibility spellings (`ｄｅｌｅｔｅ_ｆｉｌｅ`) name the same tool.
-  const name = toolName.normalize('NFKC').toLowerCase().replace(/[\s./:-]+/g, '_');
+  const name = (/[^\x20-\x7e]/.test(toolName) ? toolName.normalize('NFKC') : toolName).toLowerCase().replace(/[\s./:-]+/g, '_');
   for (const [category, re] of NAME_RULES) if (re.test(name)) return category;
   const keys = argumentKeys.map((k) => k.toLowerCase());
   for (const [category, re] of KEY_RULES) if (keys.some((k) => re.test(k))) return category;

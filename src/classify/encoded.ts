@@ -21,9 +21,10 @@ export function base64Fields(fields: readonly StringField[]): StringField[] {
   const out: StringField[] = [];
   // Objects whose `encoding` member says base64: their content members are base64 too.
   const parentOf = (pointer: string): string => pointer.slice(0, pointer.lastIndexOf('/'));
-  const base64Holders = new Set(fields.filter((f) => ENCODING_KEY.test(f.key) && /^base-?64(?:url)?$/i.test(f.value.trim())).map((f) => parentOf(f.pointer)));
+  let base64Holders: Set<string> | undefined;
+  for (const f of fields) if (ENCODING_KEY.test(f.key) && /^base-?64(?:url)?$/i.test(f.value.trim())) (base64Holders ??= new Set()).add(parentOf(f.pointer));
   for (const f of fields) {
-    const m = ENCODED_KEY.exec(f.key) ?? (base64Holders.size > 0 && CONTENT_KEY.test(f.key) && base64Holders.has(parentOf(f.pointer)) ? [f.key, f.key] : null);
+    const m = ENCODED_KEY.exec(f.key) ?? (base64Holders && CONTENT_KEY.test(f.key) && base64Holders.has(parentOf(f.pointer)) ? [f.key, f.key] : null);
     if (!m) continue;
     const value = f.value.trim();
     if (value.length < 8 || value.length > MAX_ENCODED || !BASE64.test(value)) continue;

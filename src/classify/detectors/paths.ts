@@ -29,8 +29,9 @@ const TOKEN_RE = /[^\s"'`<>()[\]{},;|&]+/g;
 export function detectPaths(input: DetectionInput): Signal[] {
   const signals: Signal[] = [];
   // `ｄｅｌｅｔｅ_ｆｉｌｅ`, `files/delete`, `files:delete` name the same deletion.
-  const toolName = input.toolName.normalize('NFKC');
-  const deletes = (input.category === 'filesystem' || DELETE_TOOL_RE.test(toolName)) && (DELETE_TOOL_RE.test(toolName) || input.fields.some((f) => ACTION_KEY_RE.test(f.key) && DELETE_ACTION_RE.test(f.value)));
+  const toolName = /[^\x20-\x7e]/.test(input.toolName) ? input.toolName.normalize('NFKC') : input.toolName;
+  const deleteTool = DELETE_TOOL_RE.test(toolName);
+  const deletes = deleteTool || (input.category === 'filesystem' && input.fields.some((f) => ACTION_KEY_RE.test(f.key) && DELETE_ACTION_RE.test(f.value)));
   for (const field of input.fields) {
     // A deletion's target by any name (`target`, `location`, `p`), or any value written as a rooted path.
     const target = deletes && (PATH_KEY_RE.test(field.key) || DELETE_TARGET_KEY_RE.test(field.key) || (!CONTENT_KEY_RE.test(field.key) && ROOTED_TOKEN_RE.test(field.value.trim())));

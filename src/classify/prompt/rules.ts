@@ -586,7 +586,14 @@ const LAZY_CUES = new Set(CUES.filter((c) => c.lazy).map((c) => c.cue)).size;
 const JAILBREAK_NEEDED = 4;
 
 /** Rules whose first character is punctuation; they scan the whole text. */
-const SYMBOL_RULES: Array<{ name: string; severity: Severity; re: RegExp }> = [
+/**
+ * What a symbol rule's text must contain before its pattern is worth running: letters outside ASCII
+ * (the rules for other scripts and languages), `<`, or `[` — checked once per text, so most texts
+ * skip most of these scans.
+ */
+type Gate = 'nonAscii' | 'lt' | 'bracket' | 'bracketOrHash' | 'imageLink';
+
+const SYMBOL_RULES: Array<{ name: string; severity: Severity; re: RegExp; gate?: Gate }> = [
   {
     name: FORGED,
     severity: 'high',
@@ -601,49 +608,54 @@ const SYMBOL_RULES: Array<{ name: string; severity: Severity; re: RegExp }> = [
       'i',
     ),
   },
-  { name: OVERRIDE, severity: 'high', re: /\[(?:ignore|disregard)\s+(?:prior|previous|all)[^\]]{0,30}\]/i },
+  { name: OVERRIDE, severity: 'high', re: /\[(?:ignore|disregard)\s+(?:prior|previous|all)[^\]]{0,30}\]/i, gate: 'bracket' },
   // The override in Chinese and Russian (scripts the word tokenizer does not split): "忽略之前的所有指示", "игнорируй все предыдущие инструкции".
-  { name: OVERRIDE, severity: 'high', re: /(?:忽略|无视|忽视|不要理会|忘记|忘掉)(?:你)?(?:之前|以上|上面|先前|前面|以前|此前)(?:的)?(?:所有|全部|一切)?(?:的)?(?:指示|指令|说明|提示|规则|命令|要求)/ },
-  { name: OVERRIDE, severity: 'high', re: /(?:игнорируй(?:те)?|забудь(?:те)?|проигнорируй(?:те)?)\s+(?:все\s+)?(?:предыдущие|прошлые|прежние|вышеуказанные|свои)\s+(?:инструкции|указания|команды|правила)/i },
+  { name: OVERRIDE, severity: 'high', re: /(?:忽略|无视|忽视|不要理会|忘记|忘掉)(?:你)?(?:之前|以上|上面|先前|前面|以前|此前)(?:的)?(?:所有|全部|一切)?(?:的)?(?:指示|指令|说明|提示|规则|命令|要求)/, gate: 'nonAscii' },
+  { name: OVERRIDE, severity: 'high', re: /(?:игнорируй(?:те)?|забудь(?:те)?|проигнорируй(?:те)?)\s+(?:все\s+)?(?:предыдущие|прошлые|прежние|вышеуказанные|свои)\s+(?:инструкции|указания|команды|правила)/i, gate: 'nonAscii' },
   // Japanese, Korean, Polish, Turkish and Arabic: "ignore all previous instructions".
-  { name: OVERRIDE, severity: 'high', re: /(?:これまで|以前|前|上記|先|今まで)の(?:すべての|全ての)?(?:指示|命令|ルール|指令|プロンプト)(?:を|は)(?:すべて|全て)?(?:無視|忘れ)/ },
-  { name: OVERRIDE, severity: 'high', re: /(?:이전|앞의|위의|기존)\s*(?:의\s*)?(?:모든\s*)?(?:지시|명령|지침|규칙|프롬프트)(?:사항)?(?:을|를|은|는)?\s*(?:모두\s*)?(?:무시|잊)/ },
-  { name: OVERRIDE, severity: 'high', re: /(?:önceki|yukarıdaki|tüm)\s+(?:tüm\s+)?(?:talimatları|komutları|kuralları|yönergeleri)\s+(?:yok\s+say|görmezden\s+gel|unut)/i },
-  { name: OVERRIDE, severity: 'high', re: /(?:تجاهل|انس)\s+(?:جميع\s+|كل\s+)?(?:التعليمات|الأوامر|القواعد|التوجيهات)\s+(?:السابقة)/ },
+  { name: OVERRIDE, severity: 'high', re: /(?:これまで|以前|前|上記|先|今まで)の(?:すべての|全ての)?(?:指示|命令|ルール|指令|プロンプト)(?:を|は)(?:すべて|全て)?(?:無視|忘れ)/, gate: 'nonAscii' },
+  { name: OVERRIDE, severity: 'high', re: /(?:이전|앞의|위의|기존)\s*(?:의\s*)?(?:모든\s*)?(?:지시|명령|지침|규칙|프롬프트)(?:사항)?(?:을|를|은|는)?\s*(?:모두\s*)?(?:무시|잊)/, gate: 'nonAscii' },
+  { name: OVERRIDE, severity: 'high', re: /(?:önceki|yukarıdaki|tüm)\s+(?:tüm\s+)?(?:talimatları|komutları|kuralları|yönergeleri)\s+(?:yok\s+say|görmezden\s+gel|unut)/i, gate: 'nonAscii' },
+  { name: OVERRIDE, severity: 'high', re: /(?:تجاهل|انس)\s+(?:جميع\s+|كل\s+)?(?:التعليمات|الأوامر|القواعد|التوجيهات)\s+(?:السابقة)/, gate: 'nonAscii' },
   // Chinese: reveal the system prompt; a forged 【系统】 (system) marker.
-  { name: EXTRACTION, severity: 'high', re: /(?:输出|显示|告诉我|透露|打印|重复|泄露|发送)(?:一下)?(?:你的)?(?:完整的)?(?:系统提示(?:词)?|系统指令|初始指令|隐藏指令)/ },
-  { name: FORGED, severity: 'high', re: /[【[](?:系统|系統|システム)[】\]]/ },
+  { name: EXTRACTION, severity: 'high', re: /(?:输出|显示|告诉我|透露|打印|重复|泄露|发送)(?:一下)?(?:你的)?(?:完整的)?(?:系统提示(?:词)?|系统指令|初始指令|隐藏指令)/, gate: 'nonAscii' },
+  { name: FORGED, severity: 'high', re: /[【[](?:系统|系統|システム)[】\]]/, gate: 'nonAscii' },
   // A forged operator turn written as a tag or a bracketed speaker, with an order inside (not a Maven `<system>GitHub</system>` or a log's `[SYSTEM] started`).
-  { name: FORGED, severity: 'high', re: /<(?:system|system_message|admin|developer)>(?:(?!<\/)[\s\S]){0,600}?\b(?:you|your|assistant|ignore|disregard|always|must|whenever|append|instead)\b/i },
-  { name: FORGED, severity: 'high', re: /(?<=(?:^|\n|[.!?]\s)[ \t]*)(?:\[\s*(?:SYSTEM|SYSTÈME|SISTEMA|ADMIN)\s*\]|#{2,}\s*SYSTEM\s*:)[^\n]{0,200}?\b(?:you|your|assistant|ignore|disregard|override|overrides?|enabled|new\s+(?:task|instructions?)|must|from\s+now)\b/i },
-  { name: FORGED, severity: 'high', re: /(?:системное\s+сообщение|сообщение\s+системы)\s*:/i },
+  { name: FORGED, severity: 'high', re: /<(?:system|system_message|admin|developer)>(?:(?!<\/)[\s\S]){0,600}?\b(?:you|your|assistant|ignore|disregard|always|must|whenever|append|instead)\b/i, gate: 'lt' },
+  { name: FORGED, severity: 'high', re: /(?<=(?:^|\n|[.!?]\s)[ \t]*)(?:\[\s*(?:SYSTEM|SYSTÈME|SISTEMA|ADMIN)\s*\]|#{2,}\s*SYSTEM\s*:)[^\n]{0,200}?\b(?:you|your|assistant|ignore|disregard|override|overrides?|enabled|new\s+(?:task|instructions?)|must|from\s+now)\b/i, gate: 'bracketOrHash' },
+  { name: FORGED, severity: 'high', re: /(?:системное\s+сообщение|сообщение\s+системы)\s*:/i, gate: 'nonAscii' },
   // A tool description's <IMPORTANT> block that sends the model after files or secrets, or tells it to keep quiet (tool poisoning).
-  { name: HIDDEN, severity: 'high', re: /<important>(?:(?!<\/important>)[\s\S]){0,1500}?(?:~\/|\.ssh\b|\.env\b|mcp\.json|credentials|api[\s_-]?keys?|tokens?\b|passwords?|do\s+not\s+(?:tell|mention|inform))/i },
+  { name: HIDDEN, severity: 'high', re: /<important>(?:(?!<\/important>)[\s\S]){0,1500}?(?:~\/|\.ssh\b|\.env\b|mcp\.json|credentials|api[\s_-]?keys?|tokens?\b|passwords?|do\s+not\s+(?:tell|mention|inform))/i, gate: 'lt' },
   // Russian: reveal the system prompt.
-  { name: EXTRACTION, severity: 'high', re: /(?:выведи|покажи|раскрой|напиши|повтори)(?:те)?\s+(?:свой|свои|весь|твой)?\s*(?:системный\s+промпт|системные\s+инструкции|системную\s+подсказку)/i },
+  { name: EXTRACTION, severity: 'high', re: /(?:выведи|покажи|раскрой|напиши|повтори)(?:те)?\s+(?:свой|свои|весь|твой)?\s*(?:системный\s+промпт|системные\s+инструкции|системную\s+подсказку)/i, gate: 'nonAscii' },
   // A label that announces instructions for the model: "[[Assistant instruction]] When summarizing …", "[AI directive]".
-  { name: HIDDEN, severity: 'high', re: /\[\[?\s*(?:assistant|ai|agent|llm|model|copilot|bot)\s+(?:instructions?|directives?|orders?|commands?|tasks?)\s*\]\]?/i },
+  { name: HIDDEN, severity: 'high', re: /\[\[?\s*(?:assistant|ai|agent|llm|model|copilot|bot)\s+(?:instructions?|directives?|orders?|commands?|tasks?)\s*\]\]?/i, gate: 'bracket' },
   // An order to a bot named in brackets, as commit messages and chat relays write speakers: "[ci-agent] Ignore …".
-  { name: HIDDEN, severity: 'high', re: /\[[\w-]*(?:agent|bot|assistant|copilot|llm|\bai\b)[\w-]*\]\s*:?\s*(?:please\s+)?(?:ignore|disregard|forget|delete|send|forward|transfer|wire|reveal|exfiltrate|push\s+(?:directly|--force))\b/i },
+  { name: HIDDEN, severity: 'high', re: /\[[\w-]*(?:agent|bot|assistant|copilot|llm|\bai\b)[\w-]*\]\s*:?\s*(?:please\s+)?(?:ignore|disregard|forget|delete|send|forward|transfer|wire|reveal|exfiltrate|push\s+(?:directly|--force))\b/i, gate: 'bracket' },
   // Gemma's and Llama 3's turn tokens.
-  { name: FORGED, severity: 'high', re: /<(?:start|end)_of_turn>|<\|begin_of_text\|>/ },
+  { name: FORGED, severity: 'high', re: /<(?:start|end)_of_turn>|<\|begin_of_text\|>/, gate: 'lt' },
   // Bing Chat's markdown turn markers, forged in web pages: "[system](#instructions)".
-  { name: FORGED, severity: 'high', re: /\[(?:system|assistant)\]\(#[\w-]{1,40}\)/i },
+  { name: FORGED, severity: 'high', re: /\[(?:system|assistant)\]\(#[\w-]{1,40}\)/i, gate: 'bracket' },
   // A markdown image whose URL carries a placeholder for the model to fill in with what it holds:
   // rendering it sends the data out (`![logo](https://x.example/c?d={{conversation_history}})`,
   // `?q=[DATA]`); a template's own placeholders (`?style={{style}}`) are not data.
   {
     name: EXFIL,
     severity: 'high',
+    gate: 'imageLink',
     re: /!\[[^\]\n]{0,100}\]\(\s*<?https?:\/\/[^)\s?]{1,200}\?[^)\s]{0,300}?=(?:\{\{?|\$\{|%7B(?:%7B)?|\[)\s*(?:[\w.]{0,20}[._])?(?:conversation|chat|history|messages?|context|memory|summary|secrets?|passwords?|tokens?|keys?|api_?keys?|credentials?|env|data|info|user_?data|email|prompt|system_?prompt|instructions|answer|response|query|input|pii)\b[^)\s]{0,200}\)/i,
   },
   // The same beacon with a bare capitalised placeholder (`?data=USER_EMAIL_AND_LAST_MESSAGE`, `?k=SECRET`).
   {
     name: EXFIL,
     severity: 'high',
+    gate: 'imageLink',
     re: /!\[[^\]\n]{0,100}\]\(\s*<?https?:\/\/[^)\s?]{1,200}\?(?:[^)\s]{0,300}?[?&])?[\w-]{1,20}=(?=[A-Z_]{3,60}(?:[&)\s]|$))(?:[A-Z]+_)*(?:CONVERSATION|CHAT|HISTORY|MESSAGES?|CONTEXT|MEMORY|SUMMARY|SECRETS?|PASSWORDS?|TOKENS?|KEYS?|API_?KEYS?|CREDENTIALS?|ENV|USER_?DATA|EMAIL|PROMPT|SYSTEM_?PROMPT|PII|SSN|CARD)(?:_[A-Z]+)*[&)\s]/,
   },
 ];
+
+// eslint-disable-next-line no-control-regex -- any character beyond ASCII
+const NON_ASCII = /[^\u0000-\u007f]/;
 
 const ALL_WORD_RULES = [...WORD_RULES, ...CUES];
 
@@ -668,7 +680,15 @@ export const WORD_RULES_FOR_TEST: ReadonlyArray<{ starts: string[]; re: RegExp }
  */
 export function ruleHits(text: string, tokens: TokenBuffer): RuleHit[] {
   const hits: RuleHit[] = [];
+  const has: Record<Gate, boolean> = {
+    nonAscii: NON_ASCII.test(text),
+    lt: text.includes('<'),
+    bracket: text.includes('['),
+    bracketOrHash: text.includes('[') || text.includes('#'),
+    imageLink: text.includes('!['),
+  };
   for (const r of SYMBOL_RULES) {
+    if (r.gate && !has[r.gate]) continue;
     const m = r.re.exec(text);
     if (m) hits.push({ rule: r.name, severity: r.severity, start: m.index, end: m.index + m[0].length });
   }

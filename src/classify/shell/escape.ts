@@ -53,10 +53,10 @@ export function hostEscape(sv: ScriptView): Finding[] {
     }
   });
   // The cgroup v1 escape: a release_agent that the host runs when the cgroup empties.
-  const agent = /\brelease_agent\b/.exec(src);
+  const agent = src.includes('release_agent') ? /\brelease_agent\b/.exec(src) : null;
   if (agent && /notify_on_release/.test(src)) out.push({ id: 'command_injection', severity: 'critical', label: 'cgroup release_agent escape', text: src, start: agent.index, end: agent.index + 13 });
   // `kubectl run … --overrides='{"spec":{"hostPID":true,… "privileged":true}}'`: a pod with the node's processes.
-  const pod = /"host(?:PID|IPC|Network)"\s*:\s*true|"privileged"\s*:\s*true/.exec(src);
+  const pod = src.includes('kubectl') ? /"host(?:PID|IPC|Network)"\s*:\s*true|"privileged"\s*:\s*true/.exec(src) : null;
   if (pod && /\bkubectl\b[\s\S]*\b(?:run|apply|create)\b/.test(src) && /\bnsenter\b|"hostPID"\s*:\s*true|"path"\s*:\s*"\/"/.test(src)) {
     out.push({ id: 'command_injection', severity: 'critical', label: "starts a pod in the node's namespaces", text: src, start: pod.index, end: pod.index + pod[0].length });
   }

@@ -164,6 +164,7 @@ function xmlText(s: string): string {
 export function startupHooks(sv: ScriptView): Finding[] {
   const out: Finding[] = [];
   const src = sv.script.source;
+  if (!HOOK_VARIABLE_RE.test(src)) return out;
   sv.script.commands.forEach((cmd, i) => {
     const v = sv.views[i];
     const set = [...cmd.assigns.map((a) => [a.name, a.value?.value ?? ''] as const), ...cmd.argv.flatMap((w) => assignment(w.value))];
@@ -180,6 +181,7 @@ export function startupHooks(sv: ScriptView): Finding[] {
   return out;
 }
 
+const HOOK_VARIABLE_RE = /\b(?:BASH_ENV|ENV|PROMPT_COMMAND|PS0)=/;
 const NETWORK_WORD_RE = new RegExp(String.raw`(?:^|[\s;|&(\`$])(?:${[...FETCHERS, ...NETCATS].map((n) => n.replace(/[.+]/g, '\\$&')).join('|')})(?=[\s;|&)\`]|$)|\/dev\/(?:tcp|udp)\/`);
 
 function assignment(word: string): Array<readonly [string, string]> {
