@@ -1,11 +1,8 @@
 import type { Signal } from '../classify/types.js';
 import { maskSecrets } from '../classify/detectors/secrets.js';
+import { maskWhole } from '../classify/evidence.js';
 import { valueAt } from '../policies/explain.js';
 
-/** maskWhole keeps the first four characters of a value and masks the rest. */
-function maskWhole(value: string): string {
-  return value.length <= 8 ? '*'.repeat(value.length) : `${value.slice(0, 4)}${'*'.repeat(Math.min(value.length - 4, 64))}`;
-}
 
 /**
  * maskArguments returns a copy of the arguments with secrets masked in every string a secret_leak

@@ -12,6 +12,11 @@ export function excerpt(text: string, start = 0, end = text.length): string {
   return `${from > 0 ? '…' : ''}${flat(text.slice(from, to))}${to < text.length ? '…' : ''}`;
 }
 
+/** maskWhole masks a value whose secret is not there as text (base64, an escape): its first four characters and asterisks. */
+export function maskWhole(value: string): string {
+  return value.length <= 8 ? '*'.repeat(value.length) : `${value.slice(0, 4)}${'*'.repeat(Math.min(value.length - 4, 64))}`;
+}
+
 /**
  * maskSecret keeps enough of a secret to recognise it (its first 4 characters, or fewer for short
  * ones) and replaces the rest: `ghp_****************`. Never returns more than a quarter of it.

@@ -5,7 +5,8 @@ import { NotifiedCache } from '../db/notified-cache.js';
 import type { PgListener } from '../db/notifications.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { KILL_SWITCH_CHANNEL, activeKillSwitches, engageKillSwitch, releaseKillSwitch, toolKey, toolMatches, type KillSwitch, type KillSwitchScope, type Writer } from './store.js';
+import { toolKey } from '../util/tool-key.js';
+import { KILL_SWITCH_CHANNEL, activeKillSwitches, engageKillSwitch, releaseKillSwitch, toolMatches, type KillSwitch, type KillSwitchScope, type Writer } from './store.js';
 
 const globToLike = (glob: string): string => glob.split('*').map(escapeLike).join('%');
 
@@ -78,7 +79,7 @@ export class KillSwitchService {
     // Tool names compared as matchKillSwitch compares them (toolKey, toolMatches), here rather than in SQL:
     // an org's pending checks are few, and the comparison folds Unicode that SQL would have to copy.
     const rows = (await q) as Array<{ id: string; tool_name: string }>;
-    const ids = (s.scope === 'tool' && s.target ? rows.filter((r) => toolMatches(toolKey(s.target!), toolKey(r.tool_name))) : rows).map((r) => r.id);
+    const ids = (s.scope === 'tool' && s.target ? rows.filter((r) => toolMatches(s.target!, toolKey(r.tool_name))) : rows).map((r) => r.id);
     let resolved = 0;
     let unresolved = 0;
     const queue = [...ids];

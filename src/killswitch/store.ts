@@ -1,4 +1,4 @@
-import { toolKey } from '../util/tool-key.js';
+import { toolKey, toolKeyGlobs } from '../util/tool-key.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import type { Page } from '../auth/credentials.js';
 import type { Db } from '../db/knex.js';
@@ -73,28 +73,21 @@ export async function releaseKillSwitch(db: Db, w: Writer, id: string): Promise<
 
 const matches = (pattern: string, value: string): boolean => globMatcher([pattern])!(value);
 
-export { toolKey };
-
 /**
  * matchKillSwitch returns the engaged switch that stops this call (org, then agent, then tool), if
  * any. `tools` are the names the call goes by: its tool name, and for a proxied call the upstream it
  * is sent to (the agent picks the label, the admin the upstream).
  */
 export function matchKillSwitch(switches: readonly KillSwitch[], agentId: string, ...tools: string[]): KillSwitch | undefined {
+  const whole = switches.find((s) => s.scope === 'org') ?? switches.find((s) => s.scope === 'agent' && s.target !== null && matches(s.target, agentId));
+  if (whole || !switches.some((s) => s.scope === 'tool')) return whole;
   const keys = tools.map(toolKey);
-  return (
-    switches.find((s) => s.scope === 'org') ??
-    switches.find((s) => s.scope === 'agent' && s.target !== null && matches(s.target, agentId)) ??
-    switches.find((s) => s.scope === 'tool' && s.target !== null && keys.some((k) => toolMatches(toolKey(s.target!), k)))
-  );
+  return switches.find((s) => s.scope === 'tool' && s.target !== null && keys.some((k) => toolMatches(s.target!, k)));
 }
 
-/**
- * toolMatches: a tool kill switch's key (a glob) stops the tool of that key, also under a namespace
- * (`functions.run_shell`, `mcp__server__run_shell`): a switch errs towards stopping.
- */
-export function toolMatches(pattern: string, key: string): boolean {
-  return matches(pattern, key) || matches(`*_${pattern}`, key);
+/** toolMatches: a tool kill switch's target (a name or glob) stops the tool of that key, also under a namespace (toolKeyGlobs). */
+export function toolMatches(target: string, key: string): boolean {
+  return globMatcher(toolKeyGlobs([target]))!(key);
 }
 
 export function presentKillSwitch(s: KillSwitch) {

@@ -3,7 +3,7 @@ import type { ErrorObject } from 'ajv';
 import type { Decision, RiskLevel } from '../orgs/settings.js';
 import { explainSchemaFailure } from './explain.js';
 import { globMatcher } from '../util/glob.js';
-import { toolKey } from '../util/tool-key.js';
+import { toolKeyGlobs } from '../util/tool-key.js';
 import { findTemplate } from './templates.js';
 import type { CallDocument, CompiledPolicy, PolicyDefinition, PolicyMatch } from './types.js';
 
@@ -12,10 +12,10 @@ const RISK_RANK: Record<RiskLevel, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITI
 
 function matcherOf(match: PolicyMatch | null): (call: CallDocument) => boolean {
   // Tools by their toolKey, as kill switches compare them: a policy on `run_shell` governs `Run-Shell` too.
-  const tool = globMatcher(match?.tool_names?.flatMap((g) => [toolKey(g), `*_${toolKey(g)}`]));
+  const tool = match?.tool_names ? globMatcher(toolKeyGlobs(match.tool_names)) : undefined;
   const agent = globMatcher(match?.agent_ids);
   const categories = match?.categories && match.categories.length > 0 ? new Set<string>(match.categories) : undefined;
-  return (call) => (!tool || tool(call.tool_key ?? toolKey(call.tool_name))) && (!agent || agent(call.agent_id)) && (!categories || categories.has(call.classification.category));
+  return (call) => (!tool || tool(call.tool_key)) && (!agent || agent(call.agent_id)) && (!categories || categories.has(call.classification.category));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { toolKey } from '../util/tool-key.js';
+import { toolKeyGlobs } from '../util/tool-key.js';
 import { z } from 'zod';
 import { CATEGORIES, SEVERITIES, SIGNAL_IDS, type Category, type Severity, type SignalId } from '../classify/types.js';
 import type { RiskLevel } from '../orgs/settings.js';
@@ -183,5 +183,5 @@ export function findTemplate(id: string): PolicyTemplate | undefined {
  * `functions.run_shell` are the `run_shell` the list names — against the call's `tool_key`.
  */
 function toolPattern(globs: string[]): string {
-  return globs.map((g) => { const k = toolKey(g); return `${globToRegex(k)}|${globToRegex(`*_${k}`)}`; }).join('|');
+  return toolKeyGlobs(globs).map(globToRegex).join('|');
 }

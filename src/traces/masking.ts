@@ -1,5 +1,6 @@
 import { maskSecrets } from '../classify/detectors/secrets.js';
 import { encodedTexts } from '../classify/encoded.js';
+import { maskWhole } from '../classify/evidence.js';
 import { findSecrets } from '../classify/secrets/scan.js';
 
 /** Strings longer than this are always scanned (and never remembered). */
@@ -58,7 +59,7 @@ export class TraceMasker {
     // A token sent base64- or hex-encoded (`Z2hwXzFh…`) is masked with the whole string, as checks store it.
     if (masked === text && text.length >= 28) {
       const decoded = encodedTexts([{ pointer: '', key, value: text }])[0];
-      if (decoded && findSecrets(decoded.value, key).length > 0) masked = text.length <= 8 ? '*'.repeat(text.length) : `${text.slice(0, 4)}${'*'.repeat(Math.min(text.length - 4, 64))}`;
+      if (decoded && findSecrets(decoded.value, key).length > 0) masked = maskWhole(text);
     }
     if (remember && masked === text) {
       if (this.clean.size >= this.capacity) this.clean.delete(this.clean.values().next().value as string);

@@ -7,6 +7,8 @@
  * `"run_shell "`, `run_shell\u200b`, `ｒｕｎ_ｓｈｅｌｌ` and `run_shеll` (Cyrillic е) are all `run_shell`.
  */
 export function toolKey(name: string): string {
+  // Most names are already keys (`db_query`): nothing to fold.
+  if (CANONICAL.test(name)) return name;
   return name
     .normalize('NFKC')
     .replace(INVISIBLE, '')
@@ -15,6 +17,20 @@ export function toolKey(name: string): string {
     .toLowerCase()
     .replace(/[\s_.:/-]+/g, '_')
     .replace(/^_+|_+$/g, '');
+}
+
+const CANONICAL = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
+
+/**
+ * toolKeyGlobs turns tool names or globs into the globs their keys are matched by: the key itself,
+ * and the key under a namespace (`*_run_shell` for `functions.run_shell`, `mcp__srv__run_shell`) — a
+ * kill switch, a policy scoped to tools and a denylist err towards covering the tool.
+ */
+export function toolKeyGlobs(globs: readonly string[]): string[] {
+  return globs.flatMap((g) => {
+    const k = toolKey(g);
+    return [k, `*_${k}`];
+  });
 }
 
 const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;
